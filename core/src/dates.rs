@@ -1,0 +1,243 @@
+//! The vendor's zoned timestamps (`2026-01-15T00:00:00+01:00[Europe/Berlin]`) and their text.
+//!
+//! A timestamp keeps the studio's wall-clock time and offset as sent, so it is shown in the
+//! studio's time zone wherever the visitor is, and compared as an instant.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+use crate::i18n::Locale;
+
+/// A moment as the studio sees it: its local date and time, the UTC offset then, and the IANA
+/// zone name when the vendor sent one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StudioDateTime {
+    local: OffsetDateTime,
+    zone: Option<String>,
+    /// The vendor sent a bare `yyyy-MM-dd`: there is no time of day to show.
+    date_only: bool,
+}
+
+/// Why a timestamp could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a zoned timestamp: {0:?}")]
+pub struct TimestampError(pub String);
+
+impl StudioDateTime {
+    /// Reads `2026-01-15T00:00:00+01:00[Europe/Berlin]`, the same with fractional seconds or
+    /// without the zone, and a bare date `2026-01-15` (taken as midnight UTC).
+    pub fn parse(text: &str) -> Result<StudioDateTime, TimestampError> {
+        let fail = || TimestampError(text.to_owned());
+        let text = text.trim();
+        let (instant, zone) = match text.find('[') {
+            Some(open) => {
+                let zone = text[open + 1..].strip_suffix(']').ok_or_else(fail)?;
+                // RFC 9557 marks a critical annotation with '!'; the name is what matters here.
+                let zone = zone.trim_start_matches('!');
+                (&text[..open], (!zone.is_empty()).then(|| zone.to_owned()))
+            }
+            None => (text, None),
+        };
+        if let Ok(local) = OffsetDateTime::parse(instant, &Rfc3339) {
+            return Ok(StudioDateTime {
+                local,
+                zone,
+                date_only: false,
+            });
+        }
+        let date = parse_date(instant).ok_or_else(fail)?;
+        Ok(StudioDateTime {
+            local: PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc(),
+            zone,
+            date_only: true,
+        })
+    }
+
+    /// The studio's calendar date.
+    pub fn date(&self) -> Date {
+        self.local.date()
+    }
+
+    /// The IANA zone the vendor named, e.g. `Europe/Berlin`.
+    pub fn zone(&self) -> Option<&str> {
+        self.zone.as_deref()
+    }
+
+    /// Seconds since the Unix epoch, for comparing with "now".
+    pub fn unix_seconds(&self) -> i64 {
+        self.local.unix_timestamp()
+    }
+
+    /// The studio-local date as `Intl.DateTimeFormat` with `dateStyle: "medium"` prints it:
+    /// `Jan 15, 2026` / `15.01.2026`.
+    pub fn format_date(&self, locale: Locale) -> String {
+        format_date(self.date(), locale)
+    }
+
+    /// Date and studio-local time (`dateStyle: "medium", timeStyle: "short"`):
+    /// `Jan 15, 2026, 8:05 AM` / `15.01.2026, 08:05`. A date-only value prints only its date.
+    pub fn format_date_time(&self, locale: Locale) -> String {
+        let date = self.format_date(locale);
+        if self.date_only {
+            return date;
+        }
+        let (hour, minute) = (self.local.hour(), self.local.minute());
+        match locale {
+            Locale::En => {
+                let (hour12, meridiem) = match hour {
+                    0 => (12, "AM"),
+                    1..=11 => (hour, "AM"),
+                    12 => (12, "PM"),
+                    _ => (hour - 12, "PM"),
+                };
+                format!("{date}, {hour12}:{minute:02}\u{202f}{meridiem}")
+            }
+            Locale::De => format!("{date}, {hour:02}:{minute:02}"),
+        }
+    }
+}
+
+impl fmt::Display for StudioDateTime {
+    /// The wire form, so a value encodes back as it came.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.date_only {
+            write!(f, "{}", iso_date(self.date()))?;
+        } else {
+            let wire = self.local.format(&Rfc3339).map_err(|_| fmt::Error)?;
+            f.write_str(&wire)?;
+        }
+        match &self.zone {
+            Some(zone) => write!(f, "[{zone}]"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Serialize for StudioDateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for StudioDateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        StudioDateTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads a request date, `yyyy-MM-dd`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
+/// The `yyyy-MM-dd` form the vendor wants in requests (`validFrom`).
+pub fn iso_date(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// The calendar date in the zone at `offset_minutes` east of UTC, at `unix_millis`: what "today"
+/// means for a studio whose offset is known.
+pub fn date_at(unix_millis: f64, offset_minutes: i32) -> Option<Date> {
+    let offset = UtcOffset::from_whole_seconds(offset_minutes.checked_mul(60)?).ok()?;
+    let seconds = (unix_millis / 1000.0).floor();
+    if !seconds.is_finite() {
+        return None;
+    }
+    let instant = OffsetDateTime::from_unix_timestamp(seconds as i64).ok()?;
+    Some(instant.to_offset(offset).date())
+}
+
+/// A date as `Intl.DateTimeFormat` with `dateStyle: "medium"` prints it.
+pub fn format_date(date: Date, locale: Locale) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match locale {
+        Locale::En => format!(
+            "{} {}, {}",
+            MONTHS[usize::from(u8::from(date.month())) - 1],
+            date.day(),
+            date.year()
+        ),
+        Locale::De => format!(
+            "{:02}.{:02}.{}",
+            date.day(),
+            u8::from(date.month()),
+            date.year()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_studio_wall_clock_and_zone() {
+        let t = StudioDateTime::parse("2026-01-15T00:00:00+01:00[Europe/Berlin]").unwrap();
+        assert_eq!(t.date(), Date::from_calendar_date(2026, Month::January, 15).unwrap());
+        assert_eq!(t.zone(), Some("Europe/Berlin"));
+        // Midnight in Berlin is 23:00 UTC the day before.
+        assert_eq!(t.unix_seconds(), 1_768_431_600);
+        assert_eq!(t.to_string(), "2026-01-15T00:00:00+01:00[Europe/Berlin]");
+    }
+
+    #[test]
+    fn reads_millis_missing_zone_and_bare_dates() {
+        let t = StudioDateTime::parse("2022-06-22T08:00:00.000+02:00[Europe/Berlin]").unwrap();
+        assert_eq!(t.format_date_time(Locale::De), "22.06.2022, 08:00");
+        let t = StudioDateTime::parse("2022-06-22T18:30:00Z").unwrap();
+        assert_eq!(t.zone(), None);
+        assert_eq!(t.format_date_time(Locale::En), "Jun 22, 2022, 6:30\u{202f}PM");
+        let t = StudioDateTime::parse("2026-03-01").unwrap();
+        assert_eq!(t.format_date_time(Locale::En), "Mar 1, 2026");
+        assert_eq!(t.to_string(), "2026-03-01");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_timestamp() {
+        for bad in ["", "yesterday", "2026-13-01", "2026-01-15T25:00:00+01:00", "2026-01-15[x"] {
+            assert!(StudioDateTime::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn formats_dates_in_english_and_german() {
+        let date = Date::from_calendar_date(2026, Month::December, 3).unwrap();
+        assert_eq!(format_date(date, Locale::En), "Dec 3, 2026");
+        assert_eq!(format_date(date, Locale::De), "03.12.2026");
+        assert_eq!(iso_date(date), "2026-12-03");
+        assert_eq!(parse_date("2026-12-03"), Some(date));
+        assert_eq!(parse_date("2026-02-30"), None);
+    }
+
+    #[test]
+    fn today_depends_on_the_studio_offset() {
+        // 2026-01-14T23:30:00Z is already the 15th in Berlin (+60 min) but not in UTC.
+        let millis = 1_768_433_400_000.0;
+        assert_eq!(date_at(millis, 0).unwrap().day(), 14);
+        assert_eq!(date_at(millis, 60).unwrap().day(), 15);
+        assert_eq!(date_at(f64::NAN, 0), None);
+    }
+
+    #[test]
+    fn midnight_and_noon_in_twelve_hour_clock() {
+        let t = StudioDateTime::parse("2026-01-15T00:05:00+01:00").unwrap();
+        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:05\u{202f}AM");
+        let t = StudioDateTime::parse("2026-01-15T12:00:00+01:00").unwrap();
+        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:00\u{202f}PM");
+    }
+}

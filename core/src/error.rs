@@ -1,0 +1,171 @@
+//! What can go wrong talking to the booking service: one value per failure class, with a message
+//! for the visitor (in their language) and a cause for the developer (`Display`).
+
+use crate::i18n::Locale;
+use crate::model::VendorErrorBody;
+
+/// A failed API call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// The request never got an HTTP answer (offline, DNS, CORS, connection reset).
+    #[error("network failure: {cause}")]
+    Network { cause: String },
+    /// No answer within the client's time limit; the request was aborted.
+    #[error("no answer within {after_ms} ms")]
+    Timeout { after_ms: u32 },
+    /// 429: the tenant's per-endpoint budget is spent for this minute.
+    #[error("rate limited (HTTP 429){}", describe(.body))]
+    RateLimited { body: Option<VendorErrorBody> },
+    /// Any other non-2xx answer, with the vendor's error body when it sent one.
+    #[error("HTTP {status}{}", describe(.body))]
+    Http {
+        status: u16,
+        body: Option<VendorErrorBody>,
+    },
+    /// A 2xx answer whose body is not what the contract says.
+    #[error("undecodable response: {cause}")]
+    Decode { cause: String },
+    /// The widget's own set-up is wrong (e.g. no `api-base`); no request was made.
+    #[error("widget configuration: {cause}")]
+    Config { cause: String },
+}
+
+fn describe(body: &Option<VendorErrorBody>) -> String {
+    let Some(body) = body else {
+        return String::new();
+    };
+    let mut text = format!(": {}", body.error_message);
+    for (label, value) in [("errorCode", &body.error_code), ("traceId", &body.trace_id)] {
+        if let Some(value) = value {
+            text.push_str(&format!(" [{label} {value}]"));
+        }
+    }
+    text
+}
+
+impl ApiError {
+    /// The error for a non-2xx status and its (possibly undecodable) body.
+    pub fn from_status(status: u16, body: Option<VendorErrorBody>) -> ApiError {
+        if status == 429 {
+            ApiError::RateLimited { body }
+        } else {
+            ApiError::Http { status, body }
+        }
+    }
+
+    /// Whether a GET may be sent again: only failures that say nothing about the request itself.
+    /// POSTs are never retried (a purchase must not be made twice).
+    pub fn is_retryable_read(&self) -> bool {
+        match self {
+            ApiError::Network { .. } => true,
+            ApiError::Http { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// What the visitor is told.
+    pub fn user_message(&self, locale: Locale) -> &'static str {
+        let m = locale.messages();
+        match self {
+            ApiError::Network { .. } => m.error_network,
+            ApiError::Timeout { .. } => m.error_timeout,
+            ApiError::RateLimited { .. } => m.error_rate_limited,
+            ApiError::Http { status: 404, .. } => m.error_not_found,
+            ApiError::Http { status, .. } if *status >= 500 => m.error_server,
+            ApiError::Http { .. } => m.error_request,
+            ApiError::Decode { .. } => m.error_decode,
+            ApiError::Config { .. } => m.error_config,
+        }
+    }
+}
+
+/// When to send a failed GET again: exponential backoff with a cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Tries in all, the first included.
+    pub attempts: u32,
+    pub first_delay_ms: u32,
+    pub max_delay_ms: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 3,
+            first_delay_ms: 400,
+            max_delay_ms: 4_000,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before try number `attempt` (1-based; the first try has none), or `None` when
+    /// the error or the count of tries says stop.
+    pub fn delay_before(&self, attempt: u32, error: &ApiError) -> Option<u32> {
+        if attempt < 2 || attempt > self.attempts || !error.is_retryable_read() {
+            return None;
+        }
+        let doubled = self
+            .first_delay_ms
+            .saturating_mul(1 << (attempt - 2).min(16));
+        Some(doubled.min(self.max_delay_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body() -> VendorErrorBody {
+        VendorErrorBody {
+            error_message: "Offer not found".into(),
+            error_code: Some("NOT_FOUND".into()),
+            trace_id: Some("abc-123".into()),
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn separates_the_failure_classes() {
+        assert!(matches!(ApiError::from_status(429, None), ApiError::RateLimited { .. }));
+        assert!(matches!(ApiError::from_status(503, None), ApiError::Http { status: 503, .. }));
+        let not_found = ApiError::from_status(404, Some(body()));
+        assert_eq!(
+            not_found.to_string(),
+            "HTTP 404: Offer not found [errorCode NOT_FOUND] [traceId abc-123]"
+        );
+        assert_eq!(not_found.user_message(Locale::En), "This offer is no longer available.");
+        assert_eq!(
+            ApiError::Timeout { after_ms: 10_000 }.user_message(Locale::De),
+            "Der Buchungsdienst hat zu lange nicht geantwortet. Bitte versuche es erneut."
+        );
+    }
+
+    #[test]
+    fn retries_reads_only_on_network_errors_and_5xx() {
+        let policy = RetryPolicy::default();
+        let network = ApiError::Network { cause: "reset".into() };
+        let unavailable = ApiError::from_status(503, None);
+        assert_eq!(policy.delay_before(1, &network), None, "the first try is not a retry");
+        assert_eq!(policy.delay_before(2, &network), Some(400));
+        assert_eq!(policy.delay_before(3, &unavailable), Some(800));
+        assert_eq!(policy.delay_before(4, &unavailable), None, "three tries in all");
+        for final_error in [
+            ApiError::from_status(400, None),
+            ApiError::from_status(404, None),
+            ApiError::from_status(429, None),
+            ApiError::Timeout { after_ms: 1 },
+            ApiError::Decode { cause: "x".into() },
+        ] {
+            assert_eq!(policy.delay_before(2, &final_error), None, "{final_error}");
+        }
+    }
+
+    #[test]
+    fn backoff_is_capped() {
+        let policy = RetryPolicy { attempts: 40, first_delay_ms: 400, max_delay_ms: 4_000 };
+        let network = ApiError::Network { cause: String::new() };
+        assert_eq!(policy.delay_before(6, &network), Some(4_000));
+        assert_eq!(policy.delay_before(40, &network), Some(4_000));
+    }
+}

@@ -1,0 +1,180 @@
+//! The widget's two complete languages and every text it shows.
+//!
+//! All visible text comes from these tables, so a missing translation is a compile error.
+
+/// A language the widget speaks. Anything else falls back to English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Locale {
+    #[default]
+    En,
+    De,
+}
+
+impl Locale {
+    /// Reads a BCP 47 tag such as `de-DE`, `de_AT` or `en-GB`; unknown tags fall back to English.
+    pub fn from_tag(tag: &str) -> Locale {
+        let language = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if language.eq_ignore_ascii_case("de") {
+            Locale::De
+        } else {
+            Locale::En
+        }
+    }
+
+    /// The tag sent as `Accept-Language` and set as the widget's `lang`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::De => "de",
+        }
+    }
+
+    pub fn messages(self) -> &'static Messages {
+        match self {
+            Locale::En => &EN,
+            Locale::De => &DE,
+        }
+    }
+}
+
+/// A noun in singular and plural.
+#[derive(Debug, Clone, Copy)]
+pub struct Plural {
+    pub one: &'static str,
+    pub other: &'static str,
+}
+
+impl Plural {
+    /// `1 visit`, `10 visits`.
+    pub fn count(&self, n: i64) -> String {
+        format!("{n} {}", if n == 1 { self.one } else { self.other })
+    }
+}
+
+/// Every text of one language.
+#[derive(Debug)]
+pub struct Messages {
+    pub widget_label: &'static str,
+    pub loading_offers: &'static str,
+    pub no_offers: &'static str,
+    pub retry: &'static str,
+    pub offers_heading: &'static str,
+    pub offer_count: Plural,
+    pub uncategorised: &'static str,
+    pub price_on_request: &'static str,
+    pub visits: Plural,
+    pub valid_for: &'static str,
+    pub period_of_use: &'static str,
+    pub one_time_suffix: &'static str,
+    pub minutes: Plural,
+    pub hours: Plural,
+    pub days: Plural,
+    pub weeks: Plural,
+    pub months: Plural,
+    pub years: Plural,
+    pub min_age: &'static str,
+    pub main_studio_only: &'static str,
+    pub all_studios: &'static str,
+    pub selected_studios: &'static str,
+    pub time_restricted: &'static str,
+    pub error_network: &'static str,
+    pub error_timeout: &'static str,
+    pub error_rate_limited: &'static str,
+    pub error_not_found: &'static str,
+    pub error_server: &'static str,
+    pub error_request: &'static str,
+    pub error_decode: &'static str,
+    pub error_config: &'static str,
+}
+
+pub static EN: Messages = Messages {
+    widget_label: "Online offers",
+    loading_offers: "Loading offers…",
+    no_offers: "There are no offers to buy online right now. Please check back later.",
+    retry: "Try again",
+    offers_heading: "Buy online",
+    offer_count: Plural { one: "offer", other: "offers" },
+    uncategorised: "Other offers",
+    price_on_request: "Price on request",
+    visits: Plural { one: "visit", other: "visits" },
+    valid_for: "Valid for",
+    period_of_use: "Each use lasts",
+    one_time_suffix: "(one time)",
+    minutes: Plural { one: "minute", other: "minutes" },
+    hours: Plural { one: "hour", other: "hours" },
+    days: Plural { one: "day", other: "days" },
+    weeks: Plural { one: "week", other: "weeks" },
+    months: Plural { one: "month", other: "months" },
+    years: Plural { one: "year", other: "years" },
+    min_age: "From age {age}",
+    main_studio_only: "Main studio only",
+    all_studios: "All studios",
+    selected_studios: "Selected studios",
+    time_restricted: "Only during certain opening hours",
+    error_network: "We could not reach the gym's booking service. Check your connection and try again.",
+    error_timeout: "The booking service took too long to answer. Please try again.",
+    error_rate_limited: "The booking service is very busy right now. Please try again in a minute.",
+    error_not_found: "This offer is no longer available.",
+    error_server: "The booking service has a problem right now. Please try again later.",
+    error_request: "The booking service could not accept this request.",
+    error_decode: "The booking service sent an answer we could not read. Please try again later.",
+    error_config: "This widget is not set up correctly. Please tell the gym.",
+};
+
+pub static DE: Messages = Messages {
+    widget_label: "Online-Angebote",
+    loading_offers: "Angebote werden geladen …",
+    no_offers: "Zurzeit gibt es keine Angebote zum Online-Kauf. Bitte schau später wieder vorbei.",
+    retry: "Erneut versuchen",
+    offers_heading: "Online kaufen",
+    offer_count: Plural { one: "Angebot", other: "Angebote" },
+    uncategorised: "Weitere Angebote",
+    price_on_request: "Preis auf Anfrage",
+    visits: Plural { one: "Besuch", other: "Besuche" },
+    valid_for: "Gültig für",
+    period_of_use: "Jede Nutzung dauert",
+    one_time_suffix: "(einmalig)",
+    minutes: Plural { one: "Minute", other: "Minuten" },
+    hours: Plural { one: "Stunde", other: "Stunden" },
+    days: Plural { one: "Tag", other: "Tage" },
+    weeks: Plural { one: "Woche", other: "Wochen" },
+    months: Plural { one: "Monat", other: "Monate" },
+    years: Plural { one: "Jahr", other: "Jahre" },
+    min_age: "Ab {age} Jahren",
+    main_studio_only: "Nur im Hauptstudio",
+    all_studios: "Alle Studios",
+    selected_studios: "Ausgewählte Studios",
+    time_restricted: "Nur zu bestimmten Öffnungszeiten",
+    error_network: "Der Buchungsdienst des Studios ist nicht erreichbar. Prüfe deine Verbindung und versuche es erneut.",
+    error_timeout: "Der Buchungsdienst hat zu lange nicht geantwortet. Bitte versuche es erneut.",
+    error_rate_limited: "Der Buchungsdienst ist gerade stark ausgelastet. Bitte versuche es in einer Minute erneut.",
+    error_not_found: "Dieses Angebot ist nicht mehr verfügbar.",
+    error_server: "Der Buchungsdienst hat gerade ein Problem. Bitte versuche es später erneut.",
+    error_request: "Der Buchungsdienst konnte diese Anfrage nicht annehmen.",
+    error_decode: "Der Buchungsdienst hat eine unlesbare Antwort geschickt. Bitte versuche es später erneut.",
+    error_config: "Dieses Widget ist nicht richtig eingerichtet. Bitte gib dem Studio Bescheid.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tags_and_falls_back_to_english() {
+        assert_eq!(Locale::from_tag("de-DE"), Locale::De);
+        assert_eq!(Locale::from_tag("DE_at"), Locale::De);
+        assert_eq!(Locale::from_tag("de"), Locale::De);
+        assert_eq!(Locale::from_tag("en-GB"), Locale::En);
+        assert_eq!(Locale::from_tag("fr-FR"), Locale::En);
+        assert_eq!(Locale::from_tag(""), Locale::En);
+        assert_eq!(Locale::from_tag("deu"), Locale::En);
+    }
+
+    #[test]
+    fn counts_in_singular_and_plural() {
+        assert_eq!(EN.visits.count(1), "1 visit");
+        assert_eq!(EN.visits.count(10), "10 visits");
+        assert_eq!(DE.weeks.count(2), "2 Wochen");
+        assert_eq!(DE.days.count(1), "1 Tag");
+    }
+}

@@ -1,0 +1,353 @@
+//! Exact decimal money and its formatting per locale and currency.
+//!
+//! The vendor sends amounts as JSON numbers in major units (`20`, `19.99`). They are held as an
+//! integer count of ten-thousandths, which is exact for every ISO 4217 currency (none has more
+//! than four minor digits) and keeps a decimal crate's code out of the wasm bundle: all the widget
+//! does with money is read it, subtract it and print it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::i18n::Locale;
+
+const SCALE_DIGITS: u32 = 4;
+const SCALE: i64 = 10_000;
+
+/// An exact decimal amount in major units of some currency (4 fraction digits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(i64);
+
+/// Why text or a number could not be read as an [`Amount`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a money amount: {0:?}")]
+pub struct AmountError(pub String);
+
+impl Amount {
+    pub const ZERO: Amount = Amount(0);
+
+    /// `units` whole major units, e.g. `Amount::from_units(20)` is 20.00.
+    pub const fn from_units(units: i64) -> Amount {
+        Amount(units * SCALE)
+    }
+
+    /// An amount from a count of hundredths (cents): `from_cents(1999)` is 19.99.
+    pub const fn from_cents(cents: i64) -> Amount {
+        Amount(cents * (SCALE / 100))
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// `self - other`, or `None` where the result would not fit.
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+
+    /// `self + other`, or `None` where the result would not fit.
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    /// `percent` % of this amount, rounded half away from zero to the scale.
+    pub fn percent(self, percent: u32) -> Amount {
+        let scaled = i128::from(self.0) * i128::from(percent);
+        Amount(round_div(scaled, 100) as i64)
+    }
+
+    /// The absolute value split into whole units and `digits` fraction digits, rounded half away
+    /// from zero (the rule `Intl.NumberFormat` uses by default).
+    fn rounded_parts(self, digits: u32) -> (u64, u64) {
+        let digits = digits.min(SCALE_DIGITS);
+        let step = 10_i128.pow(SCALE_DIGITS - digits);
+        let rounded = round_div(i128::from(self.0).abs(), step) as u64;
+        let unit = 10_u64.pow(digits);
+        (rounded / unit, rounded % unit)
+    }
+
+    fn to_f64(self) -> f64 {
+        // Through the decimal text, so 19.99 becomes the f64 nearest 19.99 and prints as "19.99".
+        self.to_string().parse().unwrap_or(0.0)
+    }
+
+    fn from_f64(value: f64) -> Result<Amount, AmountError> {
+        if !value.is_finite() {
+            return Err(AmountError(value.to_string()));
+        }
+        // Rust prints the shortest text that reads back as the same f64: 19.99 -> "19.99".
+        format!("{value}").parse()
+    }
+}
+
+/// `numerator / denominator` rounded half away from zero (`denominator` > 0).
+fn round_div(numerator: i128, denominator: i128) -> i128 {
+    let half = denominator / 2;
+    if numerator >= 0 {
+        (numerator + half) / denominator
+    } else {
+        (numerator - half) / denominator
+    }
+}
+
+impl FromStr for Amount {
+    type Err = AmountError;
+
+    /// Reads plain decimal text (`"19.99"`, `"-5"`, `"1e3"` is refused). More than four fraction
+    /// digits are rounded half away from zero.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let fail = || AmountError(text.to_owned());
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || whole.len() > 15 {
+            return Err(fail());
+        }
+        let whole: i128 = whole.parse().map_err(|_| fail())?;
+        let mut scaled = whole * i128::from(SCALE);
+        for (position, byte) in fraction.bytes().enumerate() {
+            let digit = i128::from(byte - b'0');
+            if position < SCALE_DIGITS as usize {
+                scaled += digit * 10_i128.pow(SCALE_DIGITS - 1 - position as u32);
+            } else {
+                // Only the first dropped digit decides the rounding.
+                if digit >= 5 {
+                    scaled += 1;
+                }
+                break;
+            }
+        }
+        let value = i64::try_from(scaled).map_err(|_| fail())?;
+        Ok(Amount(if negative { -value } else { value }))
+    }
+}
+
+impl fmt::Display for Amount {
+    /// Plain decimal text with the fraction digits that matter: `20`, `19.99`, `0.125`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let (whole, fraction) = self.rounded_parts(SCALE_DIGITS);
+        if fraction == 0 {
+            return write!(f, "{sign}{whole}");
+        }
+        let fraction = format!("{fraction:04}");
+        write!(f, "{sign}{whole}.{}", fraction.trim_end_matches('0'))
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 % SCALE == 0 {
+            serializer.serialize_i64(self.0 / SCALE)
+        } else {
+            serializer.serialize_f64(self.to_f64())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+
+        impl de::Visitor<'_> for AmountVisitor {
+            type Value = Amount;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal amount as a number or a string")
+            }
+
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Amount, E> {
+                value
+                    .checked_mul(SCALE)
+                    .map(Amount)
+                    .ok_or_else(|| E::custom(AmountError(value.to_string())))
+            }
+
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Amount, E> {
+                let value = i64::try_from(value).map_err(E::custom)?;
+                self.visit_i64(value)
+            }
+
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Amount, E> {
+                Amount::from_f64(value).map_err(E::custom)
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Amount, E> {
+                value.trim().parse().map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+/// The vendor's `Money`: an amount in major units and an ISO 4217 currency code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: Amount,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(amount: Amount, currency: &str) -> Money {
+        Money {
+            amount,
+            currency: currency.to_owned(),
+        }
+    }
+
+    /// The amount as `Intl.NumberFormat(locale, {style: "currency", currency})` prints it for
+    /// the locales the widget supports (en-US and de-DE rules), e.g. `€1,234.50` / `1.234,50 €`.
+    pub fn format(&self, locale: Locale) -> String {
+        let code = self.currency.trim().to_ascii_uppercase();
+        let (whole, fraction) = self.amount.rounded_parts(minor_digits(&code));
+        let (group, decimal) = match locale {
+            Locale::En => (',', '.'),
+            Locale::De => ('.', ','),
+        };
+        let mut number = group_thousands(whole, group);
+        let digits = minor_digits(&code) as usize;
+        if digits > 0 {
+            number.push(decimal);
+            number.push_str(&format!("{fraction:0digits$}"));
+        }
+        let sign = if self.amount.is_negative() && (whole, fraction) != (0, 0) {
+            "-"
+        } else {
+            ""
+        };
+        let symbol = currency_symbol(&code, locale);
+        const NBSP: char = '\u{a0}';
+        match (locale, symbol) {
+            (Locale::En, Some(symbol)) => format!("{sign}{symbol}{number}"),
+            (Locale::En, None) => format!("{sign}{code}{NBSP}{number}"),
+            (Locale::De, symbol) => format!("{sign}{number}{NBSP}{}", symbol.unwrap_or(&code)),
+        }
+    }
+}
+
+/// Fraction digits a currency is shown with (ISO 4217 as ICU applies it).
+fn minor_digits(code: &str) -> u32 {
+    match code {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
+        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// The symbol CLDR gives a currency in a locale, where it has one other than the code itself.
+fn currency_symbol(code: &str, locale: Locale) -> Option<&'static str> {
+    let symbol = match (code, locale) {
+        ("EUR", _) => "€",
+        ("GBP", _) => "£",
+        ("JPY", _) => "¥",
+        ("INR", _) => "₹",
+        ("ILS", _) => "₪",
+        ("KRW", _) => "₩",
+        ("VND", _) => "₫",
+        ("USD", Locale::En) => "$",
+        ("USD", Locale::De) => "$",
+        ("CAD", Locale::En) => "CA$",
+        ("AUD", Locale::En) => "A$",
+        ("NZD", Locale::En) => "NZ$",
+        ("HKD", Locale::En) => "HK$",
+        ("MXN", Locale::En) => "MX$",
+        ("BRL", _) => "R$",
+        ("CNY", Locale::En) => "CN¥",
+        ("CNY", Locale::De) => "CN¥",
+        ("TWD", Locale::En) => "NT$",
+        _ => return None,
+    };
+    Some(symbol)
+}
+
+fn group_thousands(value: u64, separator: char) -> String {
+    let digits = value.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(amount: &str, currency: &str) -> Money {
+        Money::new(amount.parse().unwrap(), currency)
+    }
+
+    #[test]
+    fn reads_decimal_text_exactly() {
+        assert_eq!("19.99".parse::<Amount>().unwrap(), Amount::from_cents(1999));
+        assert_eq!("20".parse::<Amount>().unwrap(), Amount::from_units(20));
+        assert_eq!("-0.5".parse::<Amount>().unwrap(), Amount::from_cents(-50));
+        assert_eq!("0.00005".parse::<Amount>().unwrap().to_string(), "0.0001");
+        for bad in ["", "-", "1e3", "1.2.3", "abc", ".5", "12,5", "9999999999999999"] {
+            assert!(bad.parse::<Amount>().is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn json_numbers_decode_without_float_error() {
+        let amount: Amount = serde_json::from_str("0.1").unwrap();
+        let sum = amount.checked_add(serde_json::from_str("0.2").unwrap()).unwrap();
+        assert_eq!(sum, "0.3".parse().unwrap(), "0.1 + 0.2 must be exactly 0.3");
+        let price: Amount = serde_json::from_str("19.99").unwrap();
+        assert_eq!(price.to_string(), "19.99");
+        let text: Amount = serde_json::from_str("\"12.50\"").unwrap();
+        assert_eq!(text, Amount::from_cents(1250));
+        assert!(serde_json::from_str::<Amount>("true").is_err());
+    }
+
+    #[test]
+    fn encodes_whole_amounts_as_integers() {
+        assert_eq!(serde_json::to_string(&Amount::from_units(20)).unwrap(), "20");
+        assert_eq!(serde_json::to_string(&Amount::from_cents(1999)).unwrap(), "19.99");
+    }
+
+    #[test]
+    fn subtracts_and_takes_percentages_exactly() {
+        let price = money("49.90", "EUR").amount;
+        assert_eq!(price.percent(20), "9.98".parse().unwrap());
+        assert_eq!(price.checked_sub(price.percent(20)).unwrap().to_string(), "39.92");
+        assert_eq!(Amount::from_cents(-1).percent(50), "-0.005".parse().unwrap());
+    }
+
+    #[test]
+    fn formats_like_intl_in_english() {
+        let nbsp = '\u{a0}';
+        assert_eq!(money("20", "EUR").format(Locale::En), "€20.00");
+        assert_eq!(money("1234.5", "EUR").format(Locale::En), "€1,234.50");
+        assert_eq!(money("19.99", "USD").format(Locale::En), "$19.99");
+        assert_eq!(money("2500", "JPY").format(Locale::En), "¥2,500");
+        assert_eq!(money("25", "CHF").format(Locale::En), format!("CHF{nbsp}25.00"));
+        assert_eq!(money("1.2345", "KWD").format(Locale::En), format!("KWD{nbsp}1.235"));
+        assert_eq!(money("-5", "GBP").format(Locale::En), "-£5.00");
+        assert_eq!(money("1234567.891", "PLN").format(Locale::En), format!("PLN{nbsp}1,234,567.89"));
+    }
+
+    #[test]
+    fn formats_like_intl_in_german() {
+        let nbsp = '\u{a0}';
+        assert_eq!(money("20", "EUR").format(Locale::De), format!("20,00{nbsp}€"));
+        assert_eq!(money("1234.5", "EUR").format(Locale::De), format!("1.234,50{nbsp}€"));
+        assert_eq!(money("19.99", "USD").format(Locale::De), format!("19,99{nbsp}$"));
+        assert_eq!(money("25", "CHF").format(Locale::De), format!("25,00{nbsp}CHF"));
+        assert_eq!(money("2500", "JPY").format(Locale::De), format!("2.500{nbsp}¥"));
+        assert_eq!(money("-0.004", "EUR").format(Locale::De), format!("0,00{nbsp}€"));
+    }
+}

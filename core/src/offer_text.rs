@@ -1,0 +1,174 @@
+//! Plain-language lines about an offer: price, how many visits, validity, period of use and
+//! restrictions, in the visitor's language.
+
+use crate::i18n::{Locale, Plural};
+use crate::model::{OnlineOffer, PeriodOfUseType, Restrictions, StudioAccessType, Term, TermUnit};
+
+/// `2 weeks`, `3 Stunden`; a unit this version does not know is shown as the vendor named it.
+pub fn term(term: &Term, locale: Locale) -> String {
+    let m = locale.messages();
+    let plural: &Plural = match &term.unit {
+        TermUnit::Minutes => &m.minutes,
+        TermUnit::Hours => &m.hours,
+        TermUnit::Day => &m.days,
+        TermUnit::Week => &m.weeks,
+        TermUnit::Month => &m.months,
+        TermUnit::Year => &m.years,
+        TermUnit::Unknown(unit) => return format!("{} {}", term.value, unit.to_lowercase()),
+    };
+    plural.count(i64::from(term.value))
+}
+
+/// The offer's price, or a "price on request" text when the vendor sent none.
+pub fn price(offer: &OnlineOffer, locale: Locale) -> String {
+    match &offer.price {
+        Some(price) => price.format(locale),
+        None => locale.messages().price_on_request.to_owned(),
+    }
+}
+
+/// `10 visits`.
+pub fn scope_of_usage(offer: &OnlineOffer, locale: Locale) -> Option<String> {
+    let uses = offer.scope_of_usage.filter(|uses| *uses > 0)?;
+    Some(locale.messages().visits.count(uses))
+}
+
+/// `Valid for 2 weeks`.
+pub fn validity(offer: &OnlineOffer, locale: Locale) -> Option<String> {
+    let validity = offer.validity.as_ref().filter(|v| v.value > 0)?;
+    Some(format!(
+        "{} {}",
+        locale.messages().valid_for,
+        term(validity, locale)
+    ))
+}
+
+/// `Each use lasts 1 day (one time)`.
+pub fn period_of_use(offer: &OnlineOffer, locale: Locale) -> Option<String> {
+    let period = offer.period_of_use.as_ref()?;
+    let length = period.term.as_ref().filter(|t| t.value > 0)?;
+    let m = locale.messages();
+    let mut line = format!("{} {}", m.period_of_use, term(length, locale));
+    if period.period_type == Some(PeriodOfUseType::OneTime) {
+        line.push(' ');
+        line.push_str(m.one_time_suffix);
+    }
+    Some(line)
+}
+
+/// One line per restriction: minimum age, studios, time of day.
+pub fn restrictions(restrictions: &Restrictions, locale: Locale) -> Vec<String> {
+    let m = locale.messages();
+    let mut lines = Vec::new();
+    if let Some(age) = restrictions.min_age.filter(|age| *age > 0) {
+        lines.push(m.min_age.replace("{age}", &age.to_string()));
+    }
+    match &restrictions.studio_access_type {
+        Some(StudioAccessType::MainStudio) => lines.push(m.main_studio_only.to_owned()),
+        Some(StudioAccessType::AllStudios) => lines.push(m.all_studios.to_owned()),
+        Some(StudioAccessType::RestrictedStudios) | Some(StudioAccessType::Unknown(_))
+            if !restrictions.restricted_studio_ids.is_empty() =>
+        {
+            let ids: Vec<String> = restrictions
+                .restricted_studio_ids
+                .iter()
+                .map(i64::to_string)
+                .collect();
+            lines.push(format!("{}: {}", m.selected_studios, ids.join(", ")));
+        }
+        Some(StudioAccessType::RestrictedStudios) => lines.push(m.selected_studios.to_owned()),
+        Some(StudioAccessType::Unknown(_)) | None => {}
+    }
+    if restrictions.time_restrictions.is_some() {
+        lines.push(m.time_restricted.to_owned());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{OpaqueJson, PeriodOfUse};
+    use crate::money::{Amount, Money};
+
+    fn day_ticket() -> OnlineOffer {
+        OnlineOffer {
+            online_offer_id: 1,
+            name: "Day Ticket Adult".into(),
+            scope_of_usage: Some(10),
+            price: Some(Money::new(Amount::from_units(20), "EUR")),
+            period_of_use: Some(PeriodOfUse {
+                term: Some(Term { value: 1, unit: TermUnit::Day }),
+                period_type: Some(PeriodOfUseType::OneTime),
+            }),
+            offer_type: None,
+            category: None,
+            validity: Some(Term { value: 2, unit: TermUnit::Week }),
+            restrictions: None,
+            payment_methods: vec![],
+        }
+    }
+
+    #[test]
+    fn describes_an_offer_in_english_and_german() {
+        let offer = day_ticket();
+        assert_eq!(price(&offer, Locale::En), "€20.00");
+        assert_eq!(scope_of_usage(&offer, Locale::En).unwrap(), "10 visits");
+        assert_eq!(scope_of_usage(&offer, Locale::De).unwrap(), "10 Besuche");
+        assert_eq!(validity(&offer, Locale::En).unwrap(), "Valid for 2 weeks");
+        assert_eq!(validity(&offer, Locale::De).unwrap(), "Gültig für 2 Wochen");
+        assert_eq!(
+            period_of_use(&offer, Locale::En).unwrap(),
+            "Each use lasts 1 day (one time)"
+        );
+        assert_eq!(
+            period_of_use(&offer, Locale::De).unwrap(),
+            "Jede Nutzung dauert 1 Tag (einmalig)"
+        );
+    }
+
+    #[test]
+    fn leaves_out_what_the_vendor_did_not_send() {
+        let offer = OnlineOffer {
+            price: None,
+            scope_of_usage: None,
+            validity: None,
+            period_of_use: None,
+            ..day_ticket()
+        };
+        assert_eq!(price(&offer, Locale::De), "Preis auf Anfrage");
+        assert_eq!(scope_of_usage(&offer, Locale::En), None);
+        assert_eq!(validity(&offer, Locale::En), None);
+        assert_eq!(period_of_use(&offer, Locale::En), None);
+    }
+
+    #[test]
+    fn shows_unknown_units_as_sent() {
+        let odd = Term { value: 3, unit: TermUnit::Unknown("FORTNIGHT".into()) };
+        assert_eq!(term(&odd, Locale::En), "3 fortnight");
+    }
+
+    #[test]
+    fn states_every_restriction_kind() {
+        let mut r = Restrictions {
+            min_age: Some(18),
+            studio_access_type: Some(StudioAccessType::MainStudio),
+            restricted_studio_ids: vec![],
+            time_restrictions: Some(OpaqueJson),
+        };
+        assert_eq!(
+            restrictions(&r, Locale::En),
+            ["From age 18", "Main studio only", "Only during certain opening hours"]
+        );
+        r.studio_access_type = Some(StudioAccessType::AllStudios);
+        r.time_restrictions = None;
+        assert_eq!(restrictions(&r, Locale::De), ["Ab 18 Jahren", "Alle Studios"]);
+        r.studio_access_type = Some(StudioAccessType::RestrictedStudios);
+        r.restricted_studio_ids = vec![3, 7];
+        r.min_age = None;
+        assert_eq!(restrictions(&r, Locale::En), ["Selected studios: 3, 7"]);
+        r.studio_access_type = Some(StudioAccessType::Unknown("NEW_KIND".into()));
+        r.restricted_studio_ids = vec![];
+        assert!(restrictions(&r, Locale::En).is_empty());
+    }
+}
