@@ -188,7 +188,10 @@ mod tests {
     #[test]
     fn keeps_the_studio_wall_clock_and_zone() {
         let t = StudioDateTime::parse("2026-01-15T00:00:00+01:00[Europe/Berlin]").unwrap();
-        assert_eq!(t.date(), Date::from_calendar_date(2026, Month::January, 15).unwrap());
+        assert_eq!(
+            t.date(),
+            Date::from_calendar_date(2026, Month::January, 15).unwrap()
+        );
         assert_eq!(t.zone(), Some("Europe/Berlin"));
         // Midnight in Berlin is 23:00 UTC the day before.
         assert_eq!(t.unix_seconds(), 1_768_431_600);
@@ -201,7 +204,10 @@ mod tests {
         assert_eq!(t.format_date_time(Locale::De), "22.06.2022, 08:00");
         let t = StudioDateTime::parse("2022-06-22T18:30:00Z").unwrap();
         assert_eq!(t.zone(), None);
-        assert_eq!(t.format_date_time(Locale::En), "Jun 22, 2022, 6:30\u{202f}PM");
+        assert_eq!(
+            t.format_date_time(Locale::En),
+            "Jun 22, 2022, 6:30\u{202f}PM"
+        );
         let t = StudioDateTime::parse("2026-03-01").unwrap();
         assert_eq!(t.format_date_time(Locale::En), "Mar 1, 2026");
         assert_eq!(t.to_string(), "2026-03-01");
@@ -209,7 +215,13 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_timestamp() {
-        for bad in ["", "yesterday", "2026-13-01", "2026-01-15T25:00:00+01:00", "2026-01-15[x"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01",
+            "2026-01-15T25:00:00+01:00",
+            "2026-01-15[x",
+        ] {
             assert!(StudioDateTime::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -236,8 +248,14 @@ mod tests {
     #[test]
     fn midnight_and_noon_in_twelve_hour_clock() {
         let t = StudioDateTime::parse("2026-01-15T00:05:00+01:00").unwrap();
-        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:05\u{202f}AM");
+        assert_eq!(
+            t.format_date_time(Locale::En),
+            "Jan 15, 2026, 12:05\u{202f}AM"
+        );
         let t = StudioDateTime::parse("2026-01-15T12:00:00+01:00").unwrap();
-        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:00\u{202f}PM");
+        assert_eq!(
+            t.format_date_time(Locale::En),
+            "Jan 15, 2026, 12:00\u{202f}PM"
+        );
     }
 }

@@ -127,14 +127,23 @@ mod tests {
 
     #[test]
     fn separates_the_failure_classes() {
-        assert!(matches!(ApiError::from_status(429, None), ApiError::RateLimited { .. }));
-        assert!(matches!(ApiError::from_status(503, None), ApiError::Http { status: 503, .. }));
+        assert!(matches!(
+            ApiError::from_status(429, None),
+            ApiError::RateLimited { .. }
+        ));
+        assert!(matches!(
+            ApiError::from_status(503, None),
+            ApiError::Http { status: 503, .. }
+        ));
         let not_found = ApiError::from_status(404, Some(body()));
         assert_eq!(
             not_found.to_string(),
             "HTTP 404: Offer not found [errorCode NOT_FOUND] [traceId abc-123]"
         );
-        assert_eq!(not_found.user_message(Locale::En), "This offer is no longer available.");
+        assert_eq!(
+            not_found.user_message(Locale::En),
+            "This offer is no longer available."
+        );
         assert_eq!(
             ApiError::Timeout { after_ms: 10_000 }.user_message(Locale::De),
             "Der Buchungsdienst hat zu lange nicht geantwortet. Bitte versuche es erneut."
@@ -144,12 +153,22 @@ mod tests {
     #[test]
     fn retries_reads_only_on_network_errors_and_5xx() {
         let policy = RetryPolicy::default();
-        let network = ApiError::Network { cause: "reset".into() };
+        let network = ApiError::Network {
+            cause: "reset".into(),
+        };
         let unavailable = ApiError::from_status(503, None);
-        assert_eq!(policy.delay_before(1, &network), None, "the first try is not a retry");
+        assert_eq!(
+            policy.delay_before(1, &network),
+            None,
+            "the first try is not a retry"
+        );
         assert_eq!(policy.delay_before(2, &network), Some(400));
         assert_eq!(policy.delay_before(3, &unavailable), Some(800));
-        assert_eq!(policy.delay_before(4, &unavailable), None, "three tries in all");
+        assert_eq!(
+            policy.delay_before(4, &unavailable),
+            None,
+            "three tries in all"
+        );
         for final_error in [
             ApiError::from_status(400, None),
             ApiError::from_status(404, None),
@@ -163,8 +182,14 @@ mod tests {
 
     #[test]
     fn backoff_is_capped() {
-        let policy = RetryPolicy { attempts: 40, first_delay_ms: 400, max_delay_ms: 4_000 };
-        let network = ApiError::Network { cause: String::new() };
+        let policy = RetryPolicy {
+            attempts: 40,
+            first_delay_ms: 400,
+            max_delay_ms: 4_000,
+        };
+        let network = ApiError::Network {
+            cause: String::new(),
+        };
         assert_eq!(policy.delay_before(6, &network), Some(4_000));
         assert_eq!(policy.delay_before(40, &network), Some(4_000));
     }

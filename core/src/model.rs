@@ -126,7 +126,10 @@ fn present_if_not_null<'de, D: Deserializer<'de>>(
     Ok(value.map(|_| OpaqueJson))
 }
 
-fn serialize_presence<S: Serializer>(_: &Option<OpaqueJson>, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_presence<S: Serializer>(
+    _: &Option<OpaqueJson>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     serializer.serialize_map(Some(0))?.end()
 }

@@ -274,7 +274,7 @@ fn group_thousands(value: u64, separator: char) -> String {
     let digits = value.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(separator);
         }
         grouped.push(digit);
@@ -296,7 +296,16 @@ mod tests {
         assert_eq!("20".parse::<Amount>().unwrap(), Amount::from_units(20));
         assert_eq!("-0.5".parse::<Amount>().unwrap(), Amount::from_cents(-50));
         assert_eq!("0.00005".parse::<Amount>().unwrap().to_string(), "0.0001");
-        for bad in ["", "-", "1e3", "1.2.3", "abc", ".5", "12,5", "9999999999999999"] {
+        for bad in [
+            "",
+            "-",
+            "1e3",
+            "1.2.3",
+            "abc",
+            ".5",
+            "12,5",
+            "9999999999999999",
+        ] {
             assert!(bad.parse::<Amount>().is_err(), "{bad:?} should be refused");
         }
     }
@@ -304,7 +313,9 @@ mod tests {
     #[test]
     fn json_numbers_decode_without_float_error() {
         let amount: Amount = serde_json::from_str("0.1").unwrap();
-        let sum = amount.checked_add(serde_json::from_str("0.2").unwrap()).unwrap();
+        let sum = amount
+            .checked_add(serde_json::from_str("0.2").unwrap())
+            .unwrap();
         assert_eq!(sum, "0.3".parse().unwrap(), "0.1 + 0.2 must be exactly 0.3");
         let price: Amount = serde_json::from_str("19.99").unwrap();
         assert_eq!(price.to_string(), "19.99");
@@ -315,16 +326,28 @@ mod tests {
 
     #[test]
     fn encodes_whole_amounts_as_integers() {
-        assert_eq!(serde_json::to_string(&Amount::from_units(20)).unwrap(), "20");
-        assert_eq!(serde_json::to_string(&Amount::from_cents(1999)).unwrap(), "19.99");
+        assert_eq!(
+            serde_json::to_string(&Amount::from_units(20)).unwrap(),
+            "20"
+        );
+        assert_eq!(
+            serde_json::to_string(&Amount::from_cents(1999)).unwrap(),
+            "19.99"
+        );
     }
 
     #[test]
     fn subtracts_and_takes_percentages_exactly() {
         let price = money("49.90", "EUR").amount;
         assert_eq!(price.percent(20), "9.98".parse().unwrap());
-        assert_eq!(price.checked_sub(price.percent(20)).unwrap().to_string(), "39.92");
-        assert_eq!(Amount::from_cents(-1).percent(50), "-0.005".parse().unwrap());
+        assert_eq!(
+            price.checked_sub(price.percent(20)).unwrap().to_string(),
+            "39.92"
+        );
+        assert_eq!(
+            Amount::from_cents(-1).percent(50),
+            "-0.005".parse().unwrap()
+        );
     }
 
     #[test]
@@ -334,20 +357,47 @@ mod tests {
         assert_eq!(money("1234.5", "EUR").format(Locale::En), "€1,234.50");
         assert_eq!(money("19.99", "USD").format(Locale::En), "$19.99");
         assert_eq!(money("2500", "JPY").format(Locale::En), "¥2,500");
-        assert_eq!(money("25", "CHF").format(Locale::En), format!("CHF{nbsp}25.00"));
-        assert_eq!(money("1.2345", "KWD").format(Locale::En), format!("KWD{nbsp}1.235"));
+        assert_eq!(
+            money("25", "CHF").format(Locale::En),
+            format!("CHF{nbsp}25.00")
+        );
+        assert_eq!(
+            money("1.2345", "KWD").format(Locale::En),
+            format!("KWD{nbsp}1.235")
+        );
         assert_eq!(money("-5", "GBP").format(Locale::En), "-£5.00");
-        assert_eq!(money("1234567.891", "PLN").format(Locale::En), format!("PLN{nbsp}1,234,567.89"));
+        assert_eq!(
+            money("1234567.891", "PLN").format(Locale::En),
+            format!("PLN{nbsp}1,234,567.89")
+        );
     }
 
     #[test]
     fn formats_like_intl_in_german() {
         let nbsp = '\u{a0}';
-        assert_eq!(money("20", "EUR").format(Locale::De), format!("20,00{nbsp}€"));
-        assert_eq!(money("1234.5", "EUR").format(Locale::De), format!("1.234,50{nbsp}€"));
-        assert_eq!(money("19.99", "USD").format(Locale::De), format!("19,99{nbsp}$"));
-        assert_eq!(money("25", "CHF").format(Locale::De), format!("25,00{nbsp}CHF"));
-        assert_eq!(money("2500", "JPY").format(Locale::De), format!("2.500{nbsp}¥"));
-        assert_eq!(money("-0.004", "EUR").format(Locale::De), format!("0,00{nbsp}€"));
+        assert_eq!(
+            money("20", "EUR").format(Locale::De),
+            format!("20,00{nbsp}€")
+        );
+        assert_eq!(
+            money("1234.5", "EUR").format(Locale::De),
+            format!("1.234,50{nbsp}€")
+        );
+        assert_eq!(
+            money("19.99", "USD").format(Locale::De),
+            format!("19,99{nbsp}$")
+        );
+        assert_eq!(
+            money("25", "CHF").format(Locale::De),
+            format!("25,00{nbsp}CHF")
+        );
+        assert_eq!(
+            money("2500", "JPY").format(Locale::De),
+            format!("2.500{nbsp}¥")
+        );
+        assert_eq!(
+            money("-0.004", "EUR").format(Locale::De),
+            format!("0,00{nbsp}€")
+        );
     }
 }

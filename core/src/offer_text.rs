@@ -98,12 +98,18 @@ mod tests {
             scope_of_usage: Some(10),
             price: Some(Money::new(Amount::from_units(20), "EUR")),
             period_of_use: Some(PeriodOfUse {
-                term: Some(Term { value: 1, unit: TermUnit::Day }),
+                term: Some(Term {
+                    value: 1,
+                    unit: TermUnit::Day,
+                }),
                 period_type: Some(PeriodOfUseType::OneTime),
             }),
             offer_type: None,
             category: None,
-            validity: Some(Term { value: 2, unit: TermUnit::Week }),
+            validity: Some(Term {
+                value: 2,
+                unit: TermUnit::Week,
+            }),
             restrictions: None,
             payment_methods: vec![],
         }
@@ -144,7 +150,10 @@ mod tests {
 
     #[test]
     fn shows_unknown_units_as_sent() {
-        let odd = Term { value: 3, unit: TermUnit::Unknown("FORTNIGHT".into()) };
+        let odd = Term {
+            value: 3,
+            unit: TermUnit::Unknown("FORTNIGHT".into()),
+        };
         assert_eq!(term(&odd, Locale::En), "3 fortnight");
     }
 
@@ -158,11 +167,18 @@ mod tests {
         };
         assert_eq!(
             restrictions(&r, Locale::En),
-            ["From age 18", "Main studio only", "Only during certain opening hours"]
+            [
+                "From age 18",
+                "Main studio only",
+                "Only during certain opening hours"
+            ]
         );
         r.studio_access_type = Some(StudioAccessType::AllStudios);
         r.time_restrictions = None;
-        assert_eq!(restrictions(&r, Locale::De), ["Ab 18 Jahren", "Alle Studios"]);
+        assert_eq!(
+            restrictions(&r, Locale::De),
+            ["Ab 18 Jahren", "Alle Studios"]
+        );
         r.studio_access_type = Some(StudioAccessType::RestrictedStudios);
         r.restricted_studio_ids = vec![3, 7];
         r.min_age = None;

@@ -18,7 +18,11 @@ fn fixture(name: &str) -> Value {
 fn round_trip<T: DeserializeOwned + Serialize>(name: &str) -> T {
     let json = fixture(name);
     let decoded: T = serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(serde_json::to_value(&decoded).unwrap(), json, "{name} did not round-trip");
+    assert_eq!(
+        serde_json::to_value(&decoded).unwrap(),
+        json,
+        "{name} did not round-trip"
+    );
     decoded
 }
 
@@ -38,7 +42,10 @@ fn offer_detail_round_trips() {
     let offer: OnlineOffer = round_trip("offer-detail.json");
     let restrictions = offer.restrictions.unwrap();
     assert_eq!(restrictions.min_age, Some(18));
-    assert_eq!(restrictions.studio_access_type, Some(StudioAccessType::AllStudios));
+    assert_eq!(
+        restrictions.studio_access_type,
+        Some(StudioAccessType::AllStudios)
+    );
     assert_eq!(restrictions.restricted_studio_ids, [3, 7]);
     assert!(restrictions.time_restrictions.is_some());
     assert_eq!(offer.payment_methods, [PaymentMethod::OnlinePayment]);
@@ -49,18 +56,27 @@ fn preview_round_trips() {
     let request: PurchasePreviewRequest = round_trip("preview-request.json");
     assert_eq!(request.voucher_code.as_deref(), Some("SUMMER21"));
     let preview: PurchasePreview = round_trip("preview-response.json");
-    assert_eq!(preview.voucher_error_code, Some(VoucherErrorCode::InvalidCode));
+    assert_eq!(
+        preview.voucher_error_code,
+        Some(VoucherErrorCode::InvalidCode)
+    );
 }
 
 #[test]
 fn purchase_round_trips() {
     let request: PurchaseRequest = round_trip("purchase-request.json");
     assert_eq!(request.valid_from, "2024-07-01");
-    assert_eq!(request.payment_request_token.as_deref(), Some("abc123token"));
+    assert_eq!(
+        request.payment_request_token.as_deref(),
+        Some("abc123token")
+    );
     let result: PurchaseResult = round_trip("purchase-response.json");
     assert_eq!(result.online_offer_purchase_id, 123456);
     assert_eq!(result.studio_access_code, "PTKXPMUO");
-    assert_eq!(result.prices.voucher_success_message.as_deref(), Some("Voucher applied successfully"));
+    assert_eq!(
+        result.prices.voucher_success_message.as_deref(),
+        Some("Voucher applied successfully")
+    );
 }
 
 #[test]
@@ -70,7 +86,10 @@ fn purchased_lists_round_trip() {
         let first = &purchased[0];
         assert_eq!(first.offer.online_offer_id, 12345);
         assert_eq!(first.online_offer_purchase_id, 123456);
-        assert_eq!(first.purchase_date.as_ref().unwrap().zone(), Some("Europe/Berlin"));
+        assert_eq!(
+            first.purchase_date.as_ref().unwrap().zone(),
+            Some("Europe/Berlin")
+        );
         assert_eq!(first.voucher_code.as_deref(), Some("VOUCHER-ABC123"));
     }
 }
@@ -86,21 +105,39 @@ fn error_body_decodes_and_ignores_deprecated_args() {
 #[test]
 fn older_names_unknown_values_and_extra_fields_decode() {
     let offer: OnlineOffer = serde_json::from_value(fixture("offer-older-names.json")).unwrap();
-    assert_eq!(offer.online_offer_id, 777, "`id` is the older name of onlineOfferId");
-    assert_eq!(offer.offer_type, Some(OfferType::Unknown("SOME_FUTURE_TYPE".into())));
+    assert_eq!(
+        offer.online_offer_id, 777,
+        "`id` is the older name of onlineOfferId"
+    );
+    assert_eq!(
+        offer.offer_type,
+        Some(OfferType::Unknown("SOME_FUTURE_TYPE".into()))
+    );
     let period = offer.period_of_use.as_ref().unwrap();
-    assert_eq!(period.period_type, Some(PeriodOfUseType::Unknown("RECURRING".into())));
+    assert_eq!(
+        period.period_type,
+        Some(PeriodOfUseType::Unknown("RECURRING".into()))
+    );
     assert_eq!(period.term.as_ref().unwrap().unit, TermUnit::Minutes);
-    assert_eq!(offer.price.as_ref().unwrap().amount, "99.9".parse().unwrap());
+    assert_eq!(
+        offer.price.as_ref().unwrap().amount,
+        "99.9".parse().unwrap()
+    );
     let restrictions = offer.restrictions.as_ref().unwrap();
     assert_eq!(
         restrictions.studio_access_type,
         Some(StudioAccessType::Unknown("REGIONAL_STUDIOS".into()))
     );
-    assert_eq!(restrictions.time_restrictions, None, "null means no time restrictions");
+    assert_eq!(
+        restrictions.time_restrictions, None,
+        "null means no time restrictions"
+    );
     assert_eq!(
         offer.payment_methods,
-        [PaymentMethod::OnlinePayment, PaymentMethod::Unknown("CASH_AT_DESK".into())]
+        [
+            PaymentMethod::OnlinePayment,
+            PaymentMethod::Unknown("CASH_AT_DESK".into())
+        ]
     );
     // Unknown values encode back exactly as they came.
     let encoded = serde_json::to_value(&offer).unwrap();
@@ -132,8 +169,13 @@ fn a_bare_offer_decodes_with_every_optional_field_missing() {
     assert!(offer.payment_methods.is_empty());
     let page: OfferPage = serde_json::from_str("{}").unwrap();
     assert!(page.result.is_empty() && !page.has_next && page.offset.is_none());
-    let page: OfferPage = serde_json::from_str(r#"{"result": [], "hasNext": true, "offset": 60}"#).unwrap();
-    assert_eq!(page.offset, Some(PageOffset("60".into())), "a numeric offset is kept as text");
+    let page: OfferPage =
+        serde_json::from_str(r#"{"result": [], "hasNext": true, "offset": 60}"#).unwrap();
+    assert_eq!(
+        page.offset,
+        Some(PageOffset("60".into())),
+        "a numeric offset is kept as text"
+    );
 }
 
 #[test]
@@ -155,9 +197,18 @@ fn paths_are_the_vendors_own() {
         paths::purchasable(&PageOffset("a b/c".into()), 50),
         "/v1/online-offers/purchasable?offset=a%20b%2Fc&sliceSize=50"
     );
-    assert_eq!(paths::purchasable_offer(12345), "/v1/online-offers/purchasable/12345");
-    assert_eq!(paths::purchase_preview(), "/v1/online-offers/purchase/preview");
+    assert_eq!(
+        paths::purchasable_offer(12345),
+        "/v1/online-offers/purchasable/12345"
+    );
+    assert_eq!(
+        paths::purchase_preview(),
+        "/v1/online-offers/purchase/preview"
+    );
     assert_eq!(paths::purchase(), "/v1/online-offers/purchase");
     assert_eq!(paths::purchased(67890), "/v1/online-offers/67890/purchased");
-    assert_eq!(paths::purchased_offer(67890, 12345), "/v1/online-offers/67890/purchased/12345");
+    assert_eq!(
+        paths::purchased_offer(67890, 12345),
+        "/v1/online-offers/67890/purchased/12345"
+    );
 }

@@ -8,8 +8,10 @@ use perfectgym_offers_core::paging::{fetch_all_pages, MAX_PAGES};
 use perfectgym_offers_core::ApiError;
 
 fn offer(id: i64) -> OnlineOffer {
-    serde_json::from_value(serde_json::json!({ "onlineOfferId": id, "name": format!("Offer {id}") }))
-        .unwrap()
+    serde_json::from_value(
+        serde_json::json!({ "onlineOfferId": id, "name": format!("Offer {id}") }),
+    )
+    .unwrap()
 }
 
 fn page(ids: &[i64], next: Option<&str>) -> OfferPage {
@@ -31,13 +33,20 @@ fn follows_cursor_offsets_and_short_pages_to_the_end() {
     ];
     let offers = block_on(fetch_all_pages(|offset| {
         asked.borrow_mut().push(offset.0.clone());
-        let found = pages.iter().find(|(o, _)| *o == offset.0).map(|(_, p)| p.clone());
+        let found = pages
+            .iter()
+            .find(|(o, _)| *o == offset.0)
+            .map(|(_, p)| p.clone());
         async move { found.ok_or(ApiError::from_status(400, None)) }
     }))
     .unwrap();
     let ids: Vec<i64> = offers.iter().map(|o| o.online_offer_id).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
-    assert_eq!(*asked.borrow(), ["0", "cursor-3", "cursor-4"], "offsets are sent back as returned");
+    assert_eq!(
+        *asked.borrow(),
+        ["0", "cursor-3", "cursor-4"],
+        "offsets are sent back as returned"
+    );
 }
 
 #[test]
@@ -65,7 +74,13 @@ fn stops_at_the_first_error() {
             }
         }
     }));
-    assert_eq!(result, Err(ApiError::Http { status: 503, body: None }));
+    assert_eq!(
+        result,
+        Err(ApiError::Http {
+            status: 503,
+            body: None
+        })
+    );
     assert_eq!(*calls.borrow(), 2);
 }
 
@@ -74,7 +89,11 @@ fn a_repeated_offset_is_an_error_not_a_loop() {
     let result = block_on(fetch_all_pages(|_| async { Ok(page(&[1], Some("same"))) }));
     assert!(matches!(result, Err(ApiError::Decode { .. })), "{result:?}");
     let result = block_on(fetch_all_pages(|_| async {
-        Ok(OfferPage { result: vec![], has_next: true, offset: None })
+        Ok(OfferPage {
+            result: vec![],
+            has_next: true,
+            offset: None,
+        })
     }));
     assert!(matches!(result, Err(ApiError::Decode { .. })), "{result:?}");
 }

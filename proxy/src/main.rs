@@ -1,0 +1,103 @@
+//! `perfectgym-offers-proxy`: run the reference proxy in front of a tenant or as a mock tenant.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use perfectgym_offers_proxy::mock::MockTenant;
+use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KEY_ENV};
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
+use tracing_subscriber::EnvFilter;
+
+/// Forwards the PerfectGym online-offer routes the widget uses, adding the gym's API key from
+/// the environment variable PERFECTGYM_API_KEY; or, with --mock, answers them from a demo tenant.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    listen: SocketAddr,
+    /// The tenant's base URL, e.g. https://mygym.open-api.perfectgym.com
+    #[arg(long, required_unless_present = "mock", conflicts_with = "mock")]
+    upstream: Option<String>,
+    /// Answer from the embedded demo tenant instead of forwarding.
+    #[arg(long)]
+    mock: bool,
+    /// Path the API is mounted under: the widget's `api-base`.
+    #[arg(long, default_value = "/pg-proxy")]
+    api_prefix: String,
+    /// Serve the built widget and host page from this folder at `/`.
+    #[arg(long)]
+    static_dir: Option<PathBuf>,
+    /// Seconds a catalogue answer (offer list, offer detail) is reused; 0 turns caching off.
+    #[arg(long, default_value_t = 30)]
+    cache_seconds: u64,
+    /// Seconds to wait for the tenant before answering 504.
+    #[arg(long, default_value_t = 10)]
+    upstream_timeout_seconds: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let args = Args::parse();
+    let tenant = match &args.upstream {
+        None => Tenant::Mock(Arc::new(MockTenant::new())),
+        Some(base_url) => {
+            let Some(api_key) = ApiKey::from_env() else {
+                eprintln!("error: set the gym's API key in the environment variable {API_KEY_ENV}");
+                return ExitCode::FAILURE;
+            };
+            let config = UpstreamConfig {
+                base_url: base_url.clone(),
+                api_key,
+                catalogue_ttl: Duration::from_secs(args.cache_seconds),
+                timeout: Duration::from_secs(args.upstream_timeout_seconds),
+            };
+            match Upstream::new(config) {
+                Ok(upstream) => Tenant::Upstream(Arc::new(upstream)),
+                Err(error) => {
+                    eprintln!("error: cannot build the upstream client: {error}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: cannot listen on {}: {error}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mode = match &args.upstream {
+        Some(url) => format!("forwarding to {url}"),
+        None => "mock tenant".to_owned(),
+    };
+    tracing::info!(
+        "listening on http://{} ({mode}); API under {}",
+        args.listen,
+        args.api_prefix
+    );
+    let router = app(ProxyConfig {
+        api_prefix: args.api_prefix,
+        static_dir: args.static_dir,
+        tenant,
+    });
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(error) = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

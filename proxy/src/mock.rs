@@ -1,0 +1,338 @@
+//! The demo tenant: the six online-offer operations answered from an embedded catalogue
+//! (`fixtures/mock-tenant/catalogue.json`), deterministic but for the clock, so the widget can
+//! be previewed and tested with no PerfectGym account.
+//!
+//! It behaves as `shared/reference/API-NOTES.md` describes the vendor: capped slices with a
+//! last-id cursor, list entries without restrictions, vouchers that apply or are rejected,
+//! purchases that need a payment token unless free, and remembered purchases.
+
+use std::sync::Mutex;
+
+use axum::http::StatusCode;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp, Zoned};
+use perfectgym_offers_core::model::{
+    OfferPage, OnlineOffer, PageOffset, PriceBreakdown, PurchasePreviewRequest, PurchaseRequest,
+    PurchaseResult, PurchasedOffer, Term, TermUnit, VoucherErrorCode,
+};
+use perfectgym_offers_core::{Amount, Money, StudioDateTime};
+use serde::Deserialize;
+
+use crate::operation::Operation;
+use crate::reply::Reply;
+
+/// The demo customer the README and demo page use; it starts with one expired purchase.
+pub const DEMO_CUSTOMER_ID: i64 = 67890;
+/// A percentage voucher: 20 % off.
+pub const VOUCHER_PERCENT: &str = "SUMMER21";
+/// A fixed-amount voucher: 10 units of the offer's currency off, never below zero.
+pub const VOUCHER_FIXED: &str = "TENOFF";
+/// A voucher the tenant rejects with a code this API version does not document.
+pub const VOUCHER_EXPIRED: &str = "WINTER2020";
+
+const CATALOGUE: &str = include_str!("../../fixtures/mock-tenant/catalogue.json");
+const FIRST_PURCHASE_ID: i64 = 100_001;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Catalogue {
+    studio_time_zone: String,
+    slice_size_cap: u32,
+    offers: Vec<OnlineOffer>,
+}
+
+pub struct MockTenant {
+    offers: Vec<OnlineOffer>,
+    studio_zone: TimeZone,
+    slice_size_cap: usize,
+    purchases: Mutex<Vec<(i64, PurchasedOffer)>>,
+}
+
+impl Default for MockTenant {
+    fn default() -> Self {
+        MockTenant::new()
+    }
+}
+
+impl MockTenant {
+    pub fn new() -> MockTenant {
+        let catalogue: Catalogue =
+            serde_json::from_str(CATALOGUE).expect("the embedded catalogue is valid");
+        let mut offers = catalogue.offers;
+        offers.sort_by_key(|offer| offer.online_offer_id);
+        let studio_zone =
+            TimeZone::get(&catalogue.studio_time_zone).expect("the bundled tzdb has the zone");
+        let tenant = MockTenant {
+            offers,
+            studio_zone,
+            slice_size_cap: catalogue.slice_size_cap as usize,
+            purchases: Mutex::new(Vec::new()),
+        };
+        tenant.seed_expired_purchase();
+        tenant
+    }
+
+    /// The demo customer bought a day ticket once, long expired.
+    fn seed_expired_purchase(&self) {
+        let offer = self.offers[0].clone();
+        let bought: Zoned = "2026-01-15T09:30:00+01:00[Europe/Berlin]"
+            .parse()
+            .expect("a valid timestamp");
+        let valid_from = bought.date();
+        self.record(DEMO_CUSTOMER_ID, offer, &bought, valid_from, None, None);
+    }
+
+    /// Answers one operation as the vendor would.
+    pub fn answer(&self, operation: Operation, accept_language: Option<&str>) -> Reply {
+        let german = accept_language.is_some_and(|l| l.trim_start().starts_with("de"));
+        match operation {
+            Operation::ListPurchasable { offset, slice_size } => self.list(&offset, slice_size),
+            Operation::OfferDetail { offer_id } => match self.offer(offer_id) {
+                Some(offer) => Reply::json(StatusCode::OK, offer),
+                None => not_found(offer_id),
+            },
+            Operation::Preview(request) => self.preview(&request, german),
+            Operation::Purchase(request) => self.purchase(request, german),
+            Operation::Purchased { customer_id } => self.purchased(customer_id, None),
+            Operation::PurchasedOffer {
+                customer_id,
+                offer_id,
+            } => self.purchased(customer_id, Some(offer_id)),
+        }
+    }
+
+    fn offer(&self, offer_id: i64) -> Option<&OnlineOffer> {
+        self.offers
+            .iter()
+            .find(|offer| offer.online_offer_id == offer_id)
+    }
+
+    /// A slice of at most `slice_size_cap` offers after the cursor (the last id of the previous
+    /// slice). List entries carry no restrictions or payment methods: those are detail data.
+    fn list(&self, offset: &PageOffset, slice_size: u32) -> Reply {
+        let Ok(after_id) = offset.0.parse::<i64>() else {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_OFFSET",
+                "offset is not a valid cursor",
+            );
+        };
+        let take = (slice_size as usize).min(self.slice_size_cap);
+        let rest: Vec<&OnlineOffer> = self
+            .offers
+            .iter()
+            .filter(|offer| offer.online_offer_id > after_id)
+            .collect();
+        let result: Vec<OnlineOffer> = rest
+            .iter()
+            .take(take)
+            .map(|offer| OnlineOffer {
+                restrictions: None,
+                payment_methods: Vec::new(),
+                ..(*offer).clone()
+            })
+            .collect();
+        let page = OfferPage {
+            has_next: rest.len() > result.len(),
+            offset: result
+                .last()
+                .map(|offer| PageOffset(offer.online_offer_id.to_string())),
+            result,
+        };
+        Reply::json(StatusCode::OK, &page)
+    }
+
+    fn price_breakdown(
+        &self,
+        offer: &OnlineOffer,
+        voucher: Option<&str>,
+        german: bool,
+    ) -> PriceBreakdown {
+        let price = offer
+            .price
+            .clone()
+            .unwrap_or_else(|| Money::new(Amount::ZERO, "EUR"));
+        let (discount, error) = match voucher.map(|code| code.trim().to_ascii_uppercase()) {
+            None => (Amount::ZERO, None),
+            Some(code) if code == VOUCHER_PERCENT => (price.amount.percent(20), None),
+            Some(code) if code == VOUCHER_FIXED => (Amount::from_units(10).min(price.amount), None),
+            Some(code) if code == VOUCHER_EXPIRED => (
+                Amount::ZERO,
+                Some(VoucherErrorCode::Unknown("VOUCHER_EXPIRED".to_owned())),
+            ),
+            Some(_) => (Amount::ZERO, Some(VoucherErrorCode::InvalidCode)),
+        };
+        let applied = voucher.is_some() && error.is_none();
+        let discounted = price.amount.checked_sub(discount).unwrap_or(price.amount);
+        PriceBreakdown {
+            discounted_price: Money::new(discounted, &price.currency),
+            discount_value: Some(Money::new(discount, &price.currency)),
+            voucher_success_message: applied.then(|| {
+                if german {
+                    "Gutschein erfolgreich angewendet".to_owned()
+                } else {
+                    "Voucher applied successfully".to_owned()
+                }
+            }),
+            voucher_error_code: error,
+            price,
+        }
+    }
+
+    fn preview(&self, request: &PurchasePreviewRequest, german: bool) -> Reply {
+        match self.offer(request.online_offer_id) {
+            Some(offer) => Reply::json(
+                StatusCode::OK,
+                &self.price_breakdown(offer, request.voucher_code.as_deref(), german),
+            ),
+            None => not_found(request.online_offer_id),
+        }
+    }
+
+    fn purchase(&self, request: PurchaseRequest, german: bool) -> Reply {
+        let Some(offer) = self.offer(request.online_offer_id).cloned() else {
+            return not_found(request.online_offer_id);
+        };
+        let now = Timestamp::now().to_zoned(self.studio_zone.clone());
+        let Ok(valid_from) = request.valid_from.parse::<jiff::civil::Date>() else {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_DATE",
+                "validFrom must be yyyy-MM-dd",
+            );
+        };
+        if valid_from < now.date() {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                "VALID_FROM_IN_PAST",
+                "validFrom must not be in the past",
+            );
+        }
+        let prices = self.price_breakdown(&offer, request.voucher_code.as_deref(), german);
+        if prices.voucher_error_code.is_some() {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_VOUCHER",
+                "The voucher cannot be applied",
+            );
+        }
+        let needs_payment = !prices.discounted_price.amount.is_zero();
+        let has_token = request
+            .payment_request_token
+            .as_deref()
+            .is_some_and(|token| !token.trim().is_empty());
+        if needs_payment && !has_token {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                "PAYMENT_REQUIRED",
+                "paymentRequestToken is required for offers that are not free",
+            );
+        }
+        let purchase = self.record(
+            request.customer_id,
+            offer,
+            &now,
+            valid_from,
+            request
+                .voucher_code
+                .filter(|_| prices.voucher_success_message.is_some()),
+            Some(&prices),
+        );
+        let result = PurchaseResult {
+            online_offer_purchase_id: purchase.online_offer_purchase_id,
+            studio_access_code: purchase.studio_access_code,
+            prices,
+        };
+        Reply::json(StatusCode::OK, &result)
+    }
+
+    /// Remembers a purchase so the purchased endpoints return it.
+    fn record(
+        &self,
+        customer_id: i64,
+        offer: OnlineOffer,
+        bought: &Zoned,
+        valid_from: jiff::civil::Date,
+        voucher_code: Option<String>,
+        prices: Option<&PriceBreakdown>,
+    ) -> PurchasedOffer {
+        let mut purchases = self.purchases.lock().unwrap_or_else(|e| e.into_inner());
+        let id = FIRST_PURCHASE_ID + purchases.len() as i64;
+        let start = valid_from
+            .to_zoned(self.studio_zone.clone())
+            .unwrap_or_else(|_| bought.clone());
+        let expiry = offer
+            .validity
+            .as_ref()
+            .and_then(|term| start.checked_add(span_of(term)).ok())
+            .unwrap_or_else(|| start.clone());
+        let studio_time = |zoned: &Zoned| StudioDateTime::parse(&zoned.to_string()).ok();
+        let purchase = PurchasedOffer {
+            online_offer_purchase_id: id,
+            purchase_date: studio_time(bought),
+            expiry_date: studio_time(&expiry),
+            valid_from: studio_time(&start),
+            studio_access_code: access_code(id),
+            studio_id: Some(1),
+            voucher_code,
+            discounted_price: prices
+                .map(|p| p.discounted_price.clone())
+                .or_else(|| offer.price.clone()),
+            discount_value: prices.and_then(|p| p.discount_value.clone()),
+            offer,
+        };
+        purchases.push((customer_id, purchase.clone()));
+        purchase
+    }
+
+    /// A bare JSON array, as the vendor answers, in purchase order.
+    fn purchased(&self, customer_id: i64, offer_id: Option<i64>) -> Reply {
+        let purchases = self.purchases.lock().unwrap_or_else(|e| e.into_inner());
+        let found: Vec<&PurchasedOffer> = purchases
+            .iter()
+            .filter(|(customer, _)| *customer == customer_id)
+            .map(|(_, purchase)| purchase)
+            .filter(|purchase| offer_id.is_none_or(|id| purchase.offer.online_offer_id == id))
+            .collect();
+        Reply::json(StatusCode::OK, &found)
+    }
+
+    /// How many purchases the tenant has recorded for a customer (for tests and the e2e suite).
+    pub fn purchase_count(&self, customer_id: i64) -> usize {
+        let purchases = self.purchases.lock().unwrap_or_else(|e| e.into_inner());
+        purchases.iter().filter(|(c, _)| *c == customer_id).count()
+    }
+}
+
+fn span_of(term: &Term) -> Span {
+    let value = i64::from(term.value);
+    match term.unit {
+        TermUnit::Minutes => Span::new().minutes(value),
+        TermUnit::Hours => Span::new().hours(value),
+        TermUnit::Day => Span::new().days(value),
+        TermUnit::Week => Span::new().weeks(value),
+        TermUnit::Month => Span::new().months(value),
+        TermUnit::Year => Span::new().years(value),
+        TermUnit::Unknown(_) => Span::new(),
+    }
+}
+
+/// Eight letters derived from the purchase id: stable across restarts, different per purchase.
+fn access_code(purchase_id: i64) -> String {
+    // A multiplicative hash spreads consecutive ids over the code space.
+    let mut state = (purchase_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (0..8)
+        .map(|_| {
+            state = state.rotate_left(5).wrapping_mul(0x2545_F491_4F6C_DD1D);
+            char::from(b'A' + (state >> 59) as u8 % 26)
+        })
+        .collect()
+}
+
+fn not_found(offer_id: i64) -> Reply {
+    Reply::error(
+        StatusCode::NOT_FOUND,
+        "ONLINE_OFFER_NOT_FOUND",
+        &format!("Online offer with id {offer_id} not found"),
+    )
+}

@@ -1,0 +1,211 @@
+//! The allowlist: the six online-offer operations, each checked and rebuilt from its parts, so
+//! only these exact requests can ever reach the tenant.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use perfectgym_offers_core::model::{
+    paths, PageOffset, PurchasePreviewRequest, PurchaseRequest, SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX,
+    SLICE_SIZE_MIN,
+};
+use serde::Deserialize;
+
+use crate::reply::Reply;
+use crate::Tenant;
+
+/// One allowed call, with its parameters already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    ListPurchasable { offset: PageOffset, slice_size: u32 },
+    OfferDetail { offer_id: i64 },
+    Preview(PurchasePreviewRequest),
+    Purchase(PurchaseRequest),
+    Purchased { customer_id: i64 },
+    PurchasedOffer { customer_id: i64, offer_id: i64 },
+}
+
+impl Operation {
+    /// The vendor path (and query) this operation is sent to.
+    pub fn path(&self) -> String {
+        match self {
+            Operation::ListPurchasable { offset, slice_size } => {
+                paths::purchasable(offset, *slice_size)
+            }
+            Operation::OfferDetail { offer_id } => paths::purchasable_offer(*offer_id),
+            Operation::Preview(_) => paths::purchase_preview(),
+            Operation::Purchase(_) => paths::purchase(),
+            Operation::Purchased { customer_id } => paths::purchased(*customer_id),
+            Operation::PurchasedOffer {
+                customer_id,
+                offer_id,
+            } => paths::purchased_offer(*customer_id, *offer_id),
+        }
+    }
+
+    /// The public catalogue, the same for every visitor: safe to cache.
+    pub fn is_catalogue_read(&self) -> bool {
+        matches!(
+            self,
+            Operation::ListPurchasable { .. } | Operation::OfferDetail { .. }
+        )
+    }
+}
+
+/// Longest opaque paging cursor accepted.
+const MAX_OFFSET_LEN: usize = 64;
+
+/// The router of the six routes; anything else falls through to 404.
+pub fn routes() -> Router<Tenant> {
+    Router::new()
+        .route("/v1/online-offers/purchasable", get(list_purchasable))
+        .route(
+            "/v1/online-offers/purchasable/{offer_id}",
+            get(offer_detail),
+        )
+        .route("/v1/online-offers/purchase/preview", post(preview))
+        .route("/v1/online-offers/purchase", post(purchase))
+        .route("/v1/online-offers/{customer_id}/purchased", get(purchased))
+        .route(
+            "/v1/online-offers/{customer_id}/purchased/{offer_id}",
+            get(purchased_offer),
+        )
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    offset: Option<String>,
+    #[serde(rename = "sliceSize")]
+    slice_size: Option<String>,
+}
+
+fn bad_request(message: &str) -> Reply {
+    Reply::error(StatusCode::BAD_REQUEST, "PROXY_BAD_REQUEST", message)
+}
+
+fn positive_id(value: i64, name: &str) -> Result<i64, Reply> {
+    if value > 0 {
+        Ok(value)
+    } else {
+        Err(bad_request(&format!("{name} must be a positive integer")))
+    }
+}
+
+fn accept_language(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    // A language list is short; anything long or odd is not passed on.
+    (value.len() <= 64 && value.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
+        .then(|| value.to_owned())
+}
+
+async fn answer(
+    tenant: &Tenant,
+    operation: Result<Operation, Reply>,
+    headers: &HeaderMap,
+) -> Reply {
+    match operation {
+        Ok(operation) => tenant.answer(operation, accept_language(headers)).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn list_purchasable(
+    State(tenant): State<Tenant>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Reply {
+    let operation = (|| {
+        let Query(query) = query.map_err(|e| bad_request(&e.body_text()))?;
+        let offset = query.offset.unwrap_or_else(|| "0".to_owned());
+        if offset.is_empty()
+            || offset.len() > MAX_OFFSET_LEN
+            || !offset.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(bad_request("offset is not a paging cursor"));
+        }
+        let slice_size = match query.slice_size {
+            None => SLICE_SIZE_DEFAULT,
+            Some(text) => text
+                .parse()
+                .ok()
+                .filter(|size| (SLICE_SIZE_MIN..=SLICE_SIZE_MAX).contains(size))
+                .ok_or_else(|| bad_request("sliceSize must be an integer from 10 to 100"))?,
+        };
+        Ok(Operation::ListPurchasable {
+            offset: PageOffset(offset),
+            slice_size,
+        })
+    })();
+    answer(&tenant, operation, &headers).await
+}
+
+async fn offer_detail(
+    State(tenant): State<Tenant>,
+    headers: HeaderMap,
+    offer_id: Result<Path<i64>, PathRejection>,
+) -> Reply {
+    let operation = offer_id
+        .map_err(|_| bad_request("offerId must be a positive integer"))
+        .and_then(|Path(id)| positive_id(id, "offerId"))
+        .map(|offer_id| Operation::OfferDetail { offer_id });
+    answer(&tenant, operation, &headers).await
+}
+
+async fn preview(
+    State(tenant): State<Tenant>,
+    headers: HeaderMap,
+    body: Result<Json<PurchasePreviewRequest>, JsonRejection>,
+) -> Reply {
+    let operation = body
+        .map_err(|e| bad_request(&e.body_text()))
+        .and_then(|Json(request)| {
+            positive_id(request.online_offer_id, "onlineOfferId")?;
+            positive_id(request.customer_id, "customerId")?;
+            Ok(Operation::Preview(request))
+        });
+    answer(&tenant, operation, &headers).await
+}
+
+async fn purchase(
+    State(tenant): State<Tenant>,
+    headers: HeaderMap,
+    body: Result<Json<PurchaseRequest>, JsonRejection>,
+) -> Reply {
+    let operation = body
+        .map_err(|e| bad_request(&e.body_text()))
+        .and_then(|Json(request)| {
+            positive_id(request.online_offer_id, "onlineOfferId")?;
+            positive_id(request.customer_id, "customerId")?;
+            Ok(Operation::Purchase(request))
+        });
+    answer(&tenant, operation, &headers).await
+}
+
+async fn purchased(
+    State(tenant): State<Tenant>,
+    headers: HeaderMap,
+    customer_id: Result<Path<i64>, PathRejection>,
+) -> Reply {
+    let operation = customer_id
+        .map_err(|_| bad_request("customerId must be a positive integer"))
+        .and_then(|Path(id)| positive_id(id, "customerId"))
+        .map(|customer_id| Operation::Purchased { customer_id });
+    answer(&tenant, operation, &headers).await
+}
+
+async fn purchased_offer(
+    State(tenant): State<Tenant>,
+    headers: HeaderMap,
+    ids: Result<Path<(i64, i64)>, PathRejection>,
+) -> Reply {
+    let operation = ids
+        .map_err(|_| bad_request("customerId and offerId must be positive integers"))
+        .and_then(|Path((customer_id, offer_id))| {
+            Ok(Operation::PurchasedOffer {
+                customer_id: positive_id(customer_id, "customerId")?,
+                offer_id: positive_id(offer_id, "offerId")?,
+            })
+        });
+    answer(&tenant, operation, &headers).await
+}

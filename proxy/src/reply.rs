@@ -1,0 +1,60 @@
+//! What the proxy sends back for an API operation: a status and a JSON body, nothing else of
+//! the upstream's answer (no headers, so nothing upstream set can leak through).
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use perfectgym_offers_core::model::VendorErrorBody;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Bytes,
+}
+
+impl Reply {
+    /// A 2xx or any status with a JSON body encoded from `value`.
+    pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Reply {
+        match serde_json::to_vec(value) {
+            Ok(body) => Reply {
+                status,
+                body: body.into(),
+            },
+            Err(error) => Reply::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "PROXY_ENCODING",
+                &format!("could not encode the answer: {error}"),
+            ),
+        }
+    }
+
+    /// An error in the vendor's documented error shape, so the widget reads every error alike.
+    pub fn error(status: StatusCode, code: &str, message: &str) -> Reply {
+        let body = VendorErrorBody {
+            error_message: message.to_owned(),
+            error_code: Some(code.to_owned()),
+            trace_id: None,
+            reference: None,
+        };
+        Reply::json(status, &body)
+    }
+
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        // Customer data and prices are never stored by a browser or a shared cache.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
