@@ -62,6 +62,7 @@ pub struct Messages {
     pub offer_count: Plural,
     pub uncategorised: &'static str,
     pub price_on_request: &'static str,
+    pub free: &'static str,
     pub visits: Plural,
     pub valid_for: &'static str,
     pub period_of_use: &'static str,
@@ -99,6 +100,7 @@ pub static EN: Messages = Messages {
     },
     uncategorised: "Other offers",
     price_on_request: "Price on request",
+    free: "Free",
     visits: Plural {
         one: "visit",
         other: "visits",
@@ -155,6 +157,7 @@ pub static DE: Messages = Messages {
     offer_count: Plural { one: "Angebot", other: "Angebote" },
     uncategorised: "Weitere Angebote",
     price_on_request: "Preis auf Anfrage",
+    free: "Kostenlos",
     visits: Plural { one: "Besuch", other: "Besuche" },
     valid_for: "Gültig für",
     period_of_use: "Jede Nutzung dauert",

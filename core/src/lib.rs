@@ -11,6 +11,7 @@ pub mod money;
 pub mod offer_text;
 mod open_enum;
 pub mod paging;
+pub mod widget_config;
 
 pub use dates::StudioDateTime;
 pub use error::ApiError;

@@ -19,9 +19,10 @@ pub fn term(term: &Term, locale: Locale) -> String {
     plural.count(i64::from(term.value))
 }
 
-/// The offer's price, or a "price on request" text when the vendor sent none.
+/// The offer's price, "Free" for a zero price, or "price on request" when the vendor sent none.
 pub fn price(offer: &OnlineOffer, locale: Locale) -> String {
     match &offer.price {
+        Some(price) if price.amount.is_zero() => locale.messages().free.to_owned(),
         Some(price) => price.format(locale),
         None => locale.messages().price_on_request.to_owned(),
     }
@@ -143,6 +144,12 @@ mod tests {
             ..day_ticket()
         };
         assert_eq!(price(&offer, Locale::De), "Preis auf Anfrage");
+        let guest_pass = OnlineOffer {
+            price: Some(Money::new(Amount::ZERO, "EUR")),
+            ..day_ticket()
+        };
+        assert_eq!(price(&guest_pass, Locale::En), "Free");
+        assert_eq!(price(&guest_pass, Locale::De), "Kostenlos");
         assert_eq!(scope_of_usage(&offer, Locale::En), None);
         assert_eq!(validity(&offer, Locale::En), None);
         assert_eq!(period_of_use(&offer, Locale::En), None);

@@ -1,0 +1,119 @@
+//! The widget's settings, read from the custom element's attributes.
+
+use crate::error::ApiError;
+use crate::i18n::Locale;
+
+/// The attributes the element reads; a change to any of them re-reads the settings.
+pub const ATTRIBUTES: [&str; 5] = ["api-base", "customer-id", "locale", "offer-id", "category"];
+
+/// What the gym's web developer set on `<perfectgym-offers>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetConfig {
+    /// Where the gym's proxy is mounted, e.g. `/pg-proxy`.
+    pub api_base: String,
+    pub locale: Locale,
+    /// The signed-in visitor, when the host page knows them.
+    pub customer_id: Option<i64>,
+    /// An offer to preselect.
+    pub offer_id: Option<i64>,
+    /// A category to filter by (its id or its name).
+    pub category: Option<String>,
+}
+
+impl WidgetConfig {
+    /// Reads the settings through `attribute` (the element's `getAttribute`). A missing
+    /// `api-base` or an id that is not a positive integer is a configuration error, shown in the
+    /// widget, before any request is made.
+    pub fn from_attributes(
+        attribute: impl Fn(&str) -> Option<String>,
+    ) -> Result<WidgetConfig, ApiError> {
+        let text = |name: &str| {
+            attribute(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let api_base = text("api-base").ok_or_else(|| ApiError::Config {
+            cause: "the api-base attribute is required (the URL path of the gym's proxy, e.g. /pg-proxy)".to_owned(),
+        })?;
+        let id = |name: &str| match text(name) {
+            None => Ok(None),
+            Some(value) => match value.parse::<i64>() {
+                Ok(id) if id > 0 => Ok(Some(id)),
+                _ => Err(ApiError::Config {
+                    cause: format!("{name}=\"{value}\" is not a positive integer"),
+                }),
+            },
+        };
+        Ok(WidgetConfig {
+            api_base,
+            locale: text("locale")
+                .map(|tag| Locale::from_tag(&tag))
+                .unwrap_or_default(),
+            customer_id: id("customer-id")?,
+            offer_id: id("offer-id")?,
+            category: text("category"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(pairs: &[(&str, &str)]) -> Result<WidgetConfig, ApiError> {
+        WidgetConfig::from_attributes(|name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn reads_every_attribute() {
+        let config = read(&[
+            ("api-base", " /pg-proxy "),
+            ("customer-id", "67890"),
+            ("locale", "de-DE"),
+            ("offer-id", "1005"),
+            ("category", "Day tickets"),
+        ])
+        .unwrap();
+        assert_eq!(config.api_base, "/pg-proxy");
+        assert_eq!(config.locale, Locale::De);
+        assert_eq!(config.customer_id, Some(67890));
+        assert_eq!(config.offer_id, Some(1005));
+        assert_eq!(config.category.as_deref(), Some("Day tickets"));
+    }
+
+    #[test]
+    fn only_api_base_is_required() {
+        let config = read(&[("api-base", "https://gym.example/pg-proxy")]).unwrap();
+        assert_eq!(config.locale, Locale::En);
+        assert_eq!(
+            (config.customer_id, config.offer_id, config.category),
+            (None, None, None)
+        );
+        assert!(matches!(read(&[]), Err(ApiError::Config { .. })));
+        assert!(matches!(
+            read(&[("api-base", "  ")]),
+            Err(ApiError::Config { .. })
+        ));
+    }
+
+    #[test]
+    fn ids_must_be_positive_integers() {
+        for bad in ["0", "-1", "12a", "1.5", "99999999999999999999", "<script>"] {
+            let result = read(&[("api-base", "/p"), ("customer-id", bad)]);
+            assert!(
+                matches!(result, Err(ApiError::Config { .. })),
+                "{bad}: {result:?}"
+            );
+            let result = read(&[("api-base", "/p"), ("offer-id", bad)]);
+            assert!(
+                matches!(result, Err(ApiError::Config { .. })),
+                "{bad}: {result:?}"
+            );
+        }
+    }
+}

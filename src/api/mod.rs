@@ -1,0 +1,228 @@
+//! The HTTP client of the six online-offer operations, over gloo-net, against the gym's proxy.
+//!
+//! It requests `{api_base}` + the vendor's own paths and query names, so any proxy that forwards
+//! those paths and adds the key works. JSON is parsed by the browser's `JSON.parse` and decoded
+//! with serde-wasm-bindgen, which keeps a JSON parser out of the wasm bundle.
+
+use std::future::Future;
+use std::pin::pin;
+
+use futures_util::future::{select, Either};
+use gloo_net::http::{Method, RequestBuilder};
+use gloo_timers::future::TimeoutFuture;
+use perfectgym_offers_core::error::RetryPolicy;
+use perfectgym_offers_core::model::{
+    paths, OfferPage, OnlineOffer, PageOffset, PurchasePreview, PurchasePreviewRequest,
+    PurchaseRequest, PurchaseResult, PurchasedOffer, VendorErrorBody, SLICE_SIZE_MAX,
+};
+use perfectgym_offers_core::paging::fetch_all_pages;
+use perfectgym_offers_core::{ApiError, Locale};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// No answer of this API is anywhere near this size; a larger body is refused before parsing.
+pub const MAX_BODY_CHARS: usize = 2 * 1024 * 1024;
+/// How long one request may take, body included, before it is aborted.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
+/// A client for one proxy base URL and one visitor language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiClient {
+    base: String,
+    locale: Locale,
+    timeout_ms: u32,
+    retry: RetryPolicy,
+}
+
+impl ApiClient {
+    /// `api_base` is the proxy's mount point, e.g. `/pg-proxy` or `https://gym.example/pg-proxy`.
+    pub fn new(api_base: &str, locale: Locale) -> ApiClient {
+        ApiClient {
+            base: api_base.trim().trim_end_matches('/').to_owned(),
+            locale,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    pub fn with_timeout_ms(mut self, timeout_ms: u32) -> ApiClient {
+        self.timeout_ms = timeout_ms;
+        self
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> ApiClient {
+        self.retry = retry;
+        self
+    }
+
+    /// One slice of the purchasable offers.
+    pub async fn purchasable_page(
+        &self,
+        offset: &PageOffset,
+        slice_size: u32,
+    ) -> Result<OfferPage, ApiError> {
+        self.get(&paths::purchasable(offset, slice_size)).await
+    }
+
+    /// Every purchasable offer, following the pages to the end.
+    pub async fn all_purchasable(&self) -> Result<Vec<OnlineOffer>, ApiError> {
+        fetch_all_pages(
+            |offset| async move { self.purchasable_page(&offset, SLICE_SIZE_MAX).await },
+        )
+        .await
+    }
+
+    /// One offer with its restrictions and payment methods.
+    pub async fn offer_detail(&self, offer_id: i64) -> Result<OnlineOffer, ApiError> {
+        self.get(&paths::purchasable_offer(offer_id)).await
+    }
+
+    /// What the visitor would pay, with or without a voucher. Never retried.
+    pub async fn preview(
+        &self,
+        request: &PurchasePreviewRequest,
+    ) -> Result<PurchasePreview, ApiError> {
+        self.post(&paths::purchase_preview(), request).await
+    }
+
+    /// Buys the offer. Never retried: a second send could charge twice.
+    pub async fn purchase(&self, request: &PurchaseRequest) -> Result<PurchaseResult, ApiError> {
+        self.post(&paths::purchase(), request).await
+    }
+
+    /// The customer's purchased offers.
+    pub async fn purchased(&self, customer_id: i64) -> Result<Vec<PurchasedOffer>, ApiError> {
+        self.get(&paths::purchased(customer_id)).await
+    }
+
+    /// The customer's purchases of one offer.
+    pub async fn purchased_offer(
+        &self,
+        customer_id: i64,
+        offer_id: i64,
+    ) -> Result<Vec<PurchasedOffer>, ApiError> {
+        self.get(&paths::purchased_offer(customer_id, offer_id))
+            .await
+    }
+
+    /// A GET, sent again with backoff after network errors and 5xx answers.
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let mut attempt = 1;
+        loop {
+            let error = match self.send(Method::GET, path, None).await {
+                Ok(value) => match decode(value) {
+                    Ok(decoded) => return Ok(decoded),
+                    Err(error) => error,
+                },
+                Err(error) => error,
+            };
+            attempt += 1;
+            match self.retry.delay_before(attempt, &error) {
+                Some(delay_ms) => TimeoutFuture::new(delay_ms).await,
+                None => return Err(error),
+            }
+        }
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let body = serde_wasm_bindgen::to_value(body)
+            .ok()
+            .and_then(|value| js_sys::JSON::stringify(&value).ok())
+            .and_then(|text| text.as_string())
+            .ok_or_else(|| ApiError::Config {
+                cause: format!("request body for {path} could not be encoded"),
+            })?;
+        decode(self.send(Method::POST, path, Some(body)).await?)
+    }
+
+    /// Sends one request and returns the parsed JSON of a 2xx answer. The whole exchange, body
+    /// included, is bounded by the timeout; on timeout the request is aborted.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<JsValue, ApiError> {
+        let controller = web_sys::AbortController::new().ok();
+        let signal = controller.as_ref().map(|c| c.signal());
+        let builder = RequestBuilder::new(&format!("{}{path}", self.base))
+            .method(method)
+            .header("Accept", "application/json")
+            .header("Accept-Language", self.locale.tag())
+            .abort_signal(signal.as_ref());
+        let request = match body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body),
+            None => builder.build(),
+        }
+        .map_err(|error| ApiError::Config {
+            cause: format!("request to {path} could not be built: {error}"),
+        })?;
+        let exchange = async {
+            let response = request.send().await.map_err(|error| ApiError::Network {
+                cause: error.to_string(),
+            })?;
+            let status = response.status();
+            let text = response.text().await.map_err(|error| ApiError::Network {
+                cause: format!("body of HTTP {status} broke off: {error}"),
+            })?;
+            Ok::<_, ApiError>((status, text))
+        };
+        let (status, text) = match with_timeout(exchange, self.timeout_ms).await {
+            Some(outcome) => outcome?,
+            None => {
+                if let Some(controller) = controller {
+                    controller.abort();
+                }
+                return Err(ApiError::Timeout {
+                    after_ms: self.timeout_ms,
+                });
+            }
+        };
+        if !(200..300).contains(&status) {
+            let body = parse_json(&text)
+                .ok()
+                .and_then(|v| decode::<VendorErrorBody>(v).ok());
+            return Err(ApiError::from_status(status, body));
+        }
+        parse_json(&text)
+    }
+}
+
+/// Runs `future` for at most `timeout_ms`; `None` when time ran out first.
+async fn with_timeout<T>(future: impl Future<Output = T>, timeout_ms: u32) -> Option<T> {
+    match select(pin!(future), TimeoutFuture::new(timeout_ms)).await {
+        Either::Left((output, _)) => Some(output),
+        Either::Right(_) => None,
+    }
+}
+
+fn parse_json(text: &str) -> Result<JsValue, ApiError> {
+    if text.len() > MAX_BODY_CHARS {
+        return Err(ApiError::Decode {
+            cause: format!("body of {} bytes is over the limit", text.len()),
+        });
+    }
+    js_sys::JSON::parse(text).map_err(|error| ApiError::Decode {
+        cause: format!("not JSON: {}", js_error_text(&error)),
+    })
+}
+
+fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiError> {
+    serde_wasm_bindgen::from_value(value).map_err(|error| ApiError::Decode {
+        cause: error.to_string(),
+    })
+}
+
+fn js_error_text(error: &JsValue) -> String {
+    js_sys::Error::from(error.clone())
+        .message()
+        .as_string()
+        .unwrap_or_else(|| format!("{error:?}"))
+}

@@ -1,0 +1,55 @@
+// wasm-bindgen cannot subclass HTMLElement, so this small class forwards the element's life
+// cycle to the widget's Rust functions. The stylesheet is adopted (not an inline <style>), so a
+// strict Content-Security-Policy without 'unsafe-inline' still styles the widget.
+export function defineOffersElement(tagName, attributes, css, mount, unmount) {
+  if (customElements.get(tagName)) return;
+  let sheet = null;
+  try {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+  } catch (_) {
+    sheet = null;
+  }
+  customElements.define(tagName, class extends HTMLElement {
+    static get observedAttributes() {
+      return attributes;
+    }
+
+    connectedCallback() {
+      if (!this._container) {
+        const root = this.shadowRoot || this.attachShadow({ mode: "open" });
+        if (sheet) {
+          root.adoptedStyleSheets = [sheet];
+        } else {
+          const style = document.createElement("style");
+          style.textContent = css;
+          root.append(style);
+        }
+        this._container = document.createElement("div");
+        this._container.className = "pgo-root";
+        root.append(this._container);
+      }
+      this._mount();
+    }
+
+    disconnectedCallback() {
+      this._unmount();
+    }
+
+    attributeChangedCallback(_name, oldValue, newValue) {
+      if (this._handle !== undefined && oldValue !== newValue) this._mount();
+    }
+
+    _mount() {
+      this._unmount();
+      this._handle = mount(this, this._container);
+    }
+
+    _unmount() {
+      if (this._handle !== undefined) {
+        unmount(this._handle);
+        this._handle = undefined;
+      }
+    }
+  });
+}

@@ -1,0 +1,77 @@
+//! The embedding surface: the `<perfectgym-offers>` custom element.
+//!
+//! The element's life cycle (connect, attribute change, disconnect) comes from a small JS class
+//! (`element.js`) and lands here, where each element gets its own Leptos mount inside its shadow
+//! root.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::tachys::view::any_view::AnyViewState;
+use perfectgym_offers_core::widget_config::{WidgetConfig, ATTRIBUTES};
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+use crate::ui::OfferWidget;
+
+/// The element's tag name.
+pub const TAG_NAME: &str = "perfectgym-offers";
+
+/// The widget's styles, adopted by each element's shadow root.
+const WIDGET_CSS: &str = include_str!("../../style/widget.css");
+
+#[wasm_bindgen(module = "/src/embed/element.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineOffersElement)]
+    fn define_offers_element(
+        tag_name: &str,
+        attributes: js_sys::Array,
+        css: &str,
+        mount: &js_sys::Function,
+        unmount: &js_sys::Function,
+    );
+}
+
+thread_local! {
+    static MOUNTED: RefCell<HashMap<u32, UnmountHandle<AnyViewState>>> = RefCell::new(HashMap::new());
+    static NEXT_HANDLE: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Registers `<perfectgym-offers>` once per page; elements already in the page upgrade now.
+pub fn define_element() {
+    let mount = Closure::<dyn Fn(HtmlElement, HtmlElement) -> u32>::new(mount_element);
+    let unmount = Closure::<dyn Fn(u32)>::new(unmount_element);
+    let attributes = ATTRIBUTES
+        .iter()
+        .map(|name| JsValue::from_str(name))
+        .collect();
+    define_offers_element(
+        TAG_NAME,
+        attributes,
+        WIDGET_CSS,
+        mount.as_ref().unchecked_ref(),
+        unmount.as_ref().unchecked_ref(),
+    );
+    // Both live as long as the page: the element class keeps calling them.
+    mount.forget();
+    unmount.forget();
+}
+
+/// Mounts a widget for `element` into `container` (inside its shadow root); returns a handle.
+fn mount_element(element: HtmlElement, container: HtmlElement) -> u32 {
+    let config = WidgetConfig::from_attributes(|name| element.get_attribute(name));
+    let mounted = mount_to(container, move || {
+        view! { <OfferWidget config/> }.into_any()
+    });
+    let handle = NEXT_HANDLE.with(|next| next.replace(next.get().wrapping_add(1)));
+    MOUNTED.with(|all| all.borrow_mut().insert(handle, mounted));
+    handle
+}
+
+/// Removes the widget behind `handle` (dropping the handle unmounts it and disposes its signals).
+fn unmount_element(handle: u32) {
+    let mounted = MOUNTED.with(|all| all.borrow_mut().remove(&handle));
+    drop(mounted);
+}

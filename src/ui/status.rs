@@ -1,0 +1,38 @@
+//! Loading and error notices shared by every view.
+
+use leptos::prelude::*;
+use perfectgym_offers_core::{ApiError, Locale};
+
+/// A busy notice that screen readers announce politely.
+#[component]
+pub fn Loading(text: &'static str) -> impl IntoView {
+    view! {
+        <p class="pgo-status pgo-status--loading" role="status">
+            <span class="pgo-spinner" aria-hidden="true"></span>
+            {text}
+        </p>
+    }
+}
+
+/// An error the visitor can act on: the message in their language, and a retry button when the
+/// failure may pass. The developer-facing cause goes to the console and a data attribute.
+#[component]
+pub fn ErrorNotice(
+    error: ApiError,
+    locale: Locale,
+    #[prop(optional, into)] on_retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let cause = error.to_string();
+    web_sys::console::warn_1(&format!("perfectgym-offers: {cause}").into());
+    let retry = on_retry.filter(|_| !matches!(error, ApiError::Config { .. }));
+    view! {
+        <div class="pgo-status pgo-status--error" role="alert" data-cause=cause>
+            <p>{error.user_message(locale)}</p>
+            {retry.map(|on_retry| view! {
+                <button type="button" class="pgo-button" on:click=move |_| on_retry.run(())>
+                    {locale.messages().retry}
+                </button>
+            })}
+        </div>
+    }
+}
