@@ -93,7 +93,7 @@ impl StudioDateTime {
                     12 => (12, "PM"),
                     _ => (hour - 12, "PM"),
                 };
-                format!("{date}, {hour12}:{minute:02}\u{202f}{meridiem}")
+                format!("{date}, {hour12}:{minute:02} {meridiem}")
             }
             Locale::De => format!("{date}, {hour:02}:{minute:02}"),
         }
@@ -204,10 +204,7 @@ mod tests {
         assert_eq!(t.format_date_time(Locale::De), "22.06.2022, 08:00");
         let t = StudioDateTime::parse("2022-06-22T18:30:00Z").unwrap();
         assert_eq!(t.zone(), None);
-        assert_eq!(
-            t.format_date_time(Locale::En),
-            "Jun 22, 2022, 6:30\u{202f}PM"
-        );
+        assert_eq!(t.format_date_time(Locale::En), "Jun 22, 2022, 6:30 PM");
         let t = StudioDateTime::parse("2026-03-01").unwrap();
         assert_eq!(t.format_date_time(Locale::En), "Mar 1, 2026");
         assert_eq!(t.to_string(), "2026-03-01");
@@ -248,14 +245,8 @@ mod tests {
     #[test]
     fn midnight_and_noon_in_twelve_hour_clock() {
         let t = StudioDateTime::parse("2026-01-15T00:05:00+01:00").unwrap();
-        assert_eq!(
-            t.format_date_time(Locale::En),
-            "Jan 15, 2026, 12:05\u{202f}AM"
-        );
+        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:05 AM");
         let t = StudioDateTime::parse("2026-01-15T12:00:00+01:00").unwrap();
-        assert_eq!(
-            t.format_date_time(Locale::En),
-            "Jan 15, 2026, 12:00\u{202f}PM"
-        );
+        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:00 PM");
     }
 }

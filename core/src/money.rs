@@ -219,11 +219,8 @@ impl Money {
             number.push(decimal);
             number.push_str(&format!("{fraction:0digits$}"));
         }
-        let sign = if self.amount.is_negative() && (whole, fraction) != (0, 0) {
-            "-"
-        } else {
-            ""
-        };
+        // Like Intl, a negative amount keeps its sign even where it rounds to zero.
+        let sign = if self.amount.is_negative() { "-" } else { "" };
         let symbol = currency_symbol(&code, locale);
         const NBSP: char = '\u{a0}';
         match (locale, symbol) {
@@ -237,8 +234,8 @@ impl Money {
 /// Fraction digits a currency is shown with (ISO 4217 as ICU applies it).
 fn minor_digits(code: &str) -> u32 {
     match code {
-        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
-        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BIF" | "CLP" | "DJF" | "GNF" | "HUF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+        | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
         "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
         _ => 2,
     }
@@ -248,23 +245,22 @@ fn minor_digits(code: &str) -> u32 {
 fn currency_symbol(code: &str, locale: Locale) -> Option<&'static str> {
     let symbol = match (code, locale) {
         ("EUR", _) => "€",
+        ("USD", _) => "$",
         ("GBP", _) => "£",
         ("JPY", _) => "¥",
         ("INR", _) => "₹",
         ("ILS", _) => "₪",
         ("KRW", _) => "₩",
         ("VND", _) => "₫",
-        ("USD", Locale::En) => "$",
-        ("USD", Locale::De) => "$",
-        ("CAD", Locale::En) => "CA$",
-        ("AUD", Locale::En) => "A$",
-        ("NZD", Locale::En) => "NZ$",
-        ("HKD", Locale::En) => "HK$",
-        ("MXN", Locale::En) => "MX$",
         ("BRL", _) => "R$",
-        ("CNY", Locale::En) => "CN¥",
-        ("CNY", Locale::De) => "CN¥",
-        ("TWD", Locale::En) => "NT$",
+        ("CAD", _) => "CA$",
+        ("NZD", _) => "NZ$",
+        ("HKD", _) => "HK$",
+        ("MXN", _) => "MX$",
+        ("CNY", _) => "CN¥",
+        ("TWD", _) => "NT$",
+        ("AUD", Locale::En) => "A$",
+        ("AUD", Locale::De) => "AU$",
         _ => return None,
     };
     Some(symbol)
@@ -397,7 +393,12 @@ mod tests {
         );
         assert_eq!(
             money("-0.004", "EUR").format(Locale::De),
-            format!("0,00{nbsp}€")
+            format!("-0,00{nbsp}€"),
+            "like Intl, a negative amount keeps its sign"
+        );
+        assert_eq!(
+            money("25", "AUD").format(Locale::De),
+            format!("25,00{nbsp}AU$")
         );
     }
 }

@@ -1,0 +1,273 @@
+//! The real API client against a scripted `fetch`, in a real browser: paging, the vendor's paths,
+//! and every failure class.
+
+use perfectgym_offers::api::ApiClient;
+use perfectgym_offers::core::error::RetryPolicy;
+use perfectgym_offers::core::model::{PageOffset, PurchasePreviewRequest, VoucherErrorCode};
+use perfectgym_offers::core::{ApiError, Locale};
+use wasm_bindgen_test::*;
+
+mod support;
+use support::{offer_page, Fetch};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const LIST: &str = "/v1/online-offers/purchasable?";
+
+/// A client whose retries do not slow the suite down.
+fn client(locale: Locale) -> ApiClient {
+    ApiClient::new("/pg-proxy", locale).with_retry(RetryPolicy {
+        attempts: 3,
+        first_delay_ms: 5,
+        max_delay_ms: 20,
+    })
+}
+
+#[wasm_bindgen_test]
+async fn lists_every_page_by_sending_back_the_returned_offset() {
+    Fetch::reset();
+    Fetch::respond(
+        "offset=0&",
+        200,
+        &offer_page(&[(1, "Day", "20"), (2, "Week", "49.9")], Some("c-2")),
+    );
+    Fetch::respond(
+        "offset=c-2&",
+        200,
+        &offer_page(&[(3, "Card", "179")], Some("c-3")),
+    );
+    Fetch::respond(
+        "offset=c-3&",
+        200,
+        &offer_page(&[(4, "Pass", "1299")], None),
+    );
+    let offers = client(Locale::De).all_purchasable().await.unwrap();
+    let names: Vec<&str> = offers.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["Day", "Week", "Card", "Pass"]);
+    let requests = Fetch::requests();
+    let paths: Vec<String> = requests.iter().map(|r| r.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/pg-proxy/v1/online-offers/purchasable?offset=0&sliceSize=100",
+            "/pg-proxy/v1/online-offers/purchasable?offset=c-2&sliceSize=100",
+            "/pg-proxy/v1/online-offers/purchasable?offset=c-3&sliceSize=100",
+        ]
+    );
+    assert!(requests
+        .iter()
+        .all(|r| r.method == "GET" && r.accept_language.as_deref() == Some("de")));
+}
+
+#[wasm_bindgen_test]
+async fn any_base_path_is_kept_and_a_trailing_slash_dropped() {
+    Fetch::reset();
+    Fetch::respond(
+        "/purchasable/12345",
+        200,
+        include_str!("../fixtures/offer-detail.json"),
+    );
+    let offer = ApiClient::new("/studio/api/pg-proxy/", Locale::En)
+        .offer_detail(12345)
+        .await
+        .unwrap();
+    assert_eq!(offer.restrictions.unwrap().min_age, Some(18));
+    assert_eq!(
+        Fetch::requests()[0].path(),
+        "/studio/api/pg-proxy/v1/online-offers/purchasable/12345"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_read_is_retried_after_a_5xx_and_succeeds() {
+    Fetch::reset();
+    Fetch::respond_once(LIST, 503, r#"{"errorMessage":"Database busy"}"#);
+    Fetch::respond(LIST, 200, include_str!("../fixtures/purchasable-page.json"));
+    let page = client(Locale::En)
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap();
+    assert_eq!(page.result[0].name, "Day Ticket Adult");
+    assert_eq!(Fetch::requests().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_read_that_keeps_failing_on_the_network_gives_up_after_three_tries() {
+    Fetch::reset();
+    Fetch::network_error(LIST, -1);
+    let error = client(Locale::En)
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ApiError::Network { .. }), "{error:?}");
+    assert_eq!(Fetch::requests().len(), 3);
+    assert_eq!(
+        error.user_message(Locale::En),
+        "We could not reach the gym's booking service. Check your connection and try again."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn posts_are_never_retried() {
+    Fetch::reset();
+    Fetch::respond("/purchase/preview", 503, r#"{"errorMessage":"busy"}"#);
+    let request = PurchasePreviewRequest {
+        online_offer_id: 1,
+        customer_id: 2,
+        voucher_code: None,
+    };
+    let error = client(Locale::En).preview(&request).await.unwrap_err();
+    assert_eq!(
+        error,
+        ApiError::Http {
+            status: 503,
+            body: Some(serde_json::from_str(r#"{"errorMessage":"busy"}"#).unwrap())
+        }
+    );
+    assert_eq!(Fetch::requests().len(), 1, "a POST goes out once");
+    Fetch::reset();
+    Fetch::network_error("/purchase/preview", -1);
+    let error = client(Locale::En).preview(&request).await.unwrap_err();
+    assert!(matches!(error, ApiError::Network { .. }));
+    assert_eq!(Fetch::requests().len(), 1, "a POST goes out once");
+}
+
+#[wasm_bindgen_test]
+async fn a_preview_sends_the_vendors_body_and_reads_the_answer() {
+    Fetch::reset();
+    Fetch::respond(
+        "/purchase/preview",
+        200,
+        include_str!("../fixtures/preview-response.json"),
+    );
+    let request = PurchasePreviewRequest {
+        online_offer_id: 12345,
+        customer_id: 67890,
+        voucher_code: Some("SUMMER21".into()),
+    };
+    let preview = client(Locale::En).preview(&request).await.unwrap();
+    assert_eq!(
+        preview.voucher_error_code,
+        Some(VoucherErrorCode::InvalidCode)
+    );
+    let seen = &Fetch::requests()[0];
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.path(), "/pg-proxy/v1/online-offers/purchase/preview");
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_str(seen.body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"onlineOfferId": 12345, "customerId": 67890, "voucherCode": "SUMMER21"})
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_silent_server_times_out_and_the_request_is_aborted() {
+    Fetch::reset();
+    Fetch::hang(LIST);
+    let error = client(Locale::En)
+        .with_timeout_ms(50)
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap_err();
+    assert_eq!(error, ApiError::Timeout { after_ms: 50 });
+    let requests = Fetch::requests();
+    assert_eq!(requests.len(), 1, "a timeout is not retried");
+    assert!(requests[0].aborted, "the hanging request is aborted");
+}
+
+#[wasm_bindgen_test]
+async fn http_errors_carry_the_vendors_error_body() {
+    Fetch::reset();
+    Fetch::respond(
+        "/purchasable/999",
+        404,
+        include_str!("../fixtures/error-body.json"),
+    );
+    let error = client(Locale::De).offer_detail(999).await.unwrap_err();
+    let ApiError::Http {
+        status: 404,
+        body: Some(body),
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(body.error_code.as_deref(), Some("ENTITY_NOT_FOUND"));
+    assert_eq!(body.trace_id.as_deref(), Some("5f0c1a2b3c4d"));
+    assert!(error.to_string().contains("traceId 5f0c1a2b3c4d"));
+    assert_eq!(
+        error.user_message(Locale::De),
+        "Dieses Angebot ist nicht mehr verfügbar."
+    );
+    assert_eq!(Fetch::requests().len(), 1, "a 4xx is not retried");
+}
+
+#[wasm_bindgen_test]
+async fn rate_limiting_is_its_own_error_and_not_retried() {
+    Fetch::reset();
+    Fetch::respond(
+        LIST,
+        429,
+        r#"{"errorMessage":"Too many requests","errorCode":"RATE_LIMIT"}"#,
+    );
+    let error = client(Locale::En)
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, ApiError::RateLimited { body: Some(_) }),
+        "{error:?}"
+    );
+    assert_eq!(Fetch::requests().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn undecodable_answers_are_decode_errors() {
+    for body in [
+        "<html>Bad gateway</html>",
+        r#"{"result": "nope"}"#,
+        r#"{"result": [{"name": "no id"}]}"#,
+        "",
+    ] {
+        Fetch::reset();
+        Fetch::respond(LIST, 200, body);
+        let error = client(Locale::En)
+            .purchasable_page(&PageOffset::first(), 50)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, ApiError::Decode { .. }),
+            "{body}: {error:?}"
+        );
+    }
+    // An error status whose body is not the vendor's shape still is an HTTP error.
+    Fetch::reset();
+    Fetch::respond(LIST, 400, "<html>nginx</html>");
+    let error = client(Locale::En)
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ApiError::Http {
+            status: 400,
+            body: None
+        }
+    );
+}
+
+#[wasm_bindgen_test]
+async fn purchased_offers_are_a_bare_array() {
+    Fetch::reset();
+    Fetch::respond(
+        "/67890/purchased",
+        200,
+        include_str!("../fixtures/purchased-list.json"),
+    );
+    let purchased = client(Locale::En).purchased(67890).await.unwrap();
+    assert_eq!(purchased[0].studio_access_code, "ABC123XYZ");
+    assert_eq!(
+        Fetch::requests()[0].path(),
+        "/pg-proxy/v1/online-offers/67890/purchased"
+    );
+}

@@ -1,0 +1,190 @@
+//! The catalogue view, mounted in a real browser against a scripted `fetch`: loading, offers,
+//! empty, error with a working retry, text-only rendering, and configuration errors.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+mod support;
+use support::{mount_widget, offer_page, wait_until, Fetch};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const LIST: &str = "/v1/online-offers/purchasable?";
+
+#[wasm_bindgen_test]
+async fn shows_loading_then_every_offer_of_every_page() {
+    Fetch::reset();
+    Fetch::respond_after(
+        "offset=0&",
+        150,
+        200,
+        &offer_page(
+            &[(1, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
+            Some("2"),
+        ),
+    );
+    Fetch::respond_after(
+        "offset=2&",
+        50,
+        200,
+        &offer_page(&[(3, "10-Visit Card", "179")], None),
+    );
+    let widget = mount_widget(&[("api-base", "/pg-proxy")]);
+    leptos::task::tick().await;
+    let loading = widget
+        .query(".pgo-status--loading")
+        .expect("a loading state");
+    assert_eq!(loading.get_attribute("role").as_deref(), Some("status"));
+    assert!(loading.text_content().unwrap().contains("Loading offers"));
+    wait_until("three offer cards", 3_000.0, || {
+        widget.query_all(".pgo-offer").len() == 3
+    })
+    .await;
+    assert!(widget.query(".pgo-status--loading").is_none());
+    assert_eq!(widget.text(".pgo-count"), "3 offers");
+    let first = &widget.query_all(".pgo-offer")[0];
+    let text = first.text_content().unwrap();
+    for expected in [
+        "Day tickets",
+        "Day Ticket Adult",
+        "€20.00",
+        "1 visit",
+        "Valid for 2 weeks",
+        "Each use lasts 1 day (one time)",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from {text:?}"
+        );
+    }
+    let heading = first.query_selector("h3").unwrap().unwrap();
+    let article = first.query_selector("article").unwrap().unwrap();
+    assert_eq!(
+        article.get_attribute("aria-labelledby"),
+        Some(heading.id()),
+        "each card is named by its heading"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn speaks_german_with_german_money() {
+    Fetch::reset();
+    Fetch::respond(LIST, 200, &offer_page(&[(1, "Tageskarte", "1234.5")], None));
+    let widget = mount_widget(&[("api-base", "/pg-proxy"), ("locale", "de-DE")]);
+    wait_until("the offer", 3_000.0, || {
+        widget.query(".pgo-offer").is_some()
+    })
+    .await;
+    assert_eq!(widget.text(".pgo-offer__price"), "1.234,50\u{a0}€");
+    assert!(widget
+        .text(".pgo-offer__facts")
+        .contains("Gültig für 2 Wochen"));
+    assert_eq!(widget.text(".pgo-heading"), "Online kaufen");
+    assert_eq!(
+        widget
+            .query(".pgo-widget")
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("de")
+    );
+    assert_eq!(Fetch::requests()[0].accept_language.as_deref(), Some("de"));
+}
+
+#[wasm_bindgen_test]
+async fn says_so_when_there_is_nothing_to_buy() {
+    Fetch::reset();
+    Fetch::respond(LIST, 200, &offer_page(&[], None));
+    let widget = mount_widget(&[("api-base", "/pg-proxy")]);
+    wait_until("the empty state", 3_000.0, || {
+        widget.query(".pgo-status--empty").is_some()
+    })
+    .await;
+    assert!(widget
+        .text(".pgo-status--empty")
+        .contains("no offers to buy online"));
+    assert!(widget.query(".pgo-offer").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_error_is_announced_and_retry_loads_the_offers() {
+    Fetch::reset();
+    Fetch::respond_once(
+        LIST,
+        400,
+        r#"{"errorMessage":"Invalid tenant","errorCode":"BAD","traceId":"t-9"}"#,
+    );
+    Fetch::respond(LIST, 200, &offer_page(&[(7, "Trial Week", "29")], None));
+    let widget = mount_widget(&[("api-base", "/pg-proxy")]);
+    wait_until("the error state", 3_000.0, || {
+        widget.query("[role=alert]").is_some()
+    })
+    .await;
+    let alert = widget.query("[role=alert]").unwrap();
+    assert!(alert
+        .text_content()
+        .unwrap()
+        .contains("could not accept this request"));
+    assert!(
+        alert
+            .get_attribute("data-cause")
+            .unwrap()
+            .contains("traceId t-9"),
+        "the developer sees the cause"
+    );
+    let retry: web_sys::HtmlElement = widget
+        .query("[role=alert] button")
+        .expect("a retry button")
+        .unchecked_into();
+    assert_eq!(retry.text_content().unwrap(), "Try again");
+    retry.click();
+    wait_until("the offer after retrying", 3_000.0, || {
+        widget.query(".pgo-offer").is_some()
+    })
+    .await;
+    assert!(widget.query("[role=alert]").is_none());
+    assert_eq!(Fetch::requests().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn offer_names_are_text_never_markup() {
+    Fetch::reset();
+    let name = r#"Spa <img src=x onerror="window.__pwned=1"> & Sauna"#;
+    Fetch::respond(LIST, 200, &offer_page(&[(5, name, "24.9")], None));
+    let widget = mount_widget(&[("api-base", "/pg-proxy")]);
+    wait_until("the offer", 3_000.0, || {
+        widget.query(".pgo-offer").is_some()
+    })
+    .await;
+    assert_eq!(widget.text(".pgo-offer__name"), name);
+    assert!(widget.query("img").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_configuration_is_shown_and_no_request_is_made() {
+    Fetch::reset();
+    let widget = mount_widget(&[("customer-id", "abc")]);
+    leptos::task::tick().await;
+    let alert = widget.query("[role=alert]").expect("a configuration error");
+    assert!(alert
+        .text_content()
+        .unwrap()
+        .contains("not set up correctly"));
+    assert!(alert
+        .get_attribute("data-cause")
+        .unwrap()
+        .contains("api-base"));
+    assert!(
+        widget.query("[role=alert] button").is_none(),
+        "retrying cannot fix configuration"
+    );
+    let widget = mount_widget(&[("api-base", "/pg-proxy"), ("customer-id", "-5")]);
+    leptos::task::tick().await;
+    assert!(widget
+        .query("[role=alert]")
+        .unwrap()
+        .get_attribute("data-cause")
+        .unwrap()
+        .contains("customer-id"));
+    assert!(Fetch::requests().is_empty());
+}

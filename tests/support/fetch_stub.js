@@ -1,0 +1,72 @@
+// A stand-in for the browser's fetch in the widget's browser tests: it answers from scripted
+// routes and records every request. gloo-net looks `fetch` up at call time, so the real client
+// code runs unchanged against it.
+let routes = [];
+let requests = [];
+
+export function stubReset() {
+  routes = [];
+  requests = [];
+  globalThis.fetch = stubFetch;
+}
+
+// The next `times` requests (-1: all) whose URL contains `pattern` get this answer.
+// kind: "respond" (status + body), "network" (fetch rejects), "hang" (no answer until aborted).
+export function stubRoute(pattern, kind, status, body, delayMs, times) {
+  routes.push({ pattern, kind, status, body, delayMs, times });
+}
+
+export function stubRequests() {
+  return requests;
+}
+
+async function stubFetch(input, init) {
+  const request = input instanceof Request ? input : new Request(input, init);
+  const seen = {
+    method: request.method,
+    url: request.url,
+    acceptLanguage: request.headers.get("accept-language"),
+    contentType: request.headers.get("content-type"),
+    body: request.method === "GET" ? null : await request.clone().text(),
+    aborted: false,
+  };
+  requests.push(seen);
+  request.signal.addEventListener("abort", () => {
+    seen.aborted = true;
+  });
+  const route = routes.find((r) => request.url.includes(r.pattern) && r.times !== 0);
+  if (!route) {
+    return new Response(JSON.stringify({ errorMessage: "no stub for " + request.url }), { status: 404 });
+  }
+  if (route.times > 0) route.times -= 1;
+  await delay(route.kind === "hang" ? 1e9 : route.delayMs, request.signal);
+  if (route.kind === "network") throw new TypeError("Failed to fetch");
+  return new Response(route.body, {
+    status: route.status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+function delay(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const aborted = () => reject(new DOMException("The operation was aborted.", "AbortError"));
+    if (signal.aborted) return aborted();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      aborted();
+    });
+  });
+}
+
+// What Intl says, to hold the pure formatting layer to the browser's own rules.
+export function intlMoney(locale, currency, amount) {
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
+}
+
+export function intlDateTime(locale, timeZone, unixSeconds, withTime) {
+  const options = withTime
+    ? { dateStyle: "medium", timeStyle: "short", timeZone }
+    : { dateStyle: "medium", timeZone };
+  return new Intl.DateTimeFormat(locale, options).format(new Date(unixSeconds * 1000));
+}
