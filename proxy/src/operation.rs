@@ -10,6 +10,7 @@ use perfectgym_offers_core::model::{
     paths, PageOffset, PurchasePreviewRequest, PurchaseRequest, SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX,
     SLICE_SIZE_MIN,
 };
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::reply::Reply;
@@ -64,8 +65,14 @@ pub fn routes() -> Router<Tenant> {
             "/v1/online-offers/purchasable/{offer_id}",
             get(offer_detail),
         )
-        .route("/v1/online-offers/purchase/preview", post(preview))
-        .route("/v1/online-offers/purchase", post(purchase))
+        .route(
+            "/v1/online-offers/purchase/preview",
+            post(offer_request::<PurchasePreviewRequest>),
+        )
+        .route(
+            "/v1/online-offers/purchase",
+            post(offer_request::<PurchaseRequest>),
+        )
         .route("/v1/online-offers/{customer_id}/purchased", get(purchased))
         .route(
             "/v1/online-offers/{customer_id}/purchased/{offer_id}",
@@ -152,32 +159,43 @@ async fn offer_detail(
     answer(&tenant, operation, &headers).await
 }
 
-async fn preview(
-    State(tenant): State<Tenant>,
-    headers: HeaderMap,
-    body: Result<Json<PurchasePreviewRequest>, JsonRejection>,
-) -> Reply {
-    let operation = body
-        .map_err(|e| bad_request(&e.body_text()))
-        .and_then(|Json(request)| {
-            positive_id(request.online_offer_id, "onlineOfferId")?;
-            positive_id(request.customer_id, "customerId")?;
-            Ok(Operation::Preview(request))
-        });
-    answer(&tenant, operation, &headers).await
+/// A body that names an offer and a customer: previews and purchases.
+trait OfferRequest: DeserializeOwned {
+    fn ids(&self) -> (i64, i64);
+    fn into_operation(self) -> Operation;
 }
 
-async fn purchase(
+impl OfferRequest for PurchasePreviewRequest {
+    fn ids(&self) -> (i64, i64) {
+        (self.online_offer_id, self.customer_id)
+    }
+    fn into_operation(self) -> Operation {
+        Operation::Preview(self)
+    }
+}
+
+impl OfferRequest for PurchaseRequest {
+    fn ids(&self) -> (i64, i64) {
+        (self.online_offer_id, self.customer_id)
+    }
+    fn into_operation(self) -> Operation {
+        Operation::Purchase(self)
+    }
+}
+
+/// Checks the body's shape (unknown fields are dropped by decoding) and its ids.
+async fn offer_request<B: OfferRequest>(
     State(tenant): State<Tenant>,
     headers: HeaderMap,
-    body: Result<Json<PurchaseRequest>, JsonRejection>,
+    body: Result<Json<B>, JsonRejection>,
 ) -> Reply {
     let operation = body
         .map_err(|e| bad_request(&e.body_text()))
         .and_then(|Json(request)| {
-            positive_id(request.online_offer_id, "onlineOfferId")?;
-            positive_id(request.customer_id, "customerId")?;
-            Ok(Operation::Purchase(request))
+            let (offer_id, customer_id) = request.ids();
+            positive_id(offer_id, "onlineOfferId")?;
+            positive_id(customer_id, "customerId")?;
+            Ok(request.into_operation())
         });
     answer(&tenant, operation, &headers).await
 }

@@ -95,8 +95,13 @@ async fn proxy_in_front(ttl: Duration) -> (String, FakeTenant) {
             .with_state(tenant.clone()),
     )
     .await;
+    (proxy_to(tenant_url, ttl).await, tenant)
+}
+
+/// Our proxy forwarding to `base_url` with the test key; returns its API base.
+async fn proxy_to(base_url: String, ttl: Duration) -> String {
     let upstream = Upstream::new(UpstreamConfig {
-        base_url: tenant_url,
+        base_url,
         api_key: ApiKey::new(SECRET).unwrap(),
         catalogue_ttl: ttl,
         timeout: Duration::from_secs(1),
@@ -108,7 +113,7 @@ async fn proxy_in_front(ttl: Duration) -> (String, FakeTenant) {
         tenant: Tenant::Upstream(Arc::new(upstream)),
     }))
     .await;
-    (format!("{proxy}/pg-proxy"), tenant)
+    format!("{proxy}/pg-proxy")
 }
 
 fn assert_no_secret(what: &str, text: &str) {
@@ -285,22 +290,10 @@ async fn an_unreachable_or_slow_tenant_is_a_clear_gateway_error() {
     assert_eq!(status, StatusCode::GATEWAY_TIMEOUT, "{body}");
     assert!(body.contains("PROXY_UPSTREAM_TIMEOUT"));
 
-    let upstream = Upstream::new(UpstreamConfig {
-        // Nothing listens on port 9 of loopback.
-        base_url: "http://127.0.0.1:9".into(),
-        api_key: ApiKey::new(SECRET).unwrap(),
-        catalogue_ttl: Duration::ZERO,
-        timeout: Duration::from_secs(1),
-    })
-    .unwrap();
-    let proxy = serve(app(ProxyConfig {
-        api_prefix: "/pg-proxy".into(),
-        static_dir: None,
-        tenant: Tenant::Upstream(Arc::new(upstream)),
-    }))
-    .await;
+    // Nothing listens on port 9 of loopback.
+    let api = proxy_to("http://127.0.0.1:9".into(), Duration::ZERO).await;
     let (status, headers, body) =
-        call(http.get(format!("{proxy}/pg-proxy/v1/online-offers/purchasable"))).await;
+        call(http.get(format!("{api}/v1/online-offers/purchasable"))).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert!(body.contains("PROXY_UPSTREAM_UNREACHABLE"));
     assert_no_secret("gateway error", &format!("{headers}{body}"));
