@@ -1,0 +1,217 @@
+//! The checkout state machine: choose an offer, preview the price (with or without a voucher),
+//! pick a start date, pay, buy. Pure transitions, so every rule is tested natively:
+//! out-of-order previews never overwrite newer ones, a purchase cannot start twice, past start
+//! dates and missing customers are refused before any request.
+
+use time::Date;
+
+use crate::dates::iso_date;
+use crate::error::ApiError;
+use crate::model::{PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult};
+use crate::money::Money;
+
+/// Longest voucher code accepted; the vendor's codes are short.
+pub const MAX_VOUCHER_LEN: usize = 40;
+
+/// A voucher code as typed, trimmed; `None` when empty. Longer codes are cut to the limit.
+pub fn normalise_voucher(typed: &str) -> Option<String> {
+    let code: String = typed.trim().chars().take(MAX_VOUCHER_LEN).collect();
+    (!code.is_empty()).then_some(code)
+}
+
+/// Where the price shown stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PriceState {
+    /// No preview asked for yet (or no customer to ask for): the list price stands.
+    ListPrice,
+    Loading,
+    Ready(PurchasePreview),
+    Failed(ApiError),
+}
+
+/// Where the purchase stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    /// The visitor is choosing: voucher, date.
+    Choosing,
+    /// Waiting for the payment component (or the host's provider) to give a token.
+    Paying {
+        amount: Money,
+    },
+    /// The purchase request is in flight: the form is locked.
+    Purchasing,
+    Done(PurchaseResult),
+    Failed(ApiError),
+}
+
+/// Why a purchase cannot start now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocked {
+    /// No `customer-id`: the host must sign the visitor in.
+    SignInRequired,
+    /// A purchase is already being paid for or sent.
+    InFlight,
+    /// The server's price is not known yet (or failed): buying without it could charge a surprise.
+    PriceNotReady,
+    /// The voucher in the field was rejected; remove it or fix it first.
+    VoucherRejected,
+    /// The start date is before the studio's today.
+    StartInPast,
+}
+
+/// What to do next after the visitor presses Buy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Ask for a payment token for this amount, then call [`Checkout::paid`].
+    Pay { amount: Money },
+    /// Nothing to pay: send this purchase now.
+    Purchase(PurchaseRequest),
+}
+
+/// One visitor's checkout of one offer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkout {
+    pub offer_id: i64,
+    pub customer_id: Option<i64>,
+    /// The voucher of the newest preview asked for.
+    pub voucher: Option<String>,
+    pub price: PriceState,
+    pub valid_from: Date,
+    pub stage: Stage,
+    /// Sequence number of the newest preview asked for; older answers are dropped.
+    preview_seq: u64,
+}
+
+impl Checkout {
+    pub fn new(offer_id: i64, customer_id: Option<i64>, today: Date) -> Checkout {
+        Checkout {
+            offer_id,
+            customer_id,
+            voucher: None,
+            price: PriceState::ListPrice,
+            valid_from: today,
+            stage: Stage::Choosing,
+            preview_seq: 0,
+        }
+    }
+
+    /// Whether the form is locked (paying or buying).
+    pub fn is_locked(&self) -> bool {
+        matches!(self.stage, Stage::Paying { .. } | Stage::Purchasing)
+    }
+
+    /// Asks for a preview with `voucher` (typed text). Returns the request and its sequence
+    /// number, or `None` when there is no customer to preview for (the list price stands).
+    pub fn request_preview(&mut self, voucher: &str) -> Option<(u64, PurchasePreviewRequest)> {
+        if self.is_locked() {
+            return None;
+        }
+        self.voucher = normalise_voucher(voucher);
+        let customer_id = self.customer_id?;
+        self.preview_seq += 1;
+        self.price = PriceState::Loading;
+        Some((
+            self.preview_seq,
+            PurchasePreviewRequest {
+                online_offer_id: self.offer_id,
+                customer_id,
+                voucher_code: self.voucher.clone(),
+            },
+        ))
+    }
+
+    /// Takes a preview answer; one for an older request than the newest is dropped. Returns
+    /// whether it was taken.
+    pub fn preview_arrived(&mut self, seq: u64, answer: Result<PurchasePreview, ApiError>) -> bool {
+        if seq != self.preview_seq {
+            return false;
+        }
+        self.price = match answer {
+            Ok(preview) => PriceState::Ready(preview),
+            Err(error) => PriceState::Failed(error),
+        };
+        true
+    }
+
+    /// The amount to pay as the server previewed it.
+    pub fn amount_to_pay(&self) -> Option<&Money> {
+        match &self.price {
+            PriceState::Ready(preview) => Some(&preview.discounted_price),
+            _ => None,
+        }
+    }
+
+    /// Sets the start date; a date before `today` is refused (and the old one kept).
+    pub fn set_valid_from(&mut self, date: Date, today: Date) -> Result<(), Blocked> {
+        if date < today {
+            return Err(Blocked::StartInPast);
+        }
+        self.valid_from = date;
+        Ok(())
+    }
+
+    /// The visitor pressed Buy.
+    pub fn buy(&mut self, today: Date) -> Result<NextStep, Blocked> {
+        let customer_id = self.customer_id.ok_or(Blocked::SignInRequired)?;
+        if !matches!(self.stage, Stage::Choosing | Stage::Failed(_)) {
+            return Err(Blocked::InFlight);
+        }
+        if self.valid_from < today {
+            return Err(Blocked::StartInPast);
+        }
+        let preview = match &self.price {
+            PriceState::Ready(preview) => preview,
+            _ => return Err(Blocked::PriceNotReady),
+        };
+        if self.voucher.is_some() && preview.voucher_error_code.is_some() {
+            return Err(Blocked::VoucherRejected);
+        }
+        let amount = preview.discounted_price.clone();
+        if amount.amount.is_zero() {
+            self.stage = Stage::Purchasing;
+            return Ok(NextStep::Purchase(self.purchase_request(customer_id, None)));
+        }
+        self.stage = Stage::Paying {
+            amount: amount.clone(),
+        };
+        Ok(NextStep::Pay { amount })
+    }
+
+    /// The payment gave a token: the purchase to send, once.
+    pub fn paid(&mut self, token: String) -> Option<PurchaseRequest> {
+        let customer_id = self.customer_id?;
+        if !matches!(self.stage, Stage::Paying { .. }) {
+            return None;
+        }
+        self.stage = Stage::Purchasing;
+        Some(self.purchase_request(customer_id, Some(token)))
+    }
+
+    /// The visitor closed the payment without paying: back to choosing, nothing sent.
+    pub fn payment_cancelled(&mut self) {
+        if matches!(self.stage, Stage::Paying { .. }) {
+            self.stage = Stage::Choosing;
+        }
+    }
+
+    /// The purchase answered.
+    pub fn purchase_finished(&mut self, answer: Result<PurchaseResult, ApiError>) {
+        if self.stage != Stage::Purchasing {
+            return;
+        }
+        self.stage = match answer {
+            Ok(result) => Stage::Done(result),
+            Err(error) => Stage::Failed(error),
+        };
+    }
+
+    fn purchase_request(&self, customer_id: i64, token: Option<String>) -> PurchaseRequest {
+        PurchaseRequest {
+            online_offer_id: self.offer_id,
+            customer_id,
+            valid_from: iso_date(self.valid_from),
+            voucher_code: self.voucher.clone(),
+            payment_request_token: token,
+        }
+    }
+}
