@@ -7,7 +7,10 @@ use time::Date;
 
 use crate::dates::iso_date;
 use crate::error::ApiError;
-use crate::model::{PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult};
+use crate::i18n::Locale;
+use crate::model::{
+    PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult, VoucherErrorCode,
+};
 use crate::money::Money;
 
 /// Longest voucher code accepted; the vendor's codes are short.
@@ -214,4 +217,38 @@ impl Checkout {
             payment_request_token: token,
         }
     }
+}
+
+impl Blocked {
+    /// What the visitor is told.
+    pub fn user_message(&self, locale: Locale) -> &'static str {
+        let m = locale.messages();
+        match self {
+            Blocked::SignInRequired => m.sign_in_required,
+            Blocked::InFlight => m.buying,
+            Blocked::PriceNotReady => m.price_not_ready,
+            Blocked::VoucherRejected => m.voucher_blocks,
+            Blocked::StartInPast => m.start_in_past,
+        }
+    }
+}
+
+/// What a preview says about the voucher in it: `Ok(message)` when it applied (the vendor's own
+/// message, or ours), `Err(message)` when it was rejected, `None` without a voucher.
+pub fn voucher_outcome(
+    preview: &PurchasePreview,
+    voucher: Option<&str>,
+    locale: Locale,
+) -> Option<Result<String, &'static str>> {
+    voucher?;
+    let m = locale.messages();
+    Some(match &preview.voucher_error_code {
+        Some(VoucherErrorCode::InvalidCode) => Err(m.voucher_invalid),
+        Some(VoucherErrorCode::Unknown(_)) => Err(m.voucher_not_accepted),
+        None => Ok(preview
+            .voucher_success_message
+            .clone()
+            .filter(|message| !message.trim().is_empty())
+            .unwrap_or_else(|| m.voucher_applied.to_owned())),
+    })
 }

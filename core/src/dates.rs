@@ -10,6 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 use crate::i18n::Locale;
+use crate::model::{Term, TermUnit};
 
 /// A moment as the studio sees it: its local date and time, the UTC offset then, and the IANA
 /// zone name when the vendor sent one.
@@ -148,6 +149,28 @@ pub fn iso_date(date: Date) -> String {
     )
 }
 
+/// The date `term` after `date` (days, weeks, months, years; months clamp to the month's end).
+/// Units shorter than a day leave the date as it is; an unknown unit gives `None`.
+pub fn add_term(date: Date, term: &Term) -> Option<Date> {
+    let value = i64::from(term.value);
+    match term.unit {
+        TermUnit::Minutes | TermUnit::Hours => Some(date),
+        TermUnit::Day => date.checked_add(time::Duration::days(value)),
+        TermUnit::Week => date.checked_add(time::Duration::weeks(value)),
+        TermUnit::Month => add_months(date, value),
+        TermUnit::Year => add_months(date, value.checked_mul(12)?),
+        TermUnit::Unknown(_) => None,
+    }
+}
+
+fn add_months(date: Date, months: i64) -> Option<Date> {
+    let index = i64::from(date.year()) * 12 + i64::from(u8::from(date.month())) - 1 + months;
+    let year = i32::try_from(index.div_euclid(12)).ok()?;
+    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
+    let day = date.day().min(time::util::days_in_month(month, year));
+    Date::from_calendar_date(year, month, day).ok()
+}
+
 /// The calendar date in the zone at `offset_minutes` east of UTC, at `unix_millis`: what "today"
 /// means for a studio whose offset is known.
 pub fn date_at(unix_millis: f64, offset_minutes: i32) -> Option<Date> {
@@ -231,6 +254,37 @@ mod tests {
         assert_eq!(iso_date(date), "2026-12-03");
         assert_eq!(parse_date("2026-12-03"), Some(date));
         assert_eq!(parse_date("2026-02-30"), None);
+    }
+
+    #[test]
+    fn adds_validity_terms_to_a_start_date() {
+        let start = Date::from_calendar_date(2026, Month::January, 31).unwrap();
+        let term = |value, unit| Term { value, unit };
+        assert_eq!(
+            iso_date(add_term(start, &term(2, TermUnit::Week)).unwrap()),
+            "2026-02-14"
+        );
+        assert_eq!(
+            iso_date(add_term(start, &term(1, TermUnit::Month)).unwrap()),
+            "2026-02-28"
+        );
+        assert_eq!(
+            iso_date(add_term(start, &term(13, TermUnit::Month)).unwrap()),
+            "2027-02-28"
+        );
+        assert_eq!(
+            iso_date(add_term(start, &term(1, TermUnit::Year)).unwrap()),
+            "2027-01-31"
+        );
+        assert_eq!(
+            iso_date(add_term(start, &term(3, TermUnit::Day)).unwrap()),
+            "2026-02-03"
+        );
+        assert_eq!(add_term(start, &term(4, TermUnit::Hours)), Some(start));
+        assert_eq!(
+            add_term(start, &term(1, TermUnit::Unknown("DECADE".into()))),
+            None
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! restrictions, in the visitor's language.
 
 use crate::i18n::{Locale, Plural};
-use crate::model::{OnlineOffer, PeriodOfUseType, Restrictions, StudioAccessType, Term, TermUnit};
+use crate::model::{
+    OnlineOffer, PaymentMethod, PeriodOfUseType, Restrictions, StudioAccessType, Term, TermUnit,
+};
 
 /// `2 weeks`, `3 Stunden`; a unit this version does not know is shown as the vendor named it.
 pub fn term(term: &Term, locale: Locale) -> String {
@@ -55,6 +57,23 @@ pub fn period_of_use(offer: &OnlineOffer, locale: Locale) -> Option<String> {
         line.push_str(m.one_time_suffix);
     }
     Some(line)
+}
+
+/// `Payment: Online payment`; methods this version does not know are named as the vendor sent them.
+pub fn payment_methods(offer: &OnlineOffer, locale: Locale) -> Option<String> {
+    if offer.payment_methods.is_empty() {
+        return None;
+    }
+    let m = locale.messages();
+    let names: Vec<String> = offer
+        .payment_methods
+        .iter()
+        .map(|method| match method {
+            PaymentMethod::OnlinePayment => m.online_payment.to_owned(),
+            PaymentMethod::Unknown(other) => other.replace('_', " ").to_lowercase(),
+        })
+        .collect();
+    Some(format!("{}: {}", m.payment_methods, names.join(", ")))
 }
 
 /// One line per restriction: minimum age, studios, time of day.
@@ -153,6 +172,20 @@ mod tests {
         assert_eq!(scope_of_usage(&offer, Locale::En), None);
         assert_eq!(validity(&offer, Locale::En), None);
         assert_eq!(period_of_use(&offer, Locale::En), None);
+    }
+
+    #[test]
+    fn names_payment_methods() {
+        let mut offer = day_ticket();
+        assert_eq!(payment_methods(&offer, Locale::En), None);
+        offer.payment_methods = vec![
+            PaymentMethod::OnlinePayment,
+            PaymentMethod::Unknown("CASH_AT_DESK".into()),
+        ];
+        assert_eq!(
+            payment_methods(&offer, Locale::De).unwrap(),
+            "Zahlung: Online-Zahlung, cash at desk"
+        );
     }
 
     #[test]
