@@ -3,6 +3,7 @@
 //! Nothing here touches the DOM or the network, so all of it is tested natively and fast, and the
 //! same wire types serve the widget (wasm) and the reference proxy's mock tenant (native).
 
+pub mod access_code;
 pub mod checkout;
 pub mod dates;
 pub mod error;

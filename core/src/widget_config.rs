@@ -4,7 +4,14 @@ use crate::error::ApiError;
 use crate::i18n::Locale;
 
 /// The attributes the element reads; a change to any of them re-reads the settings.
-pub const ATTRIBUTES: [&str; 5] = ["api-base", "customer-id", "locale", "offer-id", "category"];
+pub const ATTRIBUTES: [&str; 6] = [
+    "api-base",
+    "customer-id",
+    "locale",
+    "offer-id",
+    "category",
+    "time-zone",
+];
 
 /// What the gym's web developer set on `<perfectgym-offers>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +25,8 @@ pub struct WidgetConfig {
     pub offer_id: Option<i64>,
     /// A category to filter by (its id or its name).
     pub category: Option<String>,
+    /// The studio's IANA time zone, for "today" (the visitor's zone when absent).
+    pub time_zone: Option<String>,
 }
 
 impl WidgetConfig {
@@ -52,6 +61,7 @@ impl WidgetConfig {
             customer_id: id("customer-id")?,
             offer_id: id("offer-id")?,
             category: text("category"),
+            time_zone: text("time-zone"),
         })
     }
 }
@@ -77,6 +87,7 @@ mod tests {
             ("locale", "de-DE"),
             ("offer-id", "1005"),
             ("category", "Day tickets"),
+            ("time-zone", "Europe/Berlin"),
         ])
         .unwrap();
         assert_eq!(config.api_base, "/pg-proxy");
@@ -84,6 +95,7 @@ mod tests {
         assert_eq!(config.customer_id, Some(67890));
         assert_eq!(config.offer_id, Some(1005));
         assert_eq!(config.category.as_deref(), Some("Day tickets"));
+        assert_eq!(config.time_zone.as_deref(), Some("Europe/Berlin"));
     }
 
     #[test]

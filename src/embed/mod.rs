@@ -4,6 +4,8 @@
 //! (`element.js`) and lands here, where each element gets its own Leptos mount inside its shadow
 //! root.
 
+pub mod host;
+
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
@@ -62,8 +64,9 @@ pub fn define_element() {
 /// Mounts a widget for `element` into `container` (inside its shadow root); returns a handle.
 fn mount_element(element: HtmlElement, container: HtmlElement) -> u32 {
     let config = WidgetConfig::from_attributes(|name| element.get_attribute(name));
+    let host = host::Host::new(Some(element));
     let mounted = mount_to(container, move || {
-        view! { <OfferWidget config/> }.into_any()
+        view! { <OfferWidget config host/> }.into_any()
     });
     let handle = NEXT_HANDLE.with(|next| next.replace(next.get().wrapping_add(1)));
     MOUNTED.with(|all| all.borrow_mut().insert(handle, mounted));

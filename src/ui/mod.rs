@@ -1,8 +1,12 @@
 //! The Leptos views: each component reads signals and renders; the logic worth testing lives in
 //! `perfectgym-offers-core`.
 
+pub mod checkout;
+pub mod context;
+pub mod my_offers;
 pub mod offer_card;
-pub mod offer_list;
+pub mod offer_picker;
+pub mod receipt;
 pub mod status;
 pub mod widget;
 

@@ -1,13 +1,13 @@
-//! One offer as a card: what it is, what it costs, what a visit means.
+//! One offer as a choice in the catalogue: what it is, what it costs, what a visit means.
 
 use leptos::prelude::*;
 use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::{offer_text, Locale};
 
+/// The card's content; the radio semantics live on the element around it.
 #[component]
 pub fn OfferCard(offer: OnlineOffer, locale: Locale) -> impl IntoView {
-    let heading_id = format!("pgo-offer-{}", offer.online_offer_id);
-    let labelled_by = heading_id.clone();
+    let id = offer.online_offer_id;
     let category = offer
         .category
         .as_ref()
@@ -23,15 +23,11 @@ pub fn OfferCard(offer: OnlineOffer, locale: Locale) -> impl IntoView {
     .flatten()
     .collect();
     view! {
-        <li class="pgo-offer" data-offer-id=offer.online_offer_id>
-            <article aria-labelledby=labelled_by>
-                <p class="pgo-offer__category">{category}</p>
-                <h3 class="pgo-offer__name" id=heading_id>{offer.name.clone()}</h3>
-                <p class="pgo-offer__price">{offer_text::price(&offer, locale)}</p>
-                <ul class="pgo-offer__facts">
-                    {facts.into_iter().map(|fact| view! { <li>{fact}</li> }).collect_view()}
-                </ul>
-            </article>
-        </li>
+        <p class="pgo-offer__category">{category}</p>
+        <p class="pgo-offer__name" id=format!("pgo-name-{id}")>{offer.name.clone()}</p>
+        <p class="pgo-offer__price" id=format!("pgo-price-{id}")>{offer_text::price(&offer, locale)}</p>
+        <ul class="pgo-offer__facts" id=format!("pgo-facts-{id}")>
+            {facts.into_iter().map(|fact| view! { <li>{fact}</li> }).collect_view()}
+        </ul>
     }
 }

@@ -10,10 +10,11 @@ export function stubReset() {
   globalThis.fetch = stubFetch;
 }
 
-// The next `times` requests (-1: all) whose URL contains `pattern` get this answer.
+// The next `times` requests (-1: all) whose URL contains `pattern` (and whose body contains
+// `bodyPattern`, when given) get this answer.
 // kind: "respond" (status + body), "network" (fetch rejects), "hang" (no answer until aborted).
-export function stubRoute(pattern, kind, status, body, delayMs, times) {
-  routes.push({ pattern, kind, status, body, delayMs, times });
+export function stubRoute(pattern, kind, status, body, delayMs, times, bodyPattern) {
+  routes.push({ pattern, kind, status, body, delayMs, times, bodyPattern });
 }
 
 export function stubRequests() {
@@ -34,7 +35,12 @@ async function stubFetch(input, init) {
   request.signal.addEventListener("abort", () => {
     seen.aborted = true;
   });
-  const route = routes.find((r) => request.url.includes(r.pattern) && r.times !== 0);
+  const route = routes.find(
+    (r) =>
+      request.url.includes(r.pattern) &&
+      r.times !== 0 &&
+      (!r.bodyPattern || (seen.body || "").includes(r.bodyPattern)),
+  );
   if (!route) {
     return new Response(JSON.stringify({ errorMessage: "no stub for " + request.url }), { status: 404 });
   }
@@ -69,4 +75,34 @@ export function intlDateTime(locale, timeZone, unixSeconds, withTime) {
     ? { dateStyle: "medium", timeStyle: "short", timeZone }
     : { dateStyle: "medium", timeZone };
   return new Intl.DateTimeFormat(locale, options).format(new Date(unixSeconds * 1000));
+}
+
+// Records the widget's host events on `element`, as a host page's listeners would see them.
+let events = [];
+export function recordEvents(element) {
+  events = [];
+  for (const name of ["ready", "offer-selected", "voucher-applied", "voucher-rejected",
+    "sign-in-required", "purchase-completed", "error"]) {
+    element.addEventListener("perfectgym-offers:" + name, (event) => {
+      events.push({ name, detail: JSON.stringify(event.detail), bubbles: event.bubbles, composed: event.composed });
+    });
+  }
+}
+export function recordedEvents() {
+  return events;
+}
+
+// A host page's payment: resolves with `token`, or rejects (the visitor cancelled) when token is
+// empty. Records what it was asked.
+let paymentCalls = [];
+export function installPaymentProvider(element, token) {
+  paymentCalls = [];
+  element.paymentTokenProvider = async (details) => {
+    paymentCalls.push(JSON.stringify(details));
+    if (!token) throw new Error("cancelled by the visitor");
+    return token;
+  };
+}
+export function paymentCalls_() {
+  return paymentCalls;
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
 use perfectgym_offers::core::widget_config::WidgetConfig;
 use perfectgym_offers::core::Locale;
+use perfectgym_offers::embed::host::Host;
 use perfectgym_offers::ui::OfferWidget;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -17,9 +18,25 @@ extern "C" {
     #[wasm_bindgen(js_name = stubReset)]
     fn stub_reset();
     #[wasm_bindgen(js_name = stubRoute)]
-    fn stub_route(pattern: &str, kind: &str, status: u16, body: &str, delay_ms: u32, times: i32);
+    fn stub_route(
+        pattern: &str,
+        kind: &str,
+        status: u16,
+        body: &str,
+        delay_ms: u32,
+        times: i32,
+        body_pattern: Option<String>,
+    );
     #[wasm_bindgen(js_name = stubRequests)]
     fn stub_requests() -> JsValue;
+    #[wasm_bindgen(js_name = recordEvents)]
+    pub fn record_events(element: &HtmlElement);
+    #[wasm_bindgen(js_name = recordedEvents)]
+    fn recorded_events() -> JsValue;
+    #[wasm_bindgen(js_name = installPaymentProvider)]
+    pub fn install_payment_provider(element: &HtmlElement, token: &str);
+    #[wasm_bindgen(js_name = paymentCalls_)]
+    fn payment_calls() -> JsValue;
     #[wasm_bindgen(js_name = intlMoney)]
     pub fn intl_money(locale: &str, currency: &str, amount: &str) -> String;
     #[wasm_bindgen(js_name = intlDateTime)]
@@ -67,27 +84,54 @@ impl Fetch {
 
     /// Every request to a URL containing `pattern` gets `status` and `body`.
     pub fn respond(pattern: &str, status: u16, body: &str) {
-        stub_route(pattern, "respond", status, body, 0, -1);
+        stub_route(pattern, "respond", status, body, 0, -1, None);
     }
 
     /// The next request only.
     pub fn respond_once(pattern: &str, status: u16, body: &str) {
-        stub_route(pattern, "respond", status, body, 0, 1);
+        stub_route(pattern, "respond", status, body, 0, 1, None);
     }
 
     /// Every request, after `delay_ms`.
     pub fn respond_after(pattern: &str, delay_ms: u32, status: u16, body: &str) {
-        stub_route(pattern, "respond", status, body, delay_ms, -1);
+        stub_route(pattern, "respond", status, body, delay_ms, -1, None);
     }
 
     /// The next `times` requests fail as if the network were down.
     pub fn network_error(pattern: &str, times: i32) {
-        stub_route(pattern, "network", 0, "", 0, times);
+        stub_route(pattern, "network", 0, "", 0, times, None);
     }
 
     /// Requests get no answer until they are aborted.
     pub fn hang(pattern: &str) {
-        stub_route(pattern, "hang", 0, "", 0, -1);
+        stub_route(pattern, "hang", 0, "", 0, -1, None);
+    }
+
+    /// Every request to `pattern` whose body contains `body_pattern`, after `delay_ms`.
+    pub fn respond_to_body(
+        pattern: &str,
+        body_pattern: &str,
+        delay_ms: u32,
+        status: u16,
+        body: &str,
+    ) {
+        stub_route(
+            pattern,
+            "respond",
+            status,
+            body,
+            delay_ms,
+            -1,
+            Some(body_pattern.to_owned()),
+        );
+    }
+
+    /// The requests whose URL contains `pattern`.
+    pub fn requests_to(pattern: &str) -> Vec<SeenRequest> {
+        Fetch::requests()
+            .into_iter()
+            .filter(|r| r.url.contains(pattern))
+            .collect()
     }
 
     pub fn requests() -> Vec<SeenRequest> {
@@ -168,8 +212,10 @@ pub fn mount_widget(attributes: &[(&str, &str)]) -> MountedWidget {
             .map(|(_, v)| v.clone())
     });
     let root = fresh_container();
+    // Events go to the container, where tests listen like a host page would.
+    let host = Host::new(Some(root.clone()));
     let handle = mount_to(root.clone(), move || {
-        view! { <OfferWidget config/> }.into_any()
+        view! { <OfferWidget config host/> }.into_any()
     });
     MountedWidget {
         root,
@@ -198,4 +244,62 @@ pub fn tag(locale: Locale) -> &'static str {
         Locale::En => "en-US",
         Locale::De => "de-DE",
     }
+}
+
+/// A host event as a listener saw it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeenEvent {
+    pub name: String,
+    /// `event.detail` as JSON.
+    pub detail: String,
+    pub bubbles: bool,
+    pub composed: bool,
+}
+
+pub fn events() -> Vec<SeenEvent> {
+    serde_wasm_bindgen::from_value(recorded_events()).expect("the recorded events")
+}
+
+/// What the host's payment provider was asked, as JSON texts.
+pub fn payment_requests() -> Vec<String> {
+    serde_wasm_bindgen::from_value(payment_calls()).expect("the payment calls")
+}
+
+/// Types `text` into `input` as a visitor would (value, then a bubbling input event).
+pub fn type_into(input: &Element, text: &str) {
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+/// Sets a date input and fires `change`.
+pub fn change_date(input: &Element, date: &str) {
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value(date);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+/// A key press on `element`.
+pub fn press(element: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    element
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+}
+
+pub fn click(element: &Element) {
+    element.unchecked_ref::<HtmlElement>().click();
 }

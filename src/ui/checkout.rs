@@ -1,0 +1,455 @@
+//! The chosen offer: its details, the server's price with a live voucher preview, the start date,
+//! payment and purchase, then the receipt.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use perfectgym_offers_core::checkout::{
+    voucher_outcome, Blocked, Checkout, NextStep, PriceState, Stage,
+};
+use perfectgym_offers_core::dates::{iso_date, parse_date};
+use perfectgym_offers_core::model::{OnlineOffer, PurchaseRequest};
+use perfectgym_offers_core::{offer_text, ApiError, Money};
+use serde::Serialize;
+use web_sys::KeyboardEvent;
+
+use crate::embed::host::{today, HostEvent, PaymentDetails, PaymentOutcome};
+use crate::ui::context::WidgetContext;
+use crate::ui::receipt::Receipt;
+use crate::ui::status::ErrorNotice;
+
+/// How long typing must pause before the voucher is previewed.
+const VOUCHER_DEBOUNCE: Duration = Duration::from_millis(400);
+
+/// A line under the Buy button: information (cancelled payment, sign in) or a problem.
+#[derive(Debug, Clone, PartialEq)]
+enum Notice {
+    Info(&'static str),
+    Problem(&'static str),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VoucherDetail {
+    offer_id: i64,
+    voucher_code: String,
+    discounted_price: Option<MoneyDetail>,
+    voucher_error_code: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MoneyDetail {
+    amount: String,
+    currency: String,
+}
+
+impl From<&Money> for MoneyDetail {
+    fn from(money: &Money) -> Self {
+        MoneyDetail {
+            amount: money.amount.to_string(),
+            currency: money.currency.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OfferDetail {
+    offer_id: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PurchaseDetail {
+    offer_id: i64,
+    online_offer_purchase_id: i64,
+    paid: MoneyDetail,
+    voucher_code: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorDetail {
+    message: &'static str,
+    cause: String,
+}
+
+/// Details and checkout of one offer. Re-created when another offer is chosen.
+#[component]
+pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+    let context = expect_context::<WidgetContext>();
+    let locale = context.locale;
+    let m = locale.messages();
+    let offer_id = offer.online_offer_id;
+    let today = today(context.config.time_zone.as_deref());
+    let checkout = RwSignal::new(Checkout::new(offer_id, context.config.customer_id, today));
+    let detail = RwSignal::new(None::<Result<OnlineOffer, ApiError>>);
+    let typed = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<Notice>);
+    let debounce = StoredValue::new(0_u64);
+
+    let load_detail = {
+        let client = context.client.clone();
+        move || {
+            detail.set(None);
+            let client = client.clone();
+            spawn_local(async move {
+                let _ = detail.try_set(Some(client.offer_detail(offer_id).await));
+            });
+        }
+    };
+    load_detail();
+
+    let preview = {
+        let context = context.clone();
+        move || {
+            let Some(Some((seq, request))) =
+                checkout.try_update(|c| c.request_preview(&typed.get_untracked()))
+            else {
+                return;
+            };
+            let context = context.clone();
+            spawn_local(async move {
+                let answer = context.client.preview(&request).await;
+                let taken = checkout.try_update(|c| c.preview_arrived(seq, answer.clone()));
+                if let (Some(true), Ok(preview), Some(code)) =
+                    (taken, &answer, &request.voucher_code)
+                {
+                    let event = if preview.voucher_error_code.is_some() {
+                        HostEvent::VoucherRejected
+                    } else {
+                        HostEvent::VoucherApplied
+                    };
+                    let detail = VoucherDetail {
+                        offer_id,
+                        voucher_code: code.clone(),
+                        discounted_price: preview
+                            .voucher_error_code
+                            .is_none()
+                            .then(|| (&preview.discounted_price).into()),
+                        voucher_error_code: preview
+                            .voucher_error_code
+                            .as_ref()
+                            .map(|c| c.as_wire().to_owned()),
+                    };
+                    context.host.emit(event, &detail);
+                }
+            });
+        }
+    };
+    // The server's price, not only the list price, as soon as the offer is chosen.
+    preview();
+
+    let preview_now = {
+        let preview = preview.clone();
+        move || {
+            debounce.update_value(|g| *g += 1);
+            preview();
+        }
+    };
+    let preview_soon = {
+        let preview = preview.clone();
+        move || {
+            debounce.update_value(|g| *g += 1);
+            let generation = debounce.get_value();
+            let preview = preview.clone();
+            set_timeout(
+                move || {
+                    if debounce.try_get_value() == Some(generation) {
+                        preview();
+                    }
+                },
+                VOUCHER_DEBOUNCE,
+            );
+        }
+    };
+
+    let send_purchase = {
+        let context = context.clone();
+        move |request: PurchaseRequest| {
+            let context = context.clone();
+            async move {
+                let answer = context.client.purchase(&request).await;
+                match &answer {
+                    Ok(result) => context.host.emit(
+                        HostEvent::PurchaseCompleted,
+                        &PurchaseDetail {
+                            offer_id,
+                            online_offer_purchase_id: result.online_offer_purchase_id,
+                            paid: (&result.prices.discounted_price).into(),
+                            voucher_code: request.voucher_code.clone(),
+                        },
+                    ),
+                    Err(error) => context.host.emit(
+                        HostEvent::Error,
+                        &ErrorDetail {
+                            message: error.user_message(locale),
+                            cause: error.to_string(),
+                        },
+                    ),
+                }
+                checkout.try_update(|c| c.purchase_finished(answer));
+            }
+        }
+    };
+
+    let buy = {
+        let context = context.clone();
+        move || {
+            notice.set(None);
+            let Some(step) = checkout.try_update(|c| c.buy(today)) else {
+                return;
+            };
+            match step {
+                Err(Blocked::SignInRequired) => {
+                    context
+                        .host
+                        .emit(HostEvent::SignInRequired, &OfferDetail { offer_id });
+                    notice.set(Some(Notice::Info(m.sign_in_required)));
+                }
+                Err(blocked) => notice.set(Some(Notice::Problem(blocked.user_message(locale)))),
+                Ok(NextStep::Purchase(request)) => spawn_local(send_purchase.clone()(request)),
+                Ok(NextStep::Pay { amount }) => {
+                    let context = context.clone();
+                    let send_purchase = send_purchase.clone();
+                    spawn_local(async move {
+                        let details = PaymentDetails {
+                            offer_id,
+                            customer_id: context.config.customer_id.unwrap_or_default(),
+                            amount: amount.amount.to_string(),
+                            currency: amount.currency.clone(),
+                            valid_from: checkout.with_untracked(|c| iso_date(c.valid_from)),
+                        };
+                        match context.host.payment_token(&details).await {
+                            PaymentOutcome::Token(token) => {
+                                if let Some(Some(request)) = checkout.try_update(|c| c.paid(token))
+                                {
+                                    send_purchase(request).await;
+                                }
+                            }
+                            PaymentOutcome::Cancelled => {
+                                checkout.try_update(|c| c.payment_cancelled());
+                                let _ = notice.try_set(Some(Notice::Info(m.payment_cancelled)));
+                            }
+                            PaymentOutcome::NoProvider => {
+                                checkout.try_update(|c| c.payment_cancelled());
+                                let _ =
+                                    notice.try_set(Some(Notice::Problem(m.payment_unavailable)));
+                                context.host.emit(
+                                    HostEvent::Error,
+                                    &ErrorDetail {
+                                        message: m.payment_unavailable,
+                                        cause: "no paymentTokenProvider on the element".to_owned(),
+                                    },
+                                );
+                            }
+                        }
+                    });
+                }
+            }
+        }
+    };
+
+    let locked = move || checkout.with(|c| c.is_locked());
+    let heading_id = format!("pgo-checkout-{offer_id}");
+    let done_offer = offer.clone();
+    let facts = move || {
+        detail.get().map(|loaded| match loaded {
+            Ok(full) => {
+                let lines: Vec<String> = [
+                    offer_text::scope_of_usage(&full, locale),
+                    offer_text::validity(&full, locale),
+                    offer_text::period_of_use(&full, locale),
+                ]
+                .into_iter()
+                .flatten()
+                .chain(
+                    full.restrictions
+                        .as_ref()
+                        .map(|r| offer_text::restrictions(r, locale))
+                        .unwrap_or_default(),
+                )
+                .chain(offer_text::payment_methods(&full, locale))
+                .collect();
+                view! {
+                    <ul class="pgo-panel__facts">
+                        {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+            Err(error) => {
+                let load_detail = load_detail.clone();
+                view! { <ErrorNotice error locale on_retry=move |()| load_detail()/> }.into_any()
+            }
+        })
+    };
+
+    view! {
+        <section class="pgo-panel" aria-labelledby=heading_id.clone() aria-busy=move || locked().to_string()>
+            {move || match checkout.with(|c| c.stage.clone()) {
+                Stage::Done(result) => {
+                    let valid_from = checkout.with_untracked(|c| c.valid_from);
+                    view! { <Receipt offer=done_offer.clone() result valid_from on_done/> }.into_any()
+                }
+                _ => ().into_any(),
+            }}
+            <div class="pgo-panel__choose" hidden=move || checkout.with(|c| matches!(c.stage, Stage::Done(_)))>
+                <h3 class="pgo-panel__heading" id=heading_id.clone()>{offer.name.clone()}</h3>
+                {move || if detail.with(Option::is_none) {
+                    Some(view! { <p class="pgo-muted" role="status">{m.loading_detail}</p> })
+                } else {
+                    None
+                }}
+                {facts}
+                <PriceBox checkout offer=offer.clone()/>
+                <div class="pgo-field">
+                    <label for=format!("pgo-voucher-{offer_id}")>{m.voucher_label}</label>
+                    <div class="pgo-field__row">
+                        <input id=format!("pgo-voucher-{offer_id}") class="pgo-input" type="text"
+                            autocomplete="off" autocapitalize="characters" spellcheck="false"
+                            maxlength="40"
+                            prop:value=move || typed.get()
+                            disabled=locked
+                            on:input={
+                                let preview_soon = preview_soon.clone();
+                                move |ev| {
+                                    typed.set(event_target_value(&ev));
+                                    preview_soon();
+                                }
+                            }
+                            on:keydown={
+                                let preview_now = preview_now.clone();
+                                move |ev: KeyboardEvent| {
+                                    if ev.key() == "Enter" {
+                                        ev.prevent_default();
+                                        preview_now();
+                                    }
+                                }
+                            }/>
+                        <button type="button" class="pgo-button pgo-button--secondary" disabled=locked
+                            on:click={
+                                let preview_now = preview_now.clone();
+                                move |_| preview_now()
+                            }>
+                            {m.voucher_apply}
+                        </button>
+                        {
+                            let preview_now = preview_now.clone();
+                            move || (!typed.with(|t| t.trim().is_empty())).then(|| {
+                                let preview_now = preview_now.clone();
+                                view! {
+                                    <button type="button" class="pgo-button pgo-button--quiet" disabled=locked
+                                        on:click=move |_| {
+                                            typed.set(String::new());
+                                            preview_now();
+                                        }>
+                                        {m.voucher_remove}
+                                    </button>
+                                }
+                            })
+                        }
+                    </div>
+                </div>
+                <DateField checkout today notice/>
+                <button type="button" class="pgo-button pgo-buy" disabled=locked aria-describedby=format!("pgo-notice-{offer_id}")
+                    on:click=move |_| buy()>
+                    {move || match checkout.with(|c| c.stage.clone()) {
+                        Stage::Paying { .. } => m.paying,
+                        Stage::Purchasing => m.buying,
+                        _ => m.buy,
+                    }}
+                </button>
+                <div id=format!("pgo-notice-{offer_id}") class="pgo-notice-area">
+                    {move || notice.get().map(|notice| match notice {
+                        Notice::Info(text) => view! { <p class="pgo-notice" role="status">{text}</p> }.into_any(),
+                        Notice::Problem(text) => view! { <p class="pgo-notice pgo-notice--problem" role="alert">{text}</p> }.into_any(),
+                    })}
+                    {move || match checkout.with(|c| c.stage.clone()) {
+                        Stage::Failed(error) => Some(view! {
+                            <div class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
+                                <p>{m.purchase_failed}</p>
+                                <p>{error.user_message(locale)}</p>
+                            </div>
+                        }),
+                        _ => None,
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// The price the visitor will pay, announced politely whenever it changes.
+#[component]
+fn PriceBox(checkout: RwSignal<Checkout>, offer: OnlineOffer) -> impl IntoView {
+    let locale = expect_context::<WidgetContext>().locale;
+    let m = locale.messages();
+    let list_price = offer_text::price(&offer, locale);
+    let row = |label: &'static str, value: String, class: &'static str| {
+        view! { <div class=class><dt>{label}</dt><dd>{value}</dd></div> }
+    };
+    view! {
+        <div class="pgo-price" aria-live="polite" aria-atomic="true">
+            {move || checkout.with(|c| match &c.price {
+                PriceState::ListPrice => view! {
+                    <dl>{row(m.list_price, list_price.clone(), "pgo-price__total")}</dl>
+                    <p class="pgo-muted">{m.sign_in_for_price}</p>
+                }.into_any(),
+                PriceState::Loading => view! { <p class="pgo-muted">{m.checking_price}</p> }.into_any(),
+                PriceState::Failed(error) => view! { <p class="pgo-notice--problem">{error.user_message(locale)}</p> }.into_any(),
+                PriceState::Ready(preview) => {
+                    let discounted = preview.discount_value.as_ref().is_some_and(|d| !d.amount.is_zero())
+                        && preview.voucher_error_code.is_none();
+                    let outcome = voucher_outcome(preview, c.voucher.as_deref(), locale);
+                    view! {
+                        <dl>
+                            {discounted.then(|| row(m.original_price, preview.price.format(locale), "pgo-price__original"))}
+                            {discounted.then(|| preview.discount_value.as_ref().map(|d| row(m.discount, format!("−{}", d.format(locale)), "pgo-price__discount")))}
+                            {row(if discounted { m.to_pay } else { m.your_price }, preview.discounted_price.format(locale), "pgo-price__total")}
+                        </dl>
+                        {outcome.map(|outcome| match outcome {
+                            Ok(message) => view! { <p class="pgo-voucher pgo-voucher--applied">{message}</p> }.into_any(),
+                            Err(message) => view! { <p class="pgo-voucher pgo-voucher--rejected">{message}</p> }.into_any(),
+                        })}
+                    }.into_any()
+                }
+            })}
+        </div>
+    }
+}
+
+/// The start date; before the studio's today is refused with a message.
+#[component]
+fn DateField(
+    checkout: RwSignal<Checkout>,
+    today: time::Date,
+    notice: RwSignal<Option<Notice>>,
+) -> impl IntoView {
+    let locale = expect_context::<WidgetContext>().locale;
+    let m = locale.messages();
+    let id = checkout.with_untracked(|c| format!("pgo-start-{}", c.offer_id));
+    let error = RwSignal::new(false);
+    view! {
+        <div class="pgo-field">
+            <label for=id.clone()>{m.start_date}</label>
+            <input id=id.clone() class="pgo-input pgo-input--date" type="date" min=iso_date(today)
+                prop:value=move || checkout.with(|c| iso_date(c.valid_from))
+                aria-invalid=move || error.get().to_string()
+                aria-describedby=format!("{id}-error")
+                disabled=move || checkout.with(|c| c.is_locked())
+                on:change=move |ev| {
+                    let accepted = parse_date(&event_target_value(&ev))
+                        .map(|date| checkout.try_update(|c| c.set_valid_from(date, today).is_ok()).unwrap_or(false))
+                        .unwrap_or(false);
+                    error.set(!accepted);
+                    notice.set(None);
+                }/>
+            <p id=format!("{id}-error") class="pgo-field__error" role="alert">
+                {move || error.get().then_some(m.start_in_past)}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,76 @@
+//! The signed-in customer's purchased offers, newest first, expired ones marked.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use perfectgym_offers_core::model::PurchasedOffer;
+use perfectgym_offers_core::ApiError;
+
+use crate::ui::context::WidgetContext;
+use crate::ui::status::{ErrorNotice, Loading};
+
+#[component]
+pub fn MyOffers(customer_id: i64) -> impl IntoView {
+    let context = expect_context::<WidgetContext>();
+    let locale = context.locale;
+    let m = locale.messages();
+    let purchases = RwSignal::new(None::<Result<Vec<PurchasedOffer>, ApiError>>);
+    let load = move || {
+        purchases.set(None);
+        let client = context.client.clone();
+        spawn_local(async move {
+            let mut loaded = client.purchased(customer_id).await;
+            if let Ok(list) = &mut loaded {
+                list.sort_by_key(|p| {
+                    std::cmp::Reverse(p.purchase_date.as_ref().map(|d| d.unix_seconds()))
+                });
+            }
+            let _ = purchases.try_set(Some(loaded));
+        });
+    };
+    load();
+    let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
+    move || {
+        match purchases.get() {
+        None => view! { <Loading text=m.loading_purchases/> }.into_any(),
+        Some(Err(error)) => {
+            let load = load.clone();
+            view! { <ErrorNotice error locale on_retry=move |()| load()/> }.into_any()
+        }
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="pgo-status pgo-status--empty" role="status">{m.no_purchases}</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <ul class="pgo-purchases" role="list">
+                {list.into_iter().map(|purchase| {
+                    let expired = purchase.expiry_date.as_ref().is_some_and(|d| d.unix_seconds() <= now_seconds);
+                    let date = |value: &Option<perfectgym_offers_core::StudioDateTime>| {
+                        value.as_ref().map(|d| d.format_date(locale))
+                    };
+                    let rows = [
+                        (m.purchased_on, date(&purchase.purchase_date)),
+                        (m.valid_from, date(&purchase.valid_from)),
+                        (m.expires, date(&purchase.expiry_date)),
+                        (m.voucher_used, purchase.voucher_code.clone()),
+                    ];
+                    view! {
+                        <li class="pgo-purchase" class:pgo-purchase--expired=expired
+                            data-purchase-id=purchase.online_offer_purchase_id>
+                            <p class="pgo-purchase__name">
+                                {purchase.offer.name.clone()}
+                                {expired.then(|| view! { <span class="pgo-badge">{m.expired}</span> })}
+                            </p>
+                            <dl>
+                                {rows.into_iter().filter_map(|(label, value)| value.map(|value| view! {
+                                    <div><dt>{label}</dt><dd>{value}</dd></div>
+                                })).collect_view()}
+                                <div><dt>{m.access_code}</dt><dd class="pgo-code pgo-code--small" translate="no">{purchase.studio_access_code.clone()}</dd></div>
+                            </dl>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    }
+}

@@ -1,0 +1,278 @@
+//! The catalogue as a single choice: every purchasable offer, loaded page by page, filterable by
+//! category. Arrow keys (and Home/End) move between offers, Enter or Space (or a click) selects.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use perfectgym_offers_core::model::OnlineOffer;
+use perfectgym_offers_core::ApiError;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent};
+
+use crate::embed::host::HostEvent;
+use crate::ui::context::WidgetContext;
+use crate::ui::offer_card::OfferCard;
+use crate::ui::status::{ErrorNotice, Loading};
+
+/// Where loading the catalogue stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Catalogue {
+    Loading,
+    Loaded(Arc<Vec<OnlineOffer>>),
+    Failed(ApiError),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadyDetail {
+    offer_count: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SelectedDetail {
+    offer_id: i64,
+    name: String,
+}
+
+/// Whether `offer` is in the category `filter` names (by id or by name); no filter shows all.
+fn in_category(offer: &OnlineOffer, filter: Option<&str>) -> bool {
+    let Some(filter) = filter else {
+        return true;
+    };
+    offer.category.as_ref().is_some_and(|category| {
+        category.id.to_string() == filter || category.name.eq_ignore_ascii_case(filter)
+    })
+}
+
+#[component]
+pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
+    let context = expect_context::<WidgetContext>();
+    let catalogue = RwSignal::new(Catalogue::Loading);
+    let filter = RwSignal::new(context.config.category.clone());
+    let load = {
+        let context = context.clone();
+        move || {
+            catalogue.set(Catalogue::Loading);
+            let context = context.clone();
+            spawn_local(async move {
+                let loaded = match context.client.all_purchasable().await {
+                    Ok(offers) => {
+                        context.host.emit(
+                            HostEvent::Ready,
+                            &ReadyDetail {
+                                offer_count: offers.len(),
+                            },
+                        );
+                        let preset = context.config.offer_id;
+                        if let Some(offer) =
+                            offers.iter().find(|o| Some(o.online_offer_id) == preset)
+                        {
+                            let _ = selected.try_set(Some(offer.clone()));
+                        }
+                        Catalogue::Loaded(Arc::new(offers))
+                    }
+                    Err(error) => Catalogue::Failed(error),
+                };
+                // The widget may have been removed from the page meanwhile.
+                let _ = catalogue.try_set(loaded);
+            });
+        }
+    };
+    load();
+    let locale = context.locale;
+    let messages = locale.messages();
+    move || match catalogue.get() {
+        Catalogue::Loading => view! { <Loading text=messages.loading_offers/> }.into_any(),
+        Catalogue::Failed(error) => {
+            let load = load.clone();
+            view! { <ErrorNotice error locale on_retry=move |()| load()/> }.into_any()
+        }
+        Catalogue::Loaded(offers) if offers.is_empty() => {
+            view! { <p class="pgo-status pgo-status--empty" role="status">{messages.no_offers}</p> }
+                .into_any()
+        }
+        Catalogue::Loaded(offers) => view! {
+            <CategoryFilter offers=offers.clone() filter/>
+            <OfferChoices offers filter selected/>
+        }
+        .into_any(),
+    }
+}
+
+/// Toggle buttons, one per category, when there is more than one.
+#[component]
+fn CategoryFilter(
+    offers: Arc<Vec<OnlineOffer>>,
+    filter: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let messages = expect_context::<WidgetContext>().locale.messages();
+    let mut categories: Vec<(String, String)> = Vec::new();
+    for category in offers.iter().filter_map(|o| o.category.as_ref()) {
+        let id = category.id.to_string();
+        if !categories.iter().any(|(known, _)| *known == id) {
+            categories.push((id, category.name.clone()));
+        }
+    }
+    if categories.len() < 2 {
+        return None;
+    }
+    let is_active = move |id: Option<&str>| {
+        filter.with(|current| match (current.as_deref(), id) {
+            (None, None) => true,
+            (Some(current), Some(id)) => {
+                current == id
+                    || offers
+                        .iter()
+                        .filter_map(|o| o.category.as_ref())
+                        .any(|c| c.id.to_string() == id && c.name.eq_ignore_ascii_case(current))
+            }
+            _ => false,
+        })
+    };
+    let is_active = Arc::new(is_active);
+    let all_active = is_active.clone();
+    Some(view! {
+        <div class="pgo-filter" role="group" aria-label=messages.category_filter>
+            <button type="button" class="pgo-chip" aria-pressed=move || all_active(None).to_string()
+                on:click=move |_| filter.set(None)>
+                {messages.all_categories}
+            </button>
+            {categories.into_iter().map(|(id, name)| {
+                let is_active = is_active.clone();
+                let pressed_id = id.clone();
+                view! {
+                    <button type="button" class="pgo-chip"
+                        aria-pressed=move || is_active(Some(&pressed_id)).to_string()
+                        on:click=move |_| filter.set(Some(id.clone()))>
+                        {name}
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    })
+}
+
+/// The offers of the current category as a radio group with one tab stop.
+#[component]
+fn OfferChoices(
+    offers: Arc<Vec<OnlineOffer>>,
+    filter: RwSignal<Option<String>>,
+    selected: RwSignal<Option<OnlineOffer>>,
+) -> impl IntoView {
+    let context = expect_context::<WidgetContext>();
+    let locale = context.locale;
+    let focused = RwSignal::new(None::<i64>);
+    let visible = Memo::new(move |_| {
+        filter.with(|filter| {
+            offers
+                .iter()
+                .filter(|offer| in_category(offer, filter.as_deref()))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let selected_id = move || selected.with(|s| s.as_ref().map(|o| o.online_offer_id));
+    // The one option reachable with Tab: the focused one, else the selected, else the first.
+    let tab_stop = Memo::new(move |_| {
+        visible.with(|offers| {
+            let ids: Vec<i64> = offers.iter().map(|o| o.online_offer_id).collect();
+            [focused.get(), selected_id()]
+                .into_iter()
+                .flatten()
+                .find(|id| ids.contains(id))
+                .or_else(|| ids.first().copied())
+        })
+    });
+    let host = context.host.clone();
+    let choose = move |offer: OnlineOffer, option: &Element| {
+        host.emit(
+            HostEvent::OfferSelected,
+            &SelectedDetail {
+                offer_id: offer.online_offer_id,
+                name: offer.name.clone(),
+            },
+        );
+        selected.set(Some(offer));
+        reveal_checkout(option);
+    };
+    let count = move || {
+        let shown = visible.with(Vec::len) as i64;
+        locale.messages().offer_count.count(shown)
+    };
+    view! {
+        <p class="pgo-count" role="status">{count}</p>
+        <div class="pgo-offers" role="radiogroup" aria-label=locale.messages().choose_offer>
+            {move || visible.get().into_iter().map(|offer| {
+                let id = offer.online_offer_id;
+                let choose_on_key = choose.clone();
+                let choose_on_click = choose.clone();
+                let key_offer = offer.clone();
+                let click_offer = offer.clone();
+                view! {
+                    <div class="pgo-offer" role="radio" data-offer-id=id
+                        aria-checked=move || (selected_id() == Some(id)).to_string()
+                        tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
+                        aria-labelledby=format!("pgo-name-{id} pgo-price-{id}")
+                        aria-describedby=format!("pgo-facts-{id}")
+                        on:focus=move |_| focused.set(Some(id))
+                        on:click=move |ev| {
+                            if let Some(option) = ev.current_target() {
+                                choose_on_click(click_offer.clone(), option.unchecked_ref());
+                            }
+                        }
+                        on:keydown=move |ev: KeyboardEvent| {
+                            let Some(option) = ev.current_target() else { return };
+                            let option: &Element = option.unchecked_ref();
+                            if matches!(ev.key().as_str(), "Enter" | " ") {
+                                ev.prevent_default();
+                                choose_on_key(key_offer.clone(), option);
+                            } else if let Some(next) = neighbour(option, &ev.key()) {
+                                ev.prevent_default();
+                                let _ = next.unchecked_ref::<HtmlElement>().focus();
+                            }
+                        }>
+                        <OfferCard offer locale/>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The option an arrow, Home or End key moves to (wrapping around), if the key moves at all.
+fn neighbour(option: &Element, key: &str) -> Option<Element> {
+    let group = option.parent_element()?;
+    match key {
+        "ArrowRight" | "ArrowDown" => option
+            .next_element_sibling()
+            .or_else(|| group.first_element_child()),
+        "ArrowLeft" | "ArrowUp" => option
+            .previous_element_sibling()
+            .or_else(|| group.last_element_child()),
+        "Home" => group.first_element_child(),
+        "End" => group.last_element_child(),
+        _ => None,
+    }
+}
+
+/// Brings the checkout of a just chosen offer into view (it may be below a long list on a phone).
+fn reveal_checkout(option: &Element) {
+    let root = option.get_root_node();
+    request_animation_frame(move || {
+        let panel = root
+            .dyn_ref::<web_sys::ShadowRoot>()
+            .and_then(|r| r.query_selector(".pgo-panel").ok().flatten())
+            .or_else(|| {
+                root.dyn_ref::<web_sys::Document>()
+                    .and_then(|d| d.query_selector(".pgo-panel").ok().flatten())
+            });
+        if let Some(panel) = panel {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            panel.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
+}

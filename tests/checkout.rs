@@ -1,0 +1,466 @@
+//! A visitor's checkout in a real browser against a scripted `fetch`: choose with the keyboard,
+//! see the server's price, try vouchers, pick a start date, pay through the host's provider, get
+//! the receipt; and "my offers".
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+mod support;
+use support::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const LIST: &str = "/v1/online-offers/purchasable?";
+const PREVIEW: &str = "/purchase/preview";
+const PURCHASE: &str = "/v1/online-offers/purchase";
+
+fn preview_body(price: &str, to_pay: &str, extra: &str) -> String {
+    let discount = price.parse::<f64>().unwrap() - to_pay.parse::<f64>().unwrap();
+    format!(
+        r#"{{"price":{{"amount":{price},"currency":"EUR"}},"discountedPrice":{{"amount":{to_pay},"currency":"EUR"}},
+            "discountValue":{{"amount":{discount},"currency":"EUR"}}{extra}}}"#
+    )
+}
+
+const RECEIPT: &str = r#"{"onlineOfferPurchaseId":100002,"studioAccessCode":"PTKXPMUO",
+    "price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":16,"currency":"EUR"},
+    "discountValue":{"amount":4,"currency":"EUR"}}"#;
+
+/// The catalogue of two offers, the detail of the first, and its plain price.
+fn script_catalogue() {
+    Fetch::reset();
+    Fetch::respond(
+        LIST,
+        200,
+        &offer_page(
+            &[(12345, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
+            None,
+        ),
+    );
+    Fetch::respond(
+        "/purchasable/12345",
+        200,
+        include_str!("../fixtures/offer-detail.json"),
+    );
+    Fetch::respond(
+        "/purchasable/2",
+        200,
+        &offer_page(&[], None).replace("\"result\":[]", "\"onlineOfferId\":2"),
+    );
+}
+
+async fn widget_with_offers(attributes: &[(&str, &str)]) -> MountedWidget {
+    let widget = mount_widget(attributes);
+    record_events(&widget.root);
+    wait_until("the offers", 3_000.0, || {
+        widget.query_all("[role=radio]").len() == 2
+    })
+    .await;
+    widget
+}
+
+fn today() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}
+
+#[wasm_bindgen_test]
+async fn choose_with_the_keyboard_and_see_details_and_the_servers_price() {
+    script_catalogue();
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    let options = widget.query_all("[role=radio]");
+    assert_eq!(
+        options[0].get_attribute("tabindex").as_deref(),
+        Some("0"),
+        "one tab stop"
+    );
+    assert_eq!(options[1].get_attribute("tabindex").as_deref(), Some("-1"));
+    options[0]
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    press(&options[0], "ArrowRight");
+    let active = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert_eq!(
+        active.get_attribute("data-offer-id").as_deref(),
+        Some("2"),
+        "arrows move focus"
+    );
+    press(&active, "ArrowLeft");
+    press(&options[0], "Enter");
+    wait_until("the details", 3_000.0, || {
+        widget.text(".pgo-panel__facts").contains("From age 18")
+    })
+    .await;
+    assert_eq!(
+        options[0].get_attribute("aria-checked").as_deref(),
+        Some("true")
+    );
+    let facts = widget.text(".pgo-panel__facts");
+    for expected in [
+        "All studios",
+        "Only during certain opening hours",
+        "Payment: Online payment",
+    ] {
+        assert!(
+            facts.contains(expected),
+            "{expected:?} missing from {facts:?}"
+        );
+    }
+    wait_until("the server's price", 3_000.0, || {
+        widget.text(".pgo-price").contains("€20.00")
+    })
+    .await;
+    assert_eq!(
+        widget
+            .query(".pgo-price")
+            .unwrap()
+            .get_attribute("aria-live")
+            .as_deref(),
+        Some("polite")
+    );
+    let previews = Fetch::requests_to(PREVIEW);
+    assert_eq!(previews.len(), 1);
+    assert_eq!(
+        previews[0].body.as_deref(),
+        Some(r#"{"onlineOfferId":12345,"customerId":67890}"#)
+    );
+    let selected: Vec<_> = events()
+        .into_iter()
+        .filter(|e| e.name == "offer-selected")
+        .collect();
+    assert_eq!(selected.len(), 1);
+    assert_eq!(
+        selected[0].detail,
+        r#"{"offerId":12345,"name":"Day Ticket Adult"}"#
+    );
+    assert!(selected[0].bubbles && selected[0].composed);
+}
+
+async fn choose_first(widget: &MountedWidget) {
+    click(&widget.query_all("[role=radio]")[0]);
+    wait_until("the price", 3_000.0, || {
+        widget.query(".pgo-price__total").is_some()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn typing_a_voucher_previews_once_after_a_pause_and_shows_the_discount() {
+    script_catalogue();
+    Fetch::respond_to_body(
+        PREVIEW,
+        "SUMMER21",
+        0,
+        200,
+        &preview_body(
+            "20",
+            "16",
+            r#","voucherSuccessMessage":"Summer deal applied""#,
+        ),
+    );
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    choose_first(&widget).await;
+    let input = widget.query("input[type=text]").unwrap();
+    for typed in ["S", "SUM", "SUMMER", "SUMMER21"] {
+        type_into(&input, typed);
+    }
+    wait_until("the discount", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€16.00")
+    })
+    .await;
+    assert!(widget.text(".pgo-price__original").contains("€20.00"));
+    assert!(widget.text(".pgo-price__discount").contains("−€4.00"));
+    assert_eq!(widget.text(".pgo-voucher--applied"), "Summer deal applied");
+    let with_voucher: Vec<_> = Fetch::requests_to(PREVIEW)
+        .into_iter()
+        .filter(|r| r.body.as_deref().unwrap_or("").contains("voucherCode"))
+        .collect();
+    assert_eq!(
+        with_voucher.len(),
+        1,
+        "typing is debounced into one preview: {with_voucher:?}"
+    );
+    let applied: Vec<_> = events()
+        .into_iter()
+        .filter(|e| e.name == "voucher-applied")
+        .collect();
+    assert_eq!(
+        applied[0].detail,
+        r#"{"offerId":12345,"voucherCode":"SUMMER21","discountedPrice":{"amount":"16","currency":"EUR"},"voucherErrorCode":null}"#
+    );
+    // Removing the code restores the plain price.
+    click(&widget.query(".pgo-button--quiet").expect("a remove button"));
+    wait_until("the plain price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€20.00")
+    })
+    .await;
+    assert!(widget.query(".pgo-price__discount").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_slow_old_preview_never_overwrites_a_newer_one() {
+    script_catalogue();
+    Fetch::respond_to_body(PREVIEW, "\"OLD\"", 400, 200, &preview_body("20", "10", ""));
+    Fetch::respond_to_body(PREVIEW, "\"NEW\"", 0, 200, &preview_body("20", "15", ""));
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    choose_first(&widget).await;
+    let input = widget.query("input[type=text]").unwrap();
+    type_into(&input, "OLD");
+    click(&widget.query(".pgo-button--secondary").unwrap());
+    type_into(&input, "NEW");
+    click(&widget.query(".pgo-button--secondary").unwrap());
+    wait_until("the new price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€15.00")
+    })
+    .await;
+    gloo_timers::future::TimeoutFuture::new(600).await;
+    assert!(
+        widget.text(".pgo-price__total").contains("€15.00"),
+        "the old answer arrived later and was dropped"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_voucher_is_explained_and_blocks_buying() {
+    script_catalogue();
+    Fetch::respond_to_body(
+        PREVIEW,
+        "NOPE",
+        0,
+        200,
+        &preview_body("20", "20", r#","voucherErrorCode":"INVALID_CODE""#),
+    );
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    install_payment_provider(&widget.root, "tok-1");
+    choose_first(&widget).await;
+    type_into(&widget.query("input[type=text]").unwrap(), "NOPE");
+    wait_until("the rejection", 3_000.0, || {
+        widget.query(".pgo-voucher--rejected").is_some()
+    })
+    .await;
+    assert_eq!(
+        widget.text(".pgo-voucher--rejected"),
+        "This voucher code is not valid."
+    );
+    assert!(events()
+        .iter()
+        .any(|e| e.name == "voucher-rejected" && e.detail.contains("INVALID_CODE")));
+    click(&widget.query(".pgo-buy").unwrap());
+    leptos::task::tick().await;
+    assert_eq!(
+        widget.text("[role=alert].pgo-notice"),
+        "Remove or correct the voucher code first."
+    );
+    assert!(payment_requests().is_empty());
+    assert!(Fetch::requests_to(PURCHASE)
+        .iter()
+        .all(|r| r.url.contains("preview")));
+}
+
+#[wasm_bindgen_test]
+async fn paying_through_the_hosts_provider_buys_once_and_shows_the_receipt() {
+    script_catalogue();
+    Fetch::respond_to_body(PREVIEW, "SUMMER21", 0, 200, &preview_body("20", "16", ""));
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    Fetch::respond_after("/v1/online-offers/purchase", 100, 200, RECEIPT);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    install_payment_provider(&widget.root, "tok-1");
+    choose_first(&widget).await;
+    type_into(&widget.query("input[type=text]").unwrap(), "SUMMER21");
+    wait_until("the discount", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€16.00")
+    })
+    .await;
+    let buy = widget.query(".pgo-buy").unwrap();
+    click(&buy);
+    click(&buy);
+    wait_until("the receipt", 3_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+    let purchases: Vec<_> = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .filter(|r| !r.url.contains("preview"))
+        .collect();
+    assert_eq!(purchases.len(), 1, "exactly one purchase");
+    let body: serde_json::Value =
+        serde_json::from_str(purchases[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"onlineOfferId": 12345, "customerId": 67890, "validFrom": today(),
+                           "voucherCode": "SUMMER21", "paymentRequestToken": "tok-1"})
+    );
+    assert_eq!(payment_requests().len(), 1);
+    assert_eq!(
+        payment_requests()[0],
+        format!(
+            r#"{{"offerId":12345,"customerId":67890,"amount":"16","currency":"EUR","validFrom":"{}"}}"#,
+            today()
+        )
+    );
+    assert_eq!(widget.text(".pgo-code"), "PTKXPMUO");
+    assert!(widget.text(".pgo-receipt__facts").contains("100002"));
+    assert!(widget.text(".pgo-receipt__facts").contains("€16.00"));
+    let qr = widget.query(".pgo-qr path").expect("a QR code");
+    assert!(qr.get_attribute("d").unwrap().len() > 100);
+    let completed: Vec<_> = events()
+        .into_iter()
+        .filter(|e| e.name == "purchase-completed")
+        .collect();
+    assert_eq!(
+        completed[0].detail,
+        r#"{"offerId":12345,"onlineOfferPurchaseId":100002,"paid":{"amount":"16","currency":"EUR"},"voucherCode":"SUMMER21"}"#
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_cancelled_payment_charges_nothing_and_can_be_retried() {
+    script_catalogue();
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    Fetch::respond("/v1/online-offers/purchase", 200, RECEIPT);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    install_payment_provider(&widget.root, "");
+    choose_first(&widget).await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the cancellation", 3_000.0, || {
+        widget.text(".pgo-notice").contains("Payment cancelled")
+    })
+    .await;
+    assert!(
+        Fetch::requests_to(PURCHASE)
+            .iter()
+            .all(|r| r.url.contains("preview")),
+        "nothing bought"
+    );
+    let buy = widget.query(".pgo-buy").unwrap();
+    assert!(!buy.has_attribute("disabled"), "the form unlocks");
+    install_payment_provider(&widget.root, "tok-2");
+    click(&buy);
+    wait_until("the receipt", 3_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_free_offer_is_bought_without_payment() {
+    script_catalogue();
+    Fetch::respond(PREVIEW, 200, &preview_body("0", "0", ""));
+    Fetch::respond("/v1/online-offers/purchase", 200, RECEIPT);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    install_payment_provider(&widget.root, "should-not-be-asked");
+    choose_first(&widget).await;
+    wait_until("the free price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€0.00")
+    })
+    .await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the receipt", 3_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+    assert!(payment_requests().is_empty());
+    let purchase = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .unwrap();
+    assert!(!purchase.body.unwrap().contains("paymentRequestToken"));
+}
+
+#[wasm_bindgen_test]
+async fn without_a_customer_buy_asks_the_host_to_sign_in() {
+    script_catalogue();
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy")]).await;
+    click(&widget.query_all("[role=radio]")[0]);
+    wait_until("the list price", 3_000.0, || {
+        widget.text(".pgo-price").contains("€20.00")
+    })
+    .await;
+    assert!(widget
+        .text(".pgo-price")
+        .contains("Sign in to see your personal price"));
+    click(&widget.query(".pgo-buy").unwrap());
+    leptos::task::tick().await;
+    assert_eq!(
+        widget.text(".pgo-notice"),
+        "Please sign in to buy this offer."
+    );
+    assert!(events()
+        .iter()
+        .any(|e| e.name == "sign-in-required" && e.detail == r#"{"offerId":12345}"#));
+    assert!(
+        Fetch::requests_to(PREVIEW).is_empty(),
+        "no preview without a customer"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_past_start_date_is_refused() {
+    script_catalogue();
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    choose_first(&widget).await;
+    let date = widget.query("input[type=date]").unwrap();
+    assert_eq!(date.get_attribute("min"), Some(today()));
+    change_date(&date, "2020-01-01");
+    leptos::task::tick().await;
+    assert_eq!(
+        widget.text(".pgo-field__error"),
+        "The start date cannot be in the past."
+    );
+    assert_eq!(date.get_attribute("aria-invalid").as_deref(), Some("true"));
+}
+
+#[wasm_bindgen_test]
+async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
+    script_catalogue();
+    let newer = include_str!("../fixtures/purchased-list.json")
+        .replace("123456", "123999")
+        .replace("2026-01-15T00:00:00", "2099-01-15T00:00:00")
+        .replace("ABC123XYZ", "NEWCODE1");
+    let both = format!(
+        "[{},{}]",
+        include_str!("../fixtures/purchased-list.json")
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']'),
+        newer.trim().trim_start_matches('[').trim_end_matches(']')
+    );
+    Fetch::respond("/67890/purchased", 200, &both);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    let tabs = widget.query_all("[role=tab]");
+    assert_eq!(tabs.len(), 2);
+    click(&tabs[1]);
+    wait_until("the purchases", 3_000.0, || {
+        widget.query_all(".pgo-purchase").len() == 2
+    })
+    .await;
+    let purchases = widget.query_all(".pgo-purchase");
+    assert_eq!(
+        purchases[0].get_attribute("data-purchase-id").as_deref(),
+        Some("123999"),
+        "newest first"
+    );
+    assert!(purchases[0].text_content().unwrap().contains("NEWCODE1"));
+    assert!(!purchases[0].text_content().unwrap().contains("Expired"));
+    assert!(purchases[1].text_content().unwrap().contains("Expired"));
+    assert!(purchases[1]
+        .text_content()
+        .unwrap()
+        .contains("VOUCHER-ABC123"));
+}
