@@ -33,7 +33,7 @@ async fn the_element_renders_in_its_shadow_root_and_follows_its_attributes() {
     let host = fresh_container();
     // The host page's own CSS must not reach into the widget.
     host.set_inner_html(
-        r#"<style>h2 { color: rgb(255, 0, 0) !important; font-family: serif; }</style>
+        r#"<style>h2 { color: rgb(255, 0, 0) !important; } * { font-family: serif !important; }</style>
            <perfectgym-offers api-base="/pg-proxy" locale="en"></perfectgym-offers>"#,
     );
     let element = host.query_selector("perfectgym-offers").unwrap().unwrap();
@@ -56,6 +56,11 @@ async fn the_element_renders_in_its_shadow_root_and_follows_its_attributes() {
         .unwrap()
         .unwrap();
     assert_ne!(style.get_property_value("color").unwrap(), "rgb(255, 0, 0)");
+    let font = style.get_property_value("font-family").unwrap();
+    assert!(
+        font.starts_with("system-ui"),
+        "the host's fonts leaked in: {font}"
+    );
 
     element.set_attribute("locale", "de").unwrap();
     wait_until("German prices", 3_000.0, || {
