@@ -3,6 +3,7 @@
 //! out-of-order previews never overwrite newer ones, a purchase cannot start twice, past start
 //! dates and missing customers are refused before any request.
 
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::dates::iso_date;
@@ -251,4 +252,42 @@ pub fn voucher_outcome(
             .filter(|message| !message.trim().is_empty())
             .unwrap_or_else(|| m.voucher_applied.to_owned())),
     })
+}
+
+/// How long a checkout interrupted by a payment redirect may be resumed.
+pub const PENDING_CHECKOUT_MS: f64 = 30.0 * 60.0 * 1000.0;
+
+/// What is kept of a checkout while the visitor is away paying (3-D Secure may redirect the whole
+/// page), so the form comes back as it was. Nothing in it can buy anything by itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingCheckout {
+    pub offer_id: i64,
+    pub customer_id: i64,
+    pub voucher: Option<String>,
+    /// `yyyy-MM-dd`.
+    pub valid_from: String,
+    /// Milliseconds since the epoch when it was saved.
+    pub saved_at_ms: u64,
+}
+
+impl PendingCheckout {
+    /// Whether it belongs to `customer_id` and is recent enough to resume at `now_ms`.
+    pub fn resumable(&self, customer_id: Option<i64>, now_ms: f64) -> bool {
+        let age = now_ms - self.saved_at_ms as f64;
+        customer_id == Some(self.customer_id) && (0.0..PENDING_CHECKOUT_MS).contains(&age)
+    }
+}
+
+impl Checkout {
+    /// What to keep while paying.
+    pub fn pending(&self, now_ms: f64) -> Option<PendingCheckout> {
+        Some(PendingCheckout {
+            offer_id: self.offer_id,
+            customer_id: self.customer_id?,
+            voucher: self.voucher.clone(),
+            valid_from: iso_date(self.valid_from),
+            saved_at_ms: now_ms.max(0.0) as u64,
+        })
+    }
 }

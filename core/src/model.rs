@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::dates::StudioDateTime;
-use crate::money::Money;
+use crate::money::{Amount, Money};
 use crate::open_enum;
 
 /// The vendor's path prefix for every online-offer operation.
@@ -312,6 +312,32 @@ pub struct PurchasedOffer {
     pub discount_value: Option<Money>,
 }
 
+/// The only payment scope the widget asks for: a web shop payment.
+pub const PAYMENT_SCOPE_ECOM: &str = "ECOM";
+
+/// Body of `POST /v1/payments/user-session`: a payment session for the previewed amount, which
+/// the vendor's payment component then uses (API notes, "Payment").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentSessionRequest {
+    pub amount: Amount,
+    pub scope: String,
+    pub customer_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permitted_payment_choices: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_text: Option<String>,
+}
+
+/// Answer of the payment session: the token the payment component is started with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentSession {
+    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_valid_until: Option<String>,
+}
+
 /// The vendor's error body on every 4xx and 5xx.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -355,6 +381,10 @@ pub mod paths {
 
     pub fn purchased_offer(customer_id: i64, offer_id: i64) -> String {
         format!("{ONLINE_OFFERS_PATH}/{customer_id}/purchased/{offer_id}")
+    }
+
+    pub fn payment_session() -> String {
+        "/v1/payments/user-session".to_owned()
     }
 
     /// Percent-encodes a query value (RFC 3986 unreserved characters pass), so an opaque cursor

@@ -4,13 +4,16 @@ use crate::error::ApiError;
 use crate::i18n::Locale;
 
 /// The attributes the element reads; a change to any of them re-reads the settings.
-pub const ATTRIBUTES: [&str; 6] = [
+pub const ATTRIBUTES: [&str; 9] = [
     "api-base",
     "customer-id",
     "locale",
     "offer-id",
     "category",
     "time-zone",
+    "payment-script",
+    "payment-environment",
+    "payment-country",
 ];
 
 /// What the gym's web developer set on `<perfectgym-offers>`.
@@ -27,6 +30,17 @@ pub struct WidgetConfig {
     pub category: Option<String>,
     /// The studio's IANA time zone, for "today" (the visitor's zone when absent).
     pub time_zone: Option<String>,
+    /// The vendor's payment component: its script URL, environment and country code, passed to
+    /// `paymentWidget.init` as they are.
+    pub payment: PaymentConfig,
+}
+
+/// Settings of the vendor's payment component.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaymentConfig {
+    pub script: Option<String>,
+    pub environment: Option<String>,
+    pub country: Option<String>,
 }
 
 impl WidgetConfig {
@@ -62,6 +76,11 @@ impl WidgetConfig {
             offer_id: id("offer-id")?,
             category: text("category"),
             time_zone: text("time-zone"),
+            payment: PaymentConfig {
+                script: text("payment-script"),
+                environment: text("payment-environment"),
+                country: text("payment-country"),
+            },
         })
     }
 }
@@ -88,6 +107,9 @@ mod tests {
             ("offer-id", "1005"),
             ("category", "Day tickets"),
             ("time-zone", "Europe/Berlin"),
+            ("payment-script", "https://pay.example/widget.js"),
+            ("payment-environment", "sandbox"),
+            ("payment-country", "DE"),
         ])
         .unwrap();
         assert_eq!(config.api_base, "/pg-proxy");
@@ -96,6 +118,12 @@ mod tests {
         assert_eq!(config.offer_id, Some(1005));
         assert_eq!(config.category.as_deref(), Some("Day tickets"));
         assert_eq!(config.time_zone.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(
+            config.payment.script.as_deref(),
+            Some("https://pay.example/widget.js")
+        );
+        assert_eq!(config.payment.environment.as_deref(), Some("sandbox"));
+        assert_eq!(config.payment.country.as_deref(), Some("DE"));
     }
 
     #[test]

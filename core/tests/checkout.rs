@@ -223,3 +223,23 @@ fn voucher_outcomes_in_words() {
         "Please sign in to buy this offer."
     );
 }
+
+#[test]
+fn an_interrupted_checkout_is_kept_for_its_customer_for_half_an_hour() {
+    let mut checkout = Checkout::new(1005, Some(67890), day(24));
+    checkout.request_preview("SUMMER21");
+    let pending = checkout.pending(1_000_000.0).unwrap();
+    assert_eq!(pending.voucher.as_deref(), Some("SUMMER21"));
+    assert_eq!(pending.valid_from, "2026-11-24");
+    assert!(pending.resumable(Some(67890), 1_000_000.0 + 60_000.0));
+    assert!(
+        !pending.resumable(Some(11111), 1_000_000.0),
+        "another customer's checkout is not resumed"
+    );
+    assert!(!pending.resumable(None, 1_000_000.0));
+    assert!(
+        !pending.resumable(Some(67890), 1_000_000.0 + PENDING_CHECKOUT_MS),
+        "too old"
+    );
+    assert_eq!(Checkout::new(1, None, day(24)).pending(0.0), None);
+}

@@ -212,3 +212,24 @@ fn paths_are_the_vendors_own() {
         "/v1/online-offers/67890/purchased/12345"
     );
 }
+
+#[test]
+fn payment_session_bodies_use_the_vendors_names() {
+    let request = PaymentSessionRequest {
+        amount: "16.5".parse().unwrap(),
+        scope: PAYMENT_SCOPE_ECOM.into(),
+        customer_id: 67890,
+        permitted_payment_choices: None,
+        reference_text: Some("Online offer 1005".into()),
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        serde_json::json!({"amount": 16.5, "scope": "ECOM", "customerId": 67890, "referenceText": "Online offer 1005"})
+    );
+    let session: PaymentSession = serde_json::from_str(
+        r#"{"token": "sess-1", "tokenValidUntil": "2026-11-24T22:30:00+01:00[Europe/Berlin]", "finionPayCustomerId": 77}"#,
+    )
+    .unwrap();
+    assert_eq!(session.token, "sess-1");
+    assert_eq!(paths::payment_session(), "/v1/payments/user-session");
+}

@@ -12,8 +12,9 @@ use axum::http::StatusCode;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp, Zoned};
 use perfectgym_offers_core::model::{
-    OfferPage, OnlineOffer, PageOffset, PriceBreakdown, PurchasePreviewRequest, PurchaseRequest,
-    PurchaseResult, PurchasedOffer, Term, TermUnit, VoucherErrorCode,
+    OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest, PriceBreakdown,
+    PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer, Term, TermUnit,
+    VoucherErrorCode,
 };
 use perfectgym_offers_core::{Amount, Money, StudioDateTime};
 use serde::Deserialize;
@@ -46,6 +47,7 @@ pub struct MockTenant {
     studio_zone: TimeZone,
     slice_size_cap: usize,
     purchases: Mutex<Vec<(i64, PurchasedOffer)>>,
+    sessions: Mutex<u64>,
 }
 
 impl Default for MockTenant {
@@ -67,6 +69,7 @@ impl MockTenant {
             studio_zone,
             slice_size_cap: catalogue.slice_size_cap as usize,
             purchases: Mutex::new(Vec::new()),
+            sessions: Mutex::new(0),
         };
         tenant.seed_expired_purchase();
         tenant
@@ -98,6 +101,7 @@ impl MockTenant {
                 customer_id,
                 offer_id,
             } => self.purchased(customer_id, Some(offer_id)),
+            Operation::PaymentSession(request) => self.payment_session(&request),
         }
     }
 
@@ -283,6 +287,23 @@ impl MockTenant {
         };
         purchases.push((customer_id, purchase.clone()));
         purchase
+    }
+
+    /// A session token for the payment component, valid for 30 minutes. The demo has no payment
+    /// component to use it with; tests and the e2e suite do, through a stand-in.
+    fn payment_session(&self, request: &PaymentSessionRequest) -> Reply {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        *sessions += 1;
+        let valid_until = Timestamp::now()
+            .to_zoned(self.studio_zone.clone())
+            .checked_add(Span::new().minutes(30))
+            .map(|t| t.to_string())
+            .ok();
+        let session = PaymentSession {
+            token: format!("mock-session-{}-{}", request.customer_id, *sessions),
+            token_valid_until: valid_until,
+        };
+        Reply::json(StatusCode::OK, &session)
     }
 
     /// A bare JSON array, as the vendor answers, in purchase order.

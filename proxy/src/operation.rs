@@ -7,8 +7,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use perfectgym_offers_core::model::{
-    paths, PageOffset, PurchasePreviewRequest, PurchaseRequest, SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX,
-    SLICE_SIZE_MIN,
+    paths, PageOffset, PaymentSessionRequest, PurchasePreviewRequest, PurchaseRequest,
+    PAYMENT_SCOPE_ECOM, SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX, SLICE_SIZE_MIN,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -19,12 +19,24 @@ use crate::Tenant;
 /// One allowed call, with its parameters already checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
-    ListPurchasable { offset: PageOffset, slice_size: u32 },
-    OfferDetail { offer_id: i64 },
+    ListPurchasable {
+        offset: PageOffset,
+        slice_size: u32,
+    },
+    OfferDetail {
+        offer_id: i64,
+    },
     Preview(PurchasePreviewRequest),
     Purchase(PurchaseRequest),
-    Purchased { customer_id: i64 },
-    PurchasedOffer { customer_id: i64, offer_id: i64 },
+    Purchased {
+        customer_id: i64,
+    },
+    PurchasedOffer {
+        customer_id: i64,
+        offer_id: i64,
+    },
+    /// A payment session for the vendor's payment component (web shop scope only).
+    PaymentSession(PaymentSessionRequest),
 }
 
 impl Operation {
@@ -42,6 +54,7 @@ impl Operation {
                 customer_id,
                 offer_id,
             } => paths::purchased_offer(*customer_id, *offer_id),
+            Operation::PaymentSession(_) => paths::payment_session(),
         }
     }
 
@@ -78,6 +91,7 @@ pub fn routes() -> Router<Tenant> {
             "/v1/online-offers/{customer_id}/purchased/{offer_id}",
             get(purchased_offer),
         )
+        .route("/v1/payments/user-session", post(payment_session))
 }
 
 #[derive(Deserialize)]
@@ -196,6 +210,32 @@ async fn offer_request<B: OfferRequest>(
             positive_id(offer_id, "onlineOfferId")?;
             positive_id(customer_id, "customerId")?;
             Ok(request.into_operation())
+        });
+    answer(&tenant, operation, &headers).await
+}
+
+/// Only a web shop session for a positive amount, for a real customer, goes upstream; choices
+/// and reference text are the widget's to leave out.
+async fn payment_session(
+    State(tenant): State<Tenant>,
+    headers: HeaderMap,
+    body: Result<Json<PaymentSessionRequest>, JsonRejection>,
+) -> Reply {
+    let operation = body
+        .map_err(|e| bad_request(&e.body_text()))
+        .and_then(|Json(request)| {
+            positive_id(request.customer_id, "customerId")?;
+            if request.scope != PAYMENT_SCOPE_ECOM {
+                return Err(bad_request("scope must be ECOM"));
+            }
+            if request.amount.is_negative() || request.amount.is_zero() {
+                return Err(bad_request("amount must be positive"));
+            }
+            Ok(Operation::PaymentSession(PaymentSessionRequest {
+                permitted_payment_choices: None,
+                reference_text: None,
+                ..request
+            }))
         });
     answer(&tenant, operation, &headers).await
 }

@@ -111,6 +111,7 @@ impl Upstream {
         let mut request = match operation {
             Operation::Preview(body) => self.client.post(&url).json(body),
             Operation::Purchase(body) => self.client.post(&url).json(body),
+            Operation::PaymentSession(body) => self.client.post(&url).json(body),
             _ => self.client.get(&url),
         };
         request = request

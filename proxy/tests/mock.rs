@@ -244,3 +244,32 @@ async fn serves_the_built_widget_beside_the_api() {
             .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn payment_sessions_are_for_positive_web_shop_amounts_only() {
+    let (api, _) = mock_api().await;
+    let url = api.replace("/v1/online-offers", "/v1/payments/user-session");
+    let (status, body) = post(
+        url.clone(),
+        json!({"amount": 16.5, "scope": "ECOM", "customerId": 67890}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let session: perfectgym_offers_core::model::PaymentSession =
+        serde_json::from_str(&body).unwrap();
+    assert!(session.token.starts_with("mock-session-67890-"));
+    assert!(session
+        .token_valid_until
+        .unwrap()
+        .ends_with("[Europe/Berlin]"));
+    for refused in [
+        json!({"amount": 0, "scope": "ECOM", "customerId": 67890}),
+        json!({"amount": -5, "scope": "ECOM", "customerId": 67890}),
+        json!({"amount": 5, "scope": "POS", "customerId": 67890}),
+        json!({"amount": 5, "scope": "ECOM", "customerId": 0}),
+        json!({"amount": "lots", "scope": "ECOM", "customerId": 1}),
+    ] {
+        let (status, body) = post(url.clone(), refused.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}: {body}");
+    }
+}

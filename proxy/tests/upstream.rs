@@ -138,6 +138,7 @@ async fn only_the_online_offer_routes_reach_the_tenant() {
         (Method::GET, "/v1/online-offers/purchasable/-4"),
         (Method::GET, "/v1/online-offers/0/purchased"),
         (Method::GET, "/v1/online-offers/purchasable?sliceSize=5000"),
+        (Method::GET, "/v1/payments/user-session"),
         (Method::POST, "/v1/payments/user-session"),
     ] {
         let (status, _, _) = call(http.request(method.clone(), format!("{api}{path}"))).await;

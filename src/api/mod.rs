@@ -12,8 +12,9 @@ use gloo_net::http::{Method, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
 use perfectgym_offers_core::error::RetryPolicy;
 use perfectgym_offers_core::model::{
-    paths, OfferPage, OnlineOffer, PageOffset, PurchasePreview, PurchasePreviewRequest,
-    PurchaseRequest, PurchaseResult, PurchasedOffer, VendorErrorBody, SLICE_SIZE_MAX,
+    paths, OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest,
+    PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer,
+    VendorErrorBody, SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_all_pages;
 use perfectgym_offers_core::{ApiError, Locale};
@@ -104,6 +105,14 @@ impl ApiClient {
     ) -> Result<Vec<PurchasedOffer>, ApiError> {
         self.get(&paths::purchased_offer(customer_id, offer_id))
             .await
+    }
+
+    /// A payment session for the vendor's payment component. Never retried.
+    pub async fn payment_session(
+        &self,
+        request: &PaymentSessionRequest,
+    ) -> Result<PaymentSession, ApiError> {
+        self.post(&paths::payment_session(), request).await
     }
 
     /// A GET, sent again with backoff after network errors and 5xx answers.

@@ -41,3 +41,91 @@ export async function copyText(text) {
     return false;
   }
 }
+
+// The vendor's payment component ("Universal Payment Component"), mounted in the light DOM: its
+// card fields break inside shadow roots, so it renders into a child of the element with
+// slot="payment", which the widget shows through <slot name="payment">. Resolves to { token },
+// { cancelled: true } or { unavailable: true }.
+const scripts = new Map();
+function loadScript(src) {
+  if (!scripts.has(src)) {
+    scripts.set(src, new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onload = resolve;
+      script.onerror = () => {
+        scripts.delete(src);
+        reject(new Error("could not load " + src));
+      };
+      document.head.append(script);
+    }));
+  }
+  return scripts.get(src);
+}
+
+export async function mountVendorPayment(element, scriptSrc, options) {
+  try {
+    if (!window.paymentWidget && scriptSrc) await loadScript(scriptSrc);
+  } catch (_) {
+    return { unavailable: true };
+  }
+  const vendor = window.paymentWidget;
+  if (!vendor || typeof vendor.init !== "function") return { unavailable: true };
+  let container = element.querySelector(':scope > [slot="payment"]');
+  if (!container) {
+    container = document.createElement("div");
+    container.slot = "payment";
+    element.append(container);
+  }
+  return new Promise((resolve) => {
+    let instance = null;
+    let done = false;
+    const finish = (result) => {
+      if (done) return;
+      done = true;
+      try {
+        if (instance && typeof instance.destroy === "function") instance.destroy();
+      } catch (_) {
+        // the component is gone either way
+      }
+      container.replaceChildren();
+      element.__pgoCancelPayment = undefined;
+      resolve(result);
+    };
+    element.__pgoCancelPayment = () => finish({ cancelled: true });
+    try {
+      instance = vendor.init({
+        ...options,
+        container,
+        onSuccess: (paymentRequestToken) =>
+          finish(typeof paymentRequestToken === "string" && paymentRequestToken ? { token: paymentRequestToken } : { cancelled: true }),
+        onError: () => finish({ cancelled: true }),
+      });
+    } catch (_) {
+      finish({ unavailable: true });
+    }
+  });
+}
+
+export function cancelVendorPayment(element) {
+  if (element && typeof element.__pgoCancelPayment === "function") element.__pgoCancelPayment();
+}
+
+// The checkout in progress, kept for the tab's life so a 3-D Secure redirect can come back to it.
+export function storageGet(key) {
+  try {
+    return window.sessionStorage.getItem(key);
+  } catch (_) {
+    return null;
+  }
+}
+
+export function storageSet(key, value) {
+  try {
+    if (value === null || value === undefined) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, value);
+  } catch (_) {
+    // storage may be off (private mode): the checkout simply does not survive a redirect
+  }
+}

@@ -1,7 +1,10 @@
 //! The host page side of one widget: the events it hears, the payment provider it may offer, and
 //! the browser facts (today, clipboard) the views need.
 
+use perfectgym_offers_core::checkout::PendingCheckout;
 use perfectgym_offers_core::dates::parse_date;
+use perfectgym_offers_core::widget_config::PaymentConfig;
+use perfectgym_offers_core::Locale;
 use send_wrapper::SendWrapper;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -19,6 +22,18 @@ extern "C" {
     fn ask_payment_provider(element: Option<HtmlElement>, details: JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = copyText)]
     fn copy_text(text: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = mountVendorPayment)]
+    fn mount_vendor_payment(
+        element: &HtmlElement,
+        script: Option<String>,
+        options: JsValue,
+    ) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = cancelVendorPayment)]
+    fn cancel_vendor_payment(element: &HtmlElement);
+    #[wasm_bindgen(js_name = storageGet)]
+    fn storage_get(key: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = storageSet)]
+    fn storage_set(key: &str, value: Option<String>);
 }
 
 /// The events a host page can listen to (all bubble and cross the shadow boundary).
@@ -60,18 +75,52 @@ pub struct PaymentDetails {
     pub valid_from: String,
 }
 
-/// What the host's provider did.
+/// What a payment (the host's provider or the vendor's component) came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentOutcome {
     Token(String),
     Cancelled,
-    /// The page set no provider.
+    /// The page set no provider (ask the vendor's component instead).
     NoProvider,
+    /// The vendor's component could not be loaded or started.
+    Unavailable,
 }
 
 #[derive(Deserialize)]
-struct ProviderAnswer {
+struct PaymentAnswer {
     token: Option<String>,
+    #[serde(default)]
+    unavailable: bool,
+}
+
+impl PaymentAnswer {
+    fn outcome(answer: Result<JsValue, JsValue>, when_null: PaymentOutcome) -> PaymentOutcome {
+        match answer {
+            Ok(value) if value.is_null() || value.is_undefined() => when_null,
+            Ok(value) => match serde_wasm_bindgen::from_value::<PaymentAnswer>(value) {
+                Ok(PaymentAnswer {
+                    token: Some(token), ..
+                }) => PaymentOutcome::Token(token),
+                Ok(PaymentAnswer {
+                    unavailable: true, ..
+                }) => PaymentOutcome::Unavailable,
+                _ => PaymentOutcome::Cancelled,
+            },
+            Err(_) => PaymentOutcome::Cancelled,
+        }
+    }
+}
+
+/// What `paymentWidget.init` receives besides its container and callbacks.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VendorPaymentOptions<'a> {
+    user_session_token: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country_code: Option<&'a str>,
+    locale: &'a str,
 }
 
 /// The element a widget lives in (absent when mounted without one).
@@ -100,15 +149,68 @@ impl Host {
             return PaymentOutcome::Cancelled;
         };
         let answer = JsFuture::from(ask_payment_provider((*self.0).clone(), details)).await;
-        match answer {
-            Ok(value) if value.is_null() || value.is_undefined() => PaymentOutcome::NoProvider,
-            Ok(value) => match serde_wasm_bindgen::from_value::<ProviderAnswer>(value) {
-                Ok(ProviderAnswer { token: Some(token) }) => PaymentOutcome::Token(token),
-                _ => PaymentOutcome::Cancelled,
-            },
-            Err(_) => PaymentOutcome::Cancelled,
+        PaymentAnswer::outcome(answer, PaymentOutcome::NoProvider)
+    }
+
+    /// Mounts the vendor's payment component for a session and waits for its token.
+    pub async fn vendor_payment(
+        &self,
+        session_token: &str,
+        payment: &PaymentConfig,
+        locale: Locale,
+    ) -> PaymentOutcome {
+        let Some(element) = self.0.as_ref() else {
+            return PaymentOutcome::Unavailable;
+        };
+        let options = VendorPaymentOptions {
+            user_session_token: session_token,
+            environment: payment.environment.as_deref(),
+            country_code: payment.country.as_deref(),
+            locale: locale.tag(),
+        };
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let Ok(options) = options.serialize(&serializer) else {
+            return PaymentOutcome::Unavailable;
+        };
+        let answer = JsFuture::from(mount_vendor_payment(
+            element,
+            payment.script.clone(),
+            options,
+        ))
+        .await;
+        PaymentAnswer::outcome(answer, PaymentOutcome::Unavailable)
+    }
+
+    /// Closes the vendor's payment component, if one is open (its wait ends as cancelled).
+    pub fn cancel_payment(&self) {
+        if let Some(element) = self.0.as_ref() {
+            cancel_vendor_payment(element);
         }
     }
+}
+
+/// The checkout kept across a payment redirect, one per proxy and customer.
+fn pending_key(api_base: &str, customer_id: i64) -> String {
+    format!("perfectgym-offers:pending:{api_base}:{customer_id}")
+}
+
+/// Keeps (or, with `None`, forgets) the checkout in progress for the tab's life.
+pub fn keep_pending(api_base: &str, customer_id: i64, pending: Option<&PendingCheckout>) {
+    let value = pending
+        .and_then(|p| serde_wasm_bindgen::to_value(p).ok())
+        .and_then(|v| js_sys::JSON::stringify(&v).ok())
+        .and_then(|s| s.as_string());
+    storage_set(&pending_key(api_base, customer_id), value);
+}
+
+/// The checkout kept for this customer, if there is one still worth resuming.
+pub fn resumable_pending(api_base: &str, customer_id: Option<i64>) -> Option<PendingCheckout> {
+    let text = storage_get(&pending_key(api_base, customer_id?))?;
+    let value = js_sys::JSON::parse(&text).ok()?;
+    let pending: PendingCheckout = serde_wasm_bindgen::from_value(value).ok()?;
+    pending
+        .resumable(customer_id, js_sys::Date::now())
+        .then_some(pending)
 }
 
 /// Today in the studio's time zone (the `time-zone` attribute), or the visitor's.

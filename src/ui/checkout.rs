@@ -9,12 +9,16 @@ use perfectgym_offers_core::checkout::{
     voucher_outcome, Blocked, Checkout, NextStep, PriceState, Stage,
 };
 use perfectgym_offers_core::dates::{iso_date, parse_date};
-use perfectgym_offers_core::model::{OnlineOffer, PurchaseRequest};
+use perfectgym_offers_core::model::{
+    OnlineOffer, PaymentSessionRequest, PurchaseRequest, PAYMENT_SCOPE_ECOM,
+};
 use perfectgym_offers_core::{offer_text, ApiError, Money};
 use serde::Serialize;
 use web_sys::KeyboardEvent;
 
-use crate::embed::host::{today, HostEvent, PaymentDetails, PaymentOutcome};
+use crate::embed::host::{
+    keep_pending, resumable_pending, today, HostEvent, PaymentDetails, PaymentOutcome,
+};
 use crate::ui::context::WidgetContext;
 use crate::ui::receipt::Receipt;
 use crate::ui::status::ErrorNotice;
@@ -89,6 +93,20 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
     let typed = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<Notice>);
     let debounce = StoredValue::new(0_u64);
+    let vendor_open = RwSignal::new(false);
+    // Back from a payment redirect: the form as the visitor left it (nothing was bought).
+    let resumed = resumable_pending(&context.config.api_base, context.config.customer_id)
+        .filter(|pending| pending.offer_id == offer_id);
+    if let Some(pending) = resumed {
+        typed.set(pending.voucher.clone().unwrap_or_default());
+        if let Some(date) = parse_date(&pending.valid_from) {
+            checkout.update(|c| {
+                let _ = c.set_valid_from(date, today);
+            });
+        }
+        notice.set(Some(Notice::Info(m.payment_resumed)));
+        keep_pending(&context.config.api_base, pending.customer_id, None);
+    }
 
     let load_detail = {
         let client = context.client.clone();
@@ -215,14 +233,11 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                     let context = context.clone();
                     let send_purchase = send_purchase.clone();
                     spawn_local(async move {
-                        let details = PaymentDetails {
-                            offer_id,
-                            customer_id: context.config.customer_id.unwrap_or_default(),
-                            amount: amount.amount.to_string(),
-                            currency: amount.currency.clone(),
-                            valid_from: checkout.with_untracked(|c| iso_date(c.valid_from)),
-                        };
-                        match context.host.payment_token(&details).await {
+                        let outcome = take_payment(&context, &amount, checkout, vendor_open).await;
+                        if let Some(customer_id) = context.config.customer_id {
+                            keep_pending(&context.config.api_base, customer_id, None);
+                        }
+                        match outcome {
                             PaymentOutcome::Token(token) => {
                                 if let Some(Some(request)) = checkout.try_update(|c| c.paid(token))
                                 {
@@ -233,7 +248,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                                 checkout.try_update(|c| c.payment_cancelled());
                                 let _ = notice.try_set(Some(Notice::Info(m.payment_cancelled)));
                             }
-                            PaymentOutcome::NoProvider => {
+                            PaymentOutcome::NoProvider | PaymentOutcome::Unavailable => {
                                 checkout.try_update(|c| c.payment_cancelled());
                                 let _ =
                                     notice.try_set(Some(Notice::Problem(m.payment_unavailable)));
@@ -241,7 +256,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                                     HostEvent::Error,
                                     &ErrorDetail {
                                         message: m.payment_unavailable,
-                                        cause: "no paymentTokenProvider on the element".to_owned(),
+                                        cause: "no paymentTokenProvider, and the payment component could not be started".to_owned(),
                                     },
                                 );
                             }
@@ -354,6 +369,22 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                     </div>
                 </div>
                 <DateField checkout today notice/>
+                {
+                    let host = context.host.clone();
+                    move || vendor_open.get().then(|| {
+                        let host = host.clone();
+                        view! {
+                            <div class="pgo-payment">
+                                // The vendor's card fields live in the light DOM and show here.
+                                <slot name="payment"></slot>
+                                <button type="button" class="pgo-button pgo-button--quiet"
+                                    on:click=move |_| host.cancel_payment()>
+                                    {m.cancel_payment}
+                                </button>
+                            </div>
+                        }
+                    })
+                }
                 <button type="button" class="pgo-button pgo-buy" disabled=locked aria-describedby=format!("pgo-notice-{offer_id}")
                     on:click=move |_| buy()>
                     {move || match checkout.with(|c| c.stage.clone()) {
@@ -452,4 +483,49 @@ fn DateField(
             </p>
         </div>
     }
+}
+
+/// A payment token for `amount`: from the host page's `paymentTokenProvider` when it set one,
+/// else from the vendor's payment component started with a fresh payment session. The checkout
+/// is kept in sessionStorage meanwhile, in case 3-D Secure redirects the page.
+async fn take_payment(
+    context: &WidgetContext,
+    amount: &Money,
+    checkout: RwSignal<Checkout>,
+    vendor_open: RwSignal<bool>,
+) -> PaymentOutcome {
+    let (offer_id, valid_from) = checkout.with_untracked(|c| (c.offer_id, iso_date(c.valid_from)));
+    let Some(customer_id) = context.config.customer_id else {
+        return PaymentOutcome::Unavailable;
+    };
+    let details = PaymentDetails {
+        offer_id,
+        customer_id,
+        amount: amount.amount.to_string(),
+        currency: amount.currency.clone(),
+        valid_from,
+    };
+    match context.host.payment_token(&details).await {
+        PaymentOutcome::NoProvider => {}
+        outcome => return outcome,
+    }
+    let request = PaymentSessionRequest {
+        amount: amount.amount,
+        scope: PAYMENT_SCOPE_ECOM.to_owned(),
+        customer_id,
+        permitted_payment_choices: None,
+        reference_text: None,
+    };
+    let Ok(session) = context.client.payment_session(&request).await else {
+        return PaymentOutcome::Unavailable;
+    };
+    let pending = checkout.with_untracked(|c| c.pending(js_sys::Date::now()));
+    keep_pending(&context.config.api_base, customer_id, pending.as_ref());
+    let _ = vendor_open.try_set(true);
+    let outcome = context
+        .host
+        .vendor_payment(&session.token, &context.config.payment, context.locale)
+        .await;
+    let _ = vendor_open.try_set(false);
+    outcome
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
-use crate::embed::host::HostEvent;
+use crate::embed::host::{resumable_pending, HostEvent};
 use crate::ui::context::WidgetContext;
 use crate::ui::offer_card::OfferCard;
 use crate::ui::status::{ErrorNotice, Loading};
@@ -66,7 +66,11 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
                                 offer_count: offers.len(),
                             },
                         );
-                        let preset = context.config.offer_id;
+                        // An offer whose payment was interrupted comes first, then the attribute.
+                        let preset =
+                            resumable_pending(&context.config.api_base, context.config.customer_id)
+                                .map(|pending| pending.offer_id)
+                                .or(context.config.offer_id);
                         if let Some(offer) =
                             offers.iter().find(|o| Some(o.online_offer_id) == preset)
                         {

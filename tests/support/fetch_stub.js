@@ -106,3 +106,44 @@ export function installPaymentProvider(element, token) {
 export function paymentCalls_() {
   return paymentCalls;
 }
+
+// A stand-in for the vendor's payment component (window.paymentWidget). mode "pay" answers
+// with a token, "wait" never answers (the visitor cancels in our UI), "none" removes it.
+let vendorCalls = [];
+export function installVendorPayment(mode) {
+  vendorCalls = [];
+  if (mode === "none") {
+    delete window.paymentWidget;
+    return;
+  }
+  window.paymentWidget = {
+    init(options) {
+      const call = {
+        userSessionToken: options.userSessionToken,
+        locale: options.locale,
+        environment: options.environment || null,
+        countryCode: options.countryCode || null,
+        containerSlot: options.container.slot,
+        destroyed: false,
+      };
+      vendorCalls.push(call);
+      options.container.textContent = "card fields";
+      if (mode === "pay") setTimeout(() => options.onSuccess("vendor-tok"), 10);
+      return {
+        destroy() {
+          call.destroyed = true;
+        },
+      };
+    },
+  };
+}
+export function vendorCalls_() {
+  return vendorCalls.map((c) => JSON.stringify(c));
+}
+export function sessionSet(key, value) {
+  if (value === null) sessionStorage.removeItem(key);
+  else sessionStorage.setItem(key, value);
+}
+export function sessionGet(key) {
+  return sessionStorage.getItem(key);
+}

@@ -37,6 +37,14 @@ extern "C" {
     pub fn install_payment_provider(element: &HtmlElement, token: &str);
     #[wasm_bindgen(js_name = paymentCalls_)]
     fn payment_calls() -> JsValue;
+    #[wasm_bindgen(js_name = installVendorPayment)]
+    pub fn install_vendor_payment(mode: &str);
+    #[wasm_bindgen(js_name = vendorCalls_)]
+    fn vendor_calls_js() -> JsValue;
+    #[wasm_bindgen(js_name = sessionSet)]
+    pub fn session_set(key: &str, value: Option<String>);
+    #[wasm_bindgen(js_name = sessionGet)]
+    pub fn session_get(key: &str) -> Option<String>;
     #[wasm_bindgen(js_name = intlMoney)]
     pub fn intl_money(locale: &str, currency: &str, amount: &str) -> String;
     #[wasm_bindgen(js_name = intlDateTime)]
@@ -302,4 +310,9 @@ pub fn press(element: &Element, key: &str) {
 
 pub fn click(element: &Element) {
     element.unchecked_ref::<HtmlElement>().click();
+}
+
+/// What the stand-in payment component was started with, as JSON texts.
+pub fn vendor_calls() -> Vec<String> {
+    serde_wasm_bindgen::from_value(vendor_calls_js()).expect("the vendor calls")
 }

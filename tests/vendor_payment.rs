@@ -1,0 +1,218 @@
+//! Paying through the vendor's payment component when the host page has no provider: a payment
+//! session from the proxy, the component in the light DOM, cancelling, and coming back from a
+//! 3-D Secure redirect.
+
+use wasm_bindgen_test::*;
+
+mod support;
+use support::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PREVIEW: &str = "/purchase/preview";
+const SESSION: &str = "/v1/payments/user-session";
+const PENDING_KEY: &str = "perfectgym-offers:pending:/pg-proxy:67890";
+
+fn script() {
+    Fetch::reset();
+    session_set(PENDING_KEY, None);
+    Fetch::respond(
+        "/v1/online-offers/purchasable?",
+        200,
+        &offer_page(
+            &[(12345, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
+            None,
+        ),
+    );
+    Fetch::respond(
+        "/purchasable/12345",
+        200,
+        include_str!("../fixtures/offer-detail.json"),
+    );
+    Fetch::respond(
+        PREVIEW,
+        200,
+        r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"}}"#,
+    );
+    Fetch::respond(
+        SESSION,
+        200,
+        r#"{"token":"sess-1","tokenValidUntil":"2026-11-24T23:00:00+01:00[Europe/Berlin]"}"#,
+    );
+    Fetch::respond(
+        "/v1/online-offers/purchase",
+        200,
+        include_str!("../fixtures/purchase-response.json"),
+    );
+}
+
+async fn choose_first(attributes: &[(&str, &str)]) -> MountedWidget {
+    let widget = mount_widget(attributes);
+    record_events(&widget.root);
+    wait_until("the offers", 3_000.0, || {
+        widget.query_all("[role=radio]").len() == 2
+    })
+    .await;
+    click(&widget.query_all("[role=radio]")[0]);
+    wait_until("the price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€20.00")
+    })
+    .await;
+    widget
+}
+
+fn purchases() -> Vec<SeenRequest> {
+    Fetch::requests_to("/v1/online-offers/purchase")
+        .into_iter()
+        .filter(|r| !r.url.contains("preview"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_vendors_component_pays_with_a_session_for_the_previewed_amount() {
+    script();
+    install_vendor_payment("pay");
+    let widget = choose_first(&[
+        ("api-base", "/pg-proxy"),
+        ("customer-id", "67890"),
+        ("payment-environment", "sandbox"),
+        ("payment-country", "DE"),
+    ])
+    .await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the receipt", 3_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+    let sessions = Fetch::requests_to(SESSION);
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(
+        sessions[0].body.as_deref(),
+        Some(r#"{"amount":20,"scope":"ECOM","customerId":67890}"#)
+    );
+    assert_eq!(
+        vendor_calls(),
+        [
+            r#"{"userSessionToken":"sess-1","locale":"en","environment":"sandbox","countryCode":"DE","containerSlot":"payment","destroyed":true}"#
+        ]
+    );
+    let bought = purchases();
+    assert_eq!(bought.len(), 1);
+    assert!(bought[0]
+        .body
+        .as_deref()
+        .unwrap()
+        .contains(r#""paymentRequestToken":"vendor-tok""#));
+    // The component's container is the element's light-DOM child, emptied afterwards.
+    let container = widget
+        .root
+        .query_selector(":scope > [slot=payment]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(container.text_content().unwrap(), "");
+    assert_eq!(
+        session_get(PENDING_KEY),
+        None,
+        "nothing is kept after paying"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_the_component_buys_nothing() {
+    script();
+    install_vendor_payment("wait");
+    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the payment component", 3_000.0, || {
+        widget.query(".pgo-payment").is_some()
+    })
+    .await;
+    assert!(
+        session_get(PENDING_KEY)
+            .unwrap()
+            .contains(r#""offerId":12345"#),
+        "kept in case of a redirect"
+    );
+    click(&widget.query(".pgo-payment button").unwrap());
+    wait_until("the cancellation", 3_000.0, || {
+        widget.text(".pgo-notice").contains("Payment cancelled")
+    })
+    .await;
+    assert!(widget.query(".pgo-payment").is_none());
+    assert!(purchases().is_empty());
+    assert!(vendor_calls()[0].contains(r#""destroyed":true"#));
+    assert_eq!(session_get(PENDING_KEY), None);
+}
+
+#[wasm_bindgen_test]
+async fn without_provider_or_component_payment_is_unavailable() {
+    script();
+    install_vendor_payment("none");
+    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the message", 3_000.0, || {
+        widget.query(".pgo-notice--problem").is_some()
+    })
+    .await;
+    assert_eq!(
+        widget.text(".pgo-notice--problem"),
+        "Online payment is not available right now. Please try again later."
+    );
+    assert!(events().iter().any(|e| e.name == "error"));
+    assert!(purchases().is_empty());
+    assert!(!widget.query(".pgo-buy").unwrap().has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
+    script();
+    install_vendor_payment("none");
+    let saved_at = js_sys::Date::now() as u64 - 60_000;
+    let tomorrow = {
+        let date = js_sys::Date::new_0();
+        date.set_date(date.get_date() + 1);
+        format!(
+            "{:04}-{:02}-{:02}",
+            date.get_full_year(),
+            date.get_month() + 1,
+            date.get_date()
+        )
+    };
+    session_set(
+        PENDING_KEY,
+        Some(format!(
+            r#"{{"offerId":12345,"customerId":67890,"voucher":"SUMMER21","validFrom":"{tomorrow}","savedAtMs":{saved_at}}}"#
+        )),
+    );
+    let widget = mount_widget(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]);
+    wait_until("the resumed checkout", 3_000.0, || {
+        widget.query(".pgo-panel").is_some()
+    })
+    .await;
+    assert_eq!(
+        widget.query_all("[role=radio]")[0]
+            .get_attribute("aria-checked")
+            .as_deref(),
+        Some("true")
+    );
+    let voucher: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::unchecked_into(widget.query("input[type=text]").unwrap());
+    assert_eq!(voucher.value(), "SUMMER21");
+    let date: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::unchecked_into(widget.query("input[type=date]").unwrap());
+    assert_eq!(date.value(), tomorrow);
+    assert!(widget
+        .text(".pgo-notice")
+        .contains("payment was interrupted"));
+    wait_until("the voucher preview", 3_000.0, || {
+        Fetch::requests_to(PREVIEW)
+            .iter()
+            .any(|r| r.body.as_deref().unwrap_or("").contains("SUMMER21"))
+    })
+    .await;
+    assert_eq!(session_get(PENDING_KEY), None, "resumed once");
+    assert!(
+        purchases().is_empty(),
+        "nothing is bought without the visitor"
+    );
+}
