@@ -10,7 +10,6 @@ use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const LIST: &str = "/v1/online-offers/purchasable?";
 const PREVIEW: &str = "/purchase/preview";
 const PURCHASE: &str = "/v1/online-offers/purchase";
 
@@ -25,29 +24,6 @@ fn preview_body(price: &str, to_pay: &str, extra: &str) -> String {
 const RECEIPT: &str = r#"{"onlineOfferPurchaseId":100002,"studioAccessCode":"PTKXPMUO",
     "price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":16,"currency":"EUR"},
     "discountValue":{"amount":4,"currency":"EUR"}}"#;
-
-/// The catalogue of two offers, the detail of the first, and its plain price.
-fn script_catalogue() {
-    Fetch::reset();
-    Fetch::respond(
-        LIST,
-        200,
-        &offer_page(
-            &[(12345, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
-            None,
-        ),
-    );
-    Fetch::respond(
-        "/purchasable/12345",
-        200,
-        include_str!("../fixtures/offer-detail.json"),
-    );
-    Fetch::respond(
-        "/purchasable/2",
-        200,
-        &offer_page(&[], None).replace("\"result\":[]", "\"onlineOfferId\":2"),
-    );
-}
 
 async fn widget_with_offers(attributes: &[(&str, &str)]) -> MountedWidget {
     let widget = mount_widget(attributes);
@@ -71,7 +47,7 @@ fn today() -> String {
 
 #[wasm_bindgen_test]
 async fn choose_with_the_keyboard_and_see_details_and_the_servers_price() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     let options = widget.query_all("[role=radio]");
@@ -158,7 +134,7 @@ async fn choose_first(widget: &MountedWidget) {
 
 #[wasm_bindgen_test]
 async fn typing_a_voucher_previews_once_after_a_pause_and_shows_the_discount() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond_to_body(
         PREVIEW,
         "SUMMER21",
@@ -212,7 +188,7 @@ async fn typing_a_voucher_previews_once_after_a_pause_and_shows_the_discount() {
 
 #[wasm_bindgen_test]
 async fn a_slow_old_preview_never_overwrites_a_newer_one() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond_to_body(PREVIEW, "\"OLD\"", 400, 200, &preview_body("20", "10", ""));
     Fetch::respond_to_body(PREVIEW, "\"NEW\"", 0, 200, &preview_body("20", "15", ""));
     Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
@@ -236,7 +212,7 @@ async fn a_slow_old_preview_never_overwrites_a_newer_one() {
 
 #[wasm_bindgen_test]
 async fn a_rejected_voucher_is_explained_and_blocks_buying() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond_to_body(
         PREVIEW,
         "NOPE",
@@ -274,7 +250,7 @@ async fn a_rejected_voucher_is_explained_and_blocks_buying() {
 
 #[wasm_bindgen_test]
 async fn paying_through_the_hosts_provider_buys_once_and_shows_the_receipt() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond_to_body(PREVIEW, "SUMMER21", 0, 200, &preview_body("20", "16", ""));
     Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
     Fetch::respond_after("/v1/online-offers/purchase", 100, 200, RECEIPT);
@@ -330,7 +306,7 @@ async fn paying_through_the_hosts_provider_buys_once_and_shows_the_receipt() {
 
 #[wasm_bindgen_test]
 async fn a_cancelled_payment_charges_nothing_and_can_be_retried() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
     Fetch::respond("/v1/online-offers/purchase", 200, RECEIPT);
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
@@ -359,7 +335,7 @@ async fn a_cancelled_payment_charges_nothing_and_can_be_retried() {
 
 #[wasm_bindgen_test]
 async fn a_free_offer_is_bought_without_payment() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond(PREVIEW, 200, &preview_body("0", "0", ""));
     Fetch::respond("/v1/online-offers/purchase", 200, RECEIPT);
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
@@ -384,7 +360,7 @@ async fn a_free_offer_is_bought_without_payment() {
 
 #[wasm_bindgen_test]
 async fn without_a_customer_buy_asks_the_host_to_sign_in() {
-    script_catalogue();
+    script_two_offers();
     let widget = widget_with_offers(&[("api-base", "/pg-proxy")]).await;
     click(&widget.query_all("[role=radio]")[0]);
     wait_until("the list price", 3_000.0, || {
@@ -411,7 +387,7 @@ async fn without_a_customer_buy_asks_the_host_to_sign_in() {
 
 #[wasm_bindgen_test]
 async fn a_past_start_date_is_refused() {
-    script_catalogue();
+    script_two_offers();
     Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     choose_first(&widget).await;
@@ -428,7 +404,7 @@ async fn a_past_start_date_is_refused() {
 
 #[wasm_bindgen_test]
 async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
-    script_catalogue();
+    script_two_offers();
     let newer = include_str!("../fixtures/purchased-list.json")
         .replace("123456", "123999")
         .replace("2026-01-15T00:00:00", "2099-01-15T00:00:00")

@@ -14,21 +14,8 @@ const SESSION: &str = "/v1/payments/user-session";
 const PENDING_KEY: &str = "perfectgym-offers:pending:/pg-proxy:67890";
 
 fn script() {
-    Fetch::reset();
+    script_two_offers();
     session_set(PENDING_KEY, None);
-    Fetch::respond(
-        "/v1/online-offers/purchasable?",
-        200,
-        &offer_page(
-            &[(12345, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
-            None,
-        ),
-    );
-    Fetch::respond(
-        "/purchasable/12345",
-        200,
-        include_str!("../fixtures/offer-detail.json"),
-    );
     Fetch::respond(
         PREVIEW,
         200,

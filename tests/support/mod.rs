@@ -273,26 +273,44 @@ pub fn payment_requests() -> Vec<String> {
     serde_wasm_bindgen::from_value(payment_calls()).expect("the payment calls")
 }
 
-/// Types `text` into `input` as a visitor would (value, then a bubbling input event).
-pub fn type_into(input: &Element, text: &str) {
+/// Sets an input's value and fires the bubbling `event` a visitor's edit would.
+fn set_input(input: &Element, value: &str, event: &str) {
     let input: &web_sys::HtmlInputElement = input.unchecked_ref();
-    input.set_value(text);
+    input.set_value(value);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     input
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict(event, &init).unwrap())
         .unwrap();
 }
 
-/// Sets a date input and fires `change`.
+/// Types `text` into `input` as a visitor would.
+pub fn type_into(input: &Element, text: &str) {
+    set_input(input, text, "input");
+}
+
+/// Sets a date input as a visitor's date picker would.
 pub fn change_date(input: &Element, date: &str) {
-    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
-    input.set_value(date);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
-        .unwrap();
+    set_input(input, date, "change");
+}
+
+/// A catalogue of two offers, "Day Ticket Adult" (12345, €20, with the detail fixture) and
+/// "Trial Week" (2, €29), on a fresh scripted `fetch`.
+pub fn script_two_offers() {
+    Fetch::reset();
+    Fetch::respond(
+        "/v1/online-offers/purchasable?",
+        200,
+        &offer_page(
+            &[(12345, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
+            None,
+        ),
+    );
+    Fetch::respond(
+        "/purchasable/12345",
+        200,
+        include_str!("../../fixtures/offer-detail.json"),
+    );
 }
 
 /// A key press on `element`.
