@@ -10,7 +10,8 @@ use crate::dates::iso_date;
 use crate::error::ApiError;
 use crate::i18n::Locale;
 use crate::model::{
-    PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult, VoucherErrorCode,
+    PriceBreakdown, PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult,
+    PurchasedOffer, VoucherErrorCode,
 };
 use crate::money::Money;
 
@@ -44,8 +45,14 @@ pub enum Stage {
     },
     /// The purchase request is in flight: the form is locked.
     Purchasing,
+    /// The purchase failed in a way that leaves its outcome unknown (the request may have gone
+    /// through): the customer's purchases are being checked before anything else may happen.
+    Verifying(ApiError),
     Done(PurchaseResult),
     Failed(ApiError),
+    /// The outcome stayed unknown: the purchases could not be read either. The visitor is asked
+    /// to look at "My offers" before buying again.
+    Unconfirmed(ApiError),
 }
 
 /// Why a purchase cannot start now.
@@ -99,9 +106,12 @@ impl Checkout {
         }
     }
 
-    /// Whether the form is locked (paying or buying).
+    /// Whether the form is locked (paying, buying or checking an unknown outcome).
     pub fn is_locked(&self) -> bool {
-        matches!(self.stage, Stage::Paying { .. } | Stage::Purchasing)
+        matches!(
+            self.stage,
+            Stage::Paying { .. } | Stage::Purchasing | Stage::Verifying(_)
+        )
     }
 
     /// Asks for a preview with `voucher` (typed text). Returns the request and its sequence
@@ -157,7 +167,10 @@ impl Checkout {
     /// The visitor pressed Buy.
     pub fn buy(&mut self, today: Date) -> Result<NextStep, Blocked> {
         let customer_id = self.customer_id.ok_or(Blocked::SignInRequired)?;
-        if !matches!(self.stage, Stage::Choosing | Stage::Failed(_)) {
+        if !matches!(
+            self.stage,
+            Stage::Choosing | Stage::Failed(_) | Stage::Unconfirmed(_)
+        ) {
             return Err(Blocked::InFlight);
         }
         if self.valid_from < today {
@@ -198,14 +211,32 @@ impl Checkout {
         }
     }
 
-    /// The purchase answered.
-    pub fn purchase_finished(&mut self, answer: Result<PurchaseResult, ApiError>) {
+    /// The purchase answered. Returns `true` when its outcome is unknown and the customer's
+    /// purchases must be checked (then call [`Checkout::verification_finished`]); no blind retry
+    /// is possible meanwhile.
+    pub fn purchase_finished(&mut self, answer: Result<PurchaseResult, ApiError>) -> bool {
         if self.stage != Stage::Purchasing {
-            return;
+            return false;
         }
         self.stage = match answer {
             Ok(result) => Stage::Done(result),
+            Err(error) if error.leaves_write_unknown() => Stage::Verifying(error),
             Err(error) => Stage::Failed(error),
+        };
+        matches!(self.stage, Stage::Verifying(_))
+    }
+
+    /// The check of an unknown outcome: `Ok(Some)` found the purchase (receipt), `Ok(None)` found
+    /// none (the visitor may try again), `Err` could not read the purchases (unconfirmed: the
+    /// visitor is told to look at "My offers" before buying again).
+    pub fn verification_finished(&mut self, found: Result<Option<PurchaseResult>, ApiError>) {
+        let Stage::Verifying(error) = &self.stage else {
+            return;
+        };
+        self.stage = match found {
+            Ok(Some(result)) => Stage::Done(result),
+            Ok(None) => Stage::Failed(error.clone()),
+            Err(_) => Stage::Unconfirmed(error.clone()),
         };
     }
 
@@ -290,4 +321,49 @@ impl Checkout {
             saved_at_ms: now_ms.max(0.0) as u64,
         })
     }
+}
+
+/// Among a customer's purchases of the offer, the one the unknown purchase made: not among those
+/// known before it was sent, and starting on the requested date. `known_before` is `None` when
+/// the purchases could not be read beforehand; then only purchases made since `sent_at_unix`
+/// (less a few minutes for clock skew) count.
+pub fn find_new_purchase(
+    purchases: &[PurchasedOffer],
+    request: &PurchaseRequest,
+    known_before: Option<&[i64]>,
+    sent_at_unix: i64,
+) -> Option<PurchaseResult> {
+    const CLOCK_SKEW_SECONDS: i64 = 5 * 60;
+    purchases
+        .iter()
+        .filter(|p| p.offer.online_offer_id == request.online_offer_id)
+        .filter(|p| {
+            p.valid_from
+                .as_ref()
+                .is_none_or(|from| iso_date(from.date()) == request.valid_from)
+        })
+        .filter(|p| match known_before {
+            Some(known) => !known.contains(&p.online_offer_purchase_id),
+            None => p
+                .purchase_date
+                .as_ref()
+                .is_some_and(|d| d.unix_seconds() >= sent_at_unix - CLOCK_SKEW_SECONDS),
+        })
+        .max_by_key(|p| p.online_offer_purchase_id)
+        .map(|p| {
+            let paid = p.discounted_price.clone().or_else(|| p.offer.price.clone());
+            let price = p.offer.price.clone().or_else(|| paid.clone());
+            PurchaseResult {
+                online_offer_purchase_id: p.online_offer_purchase_id,
+                studio_access_code: p.studio_access_code.clone(),
+                prices: PriceBreakdown {
+                    price: price.unwrap_or_else(|| Money::new(crate::Amount::ZERO, "EUR")),
+                    discounted_price: paid
+                        .unwrap_or_else(|| Money::new(crate::Amount::ZERO, "EUR")),
+                    discount_value: p.discount_value.clone(),
+                    voucher_success_message: None,
+                    voucher_error_code: None,
+                },
+            }
+        })
 }

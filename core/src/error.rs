@@ -63,6 +63,17 @@ impl ApiError {
         }
     }
 
+    /// Whether a POST that failed this way may still have been carried out: the request was
+    /// (or may have been) sent and no answer says what became of it, or a 2xx answer could not
+    /// be read.
+    pub fn leaves_write_unknown(&self) -> bool {
+        match self {
+            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Decode { .. } => true,
+            ApiError::Http { status, .. } => matches!(status, 502..=504),
+            _ => false,
+        }
+    }
+
     /// What the visitor is told.
     pub fn user_message(&self, locale: Locale) -> &'static str {
         let m = locale.messages();
@@ -178,6 +189,38 @@ mod tests {
         ] {
             assert_eq!(policy.delay_before(2, &final_error), None, "{final_error}");
         }
+    }
+
+    #[test]
+    fn only_silence_and_gateway_errors_leave_a_write_unknown() {
+        assert!(ApiError::Network {
+            cause: String::new()
+        }
+        .leaves_write_unknown());
+        assert!(ApiError::Timeout { after_ms: 1 }.leaves_write_unknown());
+        for status in [502, 503, 504] {
+            assert!(
+                ApiError::from_status(status, None).leaves_write_unknown(),
+                "{status}"
+            );
+        }
+        for status in [400, 404, 409, 429, 500] {
+            assert!(
+                !ApiError::from_status(status, None).leaves_write_unknown(),
+                "{status}"
+            );
+        }
+        assert!(
+            ApiError::Decode {
+                cause: String::new()
+            }
+            .leaves_write_unknown(),
+            "a 2xx that could not be read was carried out"
+        );
+        assert!(!ApiError::Config {
+            cause: String::new()
+        }
+        .leaves_write_unknown());
     }
 
     #[test]

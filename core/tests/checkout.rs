@@ -1,7 +1,9 @@
 //! The checkout rules, as a visitor meets them.
 
 use perfectgym_offers_core::checkout::*;
-use perfectgym_offers_core::model::{PriceBreakdown, PurchaseResult, VoucherErrorCode};
+use perfectgym_offers_core::model::{
+    PriceBreakdown, PurchaseRequest, PurchaseResult, PurchasedOffer, VoucherErrorCode,
+};
 use perfectgym_offers_core::{ApiError, Money};
 use time::{Date, Month};
 
@@ -242,4 +244,149 @@ fn an_interrupted_checkout_is_kept_for_its_customer_for_half_an_hour() {
         "too old"
     );
     assert_eq!(Checkout::new(1, None, day(24)).pending(0.0), None);
+}
+
+fn purchased(id: i64, offer: i64, valid_from: &str, bought: &str) -> PurchasedOffer {
+    serde_json::from_value(serde_json::json!({
+        "onlineOfferId": offer, "name": "Day Ticket Adult",
+        "price": {"amount": 20, "currency": "EUR"},
+        "onlineOfferPurchaseId": id, "studioAccessCode": format!("CODE{id}"),
+        "validFrom": format!("{valid_from}T00:00:00+01:00[Europe/Berlin]"),
+        "purchaseDate": bought,
+        "discountedPrice": {"amount": 16, "currency": "EUR"},
+        "discountValue": {"amount": 4, "currency": "EUR"}
+    }))
+    .unwrap()
+}
+
+fn paid_request(checkout: &mut Checkout, today: Date) -> PurchaseRequest {
+    let (seq, _) = checkout.request_preview("").unwrap();
+    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+    checkout.buy(today).unwrap();
+    checkout.paid("tok".into()).unwrap()
+}
+
+#[test]
+fn a_dropped_purchase_is_checked_before_anything_else_and_found() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, Some(1), today);
+    let request = paid_request(&mut checkout, today);
+    assert!(checkout.purchase_finished(Err(ApiError::Network {
+        cause: "reset".into()
+    })));
+    assert!(matches!(checkout.stage, Stage::Verifying(_)));
+    assert!(
+        checkout.is_locked(),
+        "no blind retry while the outcome is unknown"
+    );
+    assert_eq!(checkout.buy(today), Err(Blocked::InFlight));
+    let purchases = [
+        purchased(
+            7,
+            1001,
+            "2026-11-24",
+            "2026-11-20T10:00:00+01:00[Europe/Berlin]",
+        ),
+        purchased(
+            9,
+            1001,
+            "2026-11-24",
+            "2026-11-24T10:00:00+01:00[Europe/Berlin]",
+        ),
+        purchased(
+            8,
+            2002,
+            "2026-11-24",
+            "2026-11-24T10:00:00+01:00[Europe/Berlin]",
+        ),
+    ];
+    let found = find_new_purchase(&purchases, &request, Some(&[7]), 0).unwrap();
+    assert_eq!(found.online_offer_purchase_id, 9);
+    assert_eq!(found.studio_access_code, "CODE9");
+    assert_eq!(found.prices.discounted_price, eur("16"));
+    checkout.verification_finished(Ok(Some(found)));
+    assert!(matches!(checkout.stage, Stage::Done(_)));
+}
+
+#[test]
+fn a_dropped_purchase_that_did_not_go_through_may_be_tried_again() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, Some(1), today);
+    let request = paid_request(&mut checkout, today);
+    assert!(checkout.purchase_finished(Err(ApiError::from_status(504, None))));
+    let old = [purchased(
+        7,
+        1001,
+        "2026-11-24",
+        "2026-11-20T10:00:00+01:00[Europe/Berlin]",
+    )];
+    assert_eq!(find_new_purchase(&old, &request, Some(&[7]), 0), None);
+    let other_date = [purchased(
+        9,
+        1001,
+        "2026-12-01",
+        "2026-11-24T10:00:00+01:00[Europe/Berlin]",
+    )];
+    assert_eq!(
+        find_new_purchase(&other_date, &request, Some(&[]), 0),
+        None,
+        "another start date is another purchase"
+    );
+    checkout.verification_finished(Ok(None));
+    assert!(matches!(
+        checkout.stage,
+        Stage::Failed(ApiError::Http { status: 504, .. })
+    ));
+    assert!(!checkout.is_locked());
+}
+
+#[test]
+fn when_even_the_check_fails_the_outcome_stays_unconfirmed() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, Some(1), today);
+    paid_request(&mut checkout, today);
+    assert!(checkout.purchase_finished(Err(ApiError::Timeout { after_ms: 15_000 })));
+    checkout.verification_finished(Err(ApiError::Network {
+        cause: "offline".into(),
+    }));
+    assert!(matches!(
+        checkout.stage,
+        Stage::Unconfirmed(ApiError::Timeout { .. })
+    ));
+    assert!(!checkout.is_locked(), "the visitor is not stuck");
+}
+
+#[test]
+fn without_a_snapshot_only_purchases_since_sending_count() {
+    let request = PurchaseRequest {
+        online_offer_id: 1001,
+        customer_id: 1,
+        valid_from: "2026-11-24".into(),
+        voucher_code: None,
+        payment_request_token: None,
+    };
+    let sent_at = 1_795_000_000; // 2026-11-18T...
+    let earlier = purchased(
+        7,
+        1001,
+        "2026-11-24",
+        "2026-11-01T10:00:00+01:00[Europe/Berlin]",
+    );
+    let later = purchased(
+        9,
+        1001,
+        "2026-11-24",
+        "2026-11-24T10:00:00+01:00[Europe/Berlin]",
+    );
+    let found = find_new_purchase(&[earlier, later], &request, None, sent_at).unwrap();
+    assert_eq!(found.online_offer_purchase_id, 9);
+}
+
+#[test]
+fn a_clear_refusal_is_a_plain_failure() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, Some(1), today);
+    paid_request(&mut checkout, today);
+    assert!(!checkout.purchase_finished(Err(ApiError::from_status(400, None))));
+    assert!(matches!(checkout.stage, Stage::Failed(_)));
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use perfectgym_offers_core::checkout::{
-    voucher_outcome, Blocked, Checkout, NextStep, PriceState, Stage,
+    find_new_purchase, voucher_outcome, Blocked, Checkout, NextStep, PriceState, Stage,
 };
 use perfectgym_offers_core::dates::{iso_date, parse_date};
 use perfectgym_offers_core::model::{
@@ -189,9 +189,34 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
         move |request: PurchaseRequest| {
             let context = context.clone();
             async move {
+                let customer_id = request.customer_id;
+                // What this customer already had of the offer, to recognise a new purchase
+                // should the purchase's answer be lost.
+                let known_before: Option<Vec<i64>> = context
+                    .client
+                    .purchased_offer(customer_id, offer_id)
+                    .await
+                    .ok()
+                    .map(|list| list.iter().map(|p| p.online_offer_purchase_id).collect());
+                let sent_at = (js_sys::Date::now() / 1000.0) as i64;
                 let answer = context.client.purchase(&request).await;
-                match &answer {
-                    Ok(result) => context.host.emit(
+                let mut outcome = answer.clone().map(Some);
+                if checkout.try_update(|c| c.purchase_finished(answer)) == Some(true) {
+                    // No blind retry: look for the purchase first.
+                    let found = context
+                        .client
+                        .purchased_offer(customer_id, offer_id)
+                        .await
+                        .map(|list| {
+                            find_new_purchase(&list, &request, known_before.as_deref(), sent_at)
+                        });
+                    if let Ok(found) = &found {
+                        outcome = Ok(found.clone());
+                    }
+                    checkout.try_update(|c| c.verification_finished(found));
+                }
+                match outcome {
+                    Ok(Some(result)) => context.host.emit(
                         HostEvent::PurchaseCompleted,
                         &PurchaseDetail {
                             offer_id,
@@ -200,6 +225,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                             voucher_code: request.voucher_code.clone(),
                         },
                     ),
+                    Ok(None) => {}
                     Err(error) => context.host.emit(
                         HostEvent::Error,
                         &ErrorDetail {
@@ -208,7 +234,6 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                         },
                     ),
                 }
-                checkout.try_update(|c| c.purchase_finished(answer));
             }
         }
     };
@@ -390,6 +415,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                     {move || match checkout.with(|c| c.stage.clone()) {
                         Stage::Paying { .. } => m.paying,
                         Stage::Purchasing => m.buying,
+                        Stage::Verifying(_) => m.purchase_checking,
                         _ => m.buy,
                     }}
                 </button>
@@ -404,7 +430,15 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                                 <p>{m.purchase_failed}</p>
                                 <p>{error.user_message(locale)}</p>
                             </div>
-                        }),
+                        }.into_any()),
+                        Stage::Verifying(_) => Some(view! {
+                            <p class="pgo-notice" role="status">{m.purchase_checking}</p>
+                        }.into_any()),
+                        Stage::Unconfirmed(error) => Some(view! {
+                            <p class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
+                                {m.purchase_unconfirmed}
+                            </p>
+                        }.into_any()),
                         _ => None,
                     }}
                 </div>
