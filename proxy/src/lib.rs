@@ -4,6 +4,7 @@
 //! answers them either by forwarding to the tenant with the gym's API key ([`upstream`]) or from
 //! an embedded demo tenant ([`mock`]). Everything else is 404 and never leaves this process.
 
+pub mod limits;
 pub mod mock;
 pub mod operation;
 pub mod reply;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::Router;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -56,13 +57,48 @@ pub struct ProxyConfig {
     /// Built widget files and host page to serve at `/`, so page, widget and API share one origin.
     pub static_dir: Option<PathBuf>,
     pub tenant: Tenant,
+    /// Origins (e.g. `https://www.mygym.example`) whose pages may call the API from another
+    /// origin. Empty: same-origin only (no CORS headers at all).
+    pub allowed_origins: Vec<HeaderValue>,
+    pub write_limit: WriteLimit,
 }
 
-/// The whole HTTP surface, without binding a socket, so tests call it on any port.
+/// The per-client limit on previews, purchases and payment sessions: a visitor typing a voucher
+/// makes a preview every pause, a script hammering purchases does not get through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteLimit {
+    /// Requests a client may send in a burst.
+    pub burst: u32,
+    /// Requests a client regains per minute after that.
+    pub per_minute: u32,
+    /// Take the client from `X-Forwarded-For`/`Forwarded` (only behind a proxy that sets them);
+    /// otherwise the peer address.
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for WriteLimit {
+    fn default() -> Self {
+        WriteLimit {
+            burst: 20,
+            per_minute: 30,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// The whole HTTP surface, without binding a socket, so tests call it on any port. Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()`: the write limit keys on the peer.
 pub fn app(config: ProxyConfig) -> Router {
-    let api = operation::routes()
+    let writes = operation::write_routes()
+        .with_state(config.tenant.clone())
+        .layer(limits::write_limit_layer(config.write_limit));
+    let mut api = operation::read_routes()
         .with_state(config.tenant)
+        .merge(writes)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    if !config.allowed_origins.is_empty() {
+        api = api.layer(limits::cors_layer(config.allowed_origins));
+    }
     let prefix = config.api_prefix.trim_end_matches('/');
     let mut router = if prefix.is_empty() {
         api

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::HeaderValue;
 use clap::Parser;
 use perfectgym_offers_proxy::mock::MockTenant;
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KEY_ENV};
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
 use tracing_subscriber::EnvFilter;
 
 /// Forwards the PerfectGym online-offer routes the widget uses, adding the gym's API key from
@@ -38,6 +39,19 @@ struct Args {
     /// Seconds to wait for the tenant before answering 504.
     #[arg(long, default_value_t = 10)]
     upstream_timeout_seconds: u64,
+    /// An origin whose pages may call the API cross-origin, e.g. https://www.mygym.example
+    /// (repeat for several). Without any, only same-origin pages can.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<HeaderValue>,
+    /// Previews, purchases and payment sessions one client may send in a burst.
+    #[arg(long, default_value_t = WriteLimit::default().burst)]
+    write_burst: u32,
+    /// ... and regains per minute after that.
+    #[arg(long, default_value_t = WriteLimit::default().per_minute)]
+    writes_per_minute: u32,
+    /// Count clients by X-Forwarded-For / Forwarded (only behind a proxy that sets them).
+    #[arg(long)]
+    trust_forwarded_for: bool,
 }
 
 #[tokio::main]
@@ -88,11 +102,18 @@ async fn main() -> ExitCode {
         api_prefix: args.api_prefix,
         static_dir: args.static_dir,
         tenant,
+        allowed_origins: args.allowed_origins,
+        write_limit: WriteLimit {
+            burst: args.write_burst,
+            per_minute: args.writes_per_minute,
+            trust_forwarded_for: args.trust_forwarded_for,
+        },
     });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(error) = axum::serve(listener, router)
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    if let Err(error) = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
     {

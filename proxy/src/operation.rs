@@ -70,14 +70,24 @@ impl Operation {
 /// Longest opaque paging cursor accepted.
 const MAX_OFFSET_LEN: usize = 64;
 
-/// The router of the six routes; anything else falls through to 404.
-pub fn routes() -> Router<Tenant> {
+/// The reads: catalogue and purchased offers. Anything not routed falls through to 404.
+pub fn read_routes() -> Router<Tenant> {
     Router::new()
         .route("/v1/online-offers/purchasable", get(list_purchasable))
         .route(
             "/v1/online-offers/purchasable/{offer_id}",
             get(offer_detail),
         )
+        .route("/v1/online-offers/{customer_id}/purchased", get(purchased))
+        .route(
+            "/v1/online-offers/{customer_id}/purchased/{offer_id}",
+            get(purchased_offer),
+        )
+}
+
+/// The writes, which are rate limited per client: previews, purchases, payment sessions.
+pub fn write_routes() -> Router<Tenant> {
+    Router::new()
         .route(
             "/v1/online-offers/purchase/preview",
             post(offer_request::<PurchasePreviewRequest>),
@@ -85,11 +95,6 @@ pub fn routes() -> Router<Tenant> {
         .route(
             "/v1/online-offers/purchase",
             post(offer_request::<PurchaseRequest>),
-        )
-        .route("/v1/online-offers/{customer_id}/purchased", get(purchased))
-        .route(
-            "/v1/online-offers/{customer_id}/purchased/{offer_id}",
-            get(purchased_offer),
         )
         .route("/v1/payments/user-session", post(payment_session))
 }

@@ -10,7 +10,7 @@ use perfectgym_offers_core::model::{
 use perfectgym_offers_core::paging::fetch_all_pages;
 use perfectgym_offers_core::{Amount, ApiError};
 use perfectgym_offers_proxy::mock::{MockTenant, DEMO_CUSTOMER_ID};
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
 use serde_json::json;
 
 mod common;
@@ -21,6 +21,8 @@ async fn mock_api() -> (String, Arc<MockTenant>) {
     let base = serve(app(ProxyConfig {
         api_prefix: "/pg-proxy".into(),
         static_dir: None,
+        allowed_origins: Vec::new(),
+        write_limit: WriteLimit::default(),
         tenant: Tenant::Mock(mock.clone()),
     }))
     .await;
@@ -233,6 +235,8 @@ async fn serves_the_built_widget_beside_the_api() {
     let base = serve(app(ProxyConfig {
         api_prefix: "/pg-proxy".into(),
         static_dir: Some(dir),
+        allowed_origins: Vec::new(),
+        write_limit: WriteLimit::default(),
         tenant: Tenant::Mock(Arc::new(MockTenant::new())),
     }))
     .await;

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::Router;
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig};
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
 
 mod common;
 use common::{call, serve};
@@ -110,6 +110,8 @@ async fn proxy_to(base_url: String, ttl: Duration) -> String {
     let proxy = serve(app(ProxyConfig {
         api_prefix: "/pg-proxy".into(),
         static_dir: None,
+        allowed_origins: Vec::new(),
+        write_limit: WriteLimit::default(),
         tenant: Tenant::Upstream(Arc::new(upstream)),
     }))
     .await;

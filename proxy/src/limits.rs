@@ -1,0 +1,96 @@
+//! Who may call the proxy and how often: CORS for the gym's own origins, and a per-client rate
+//! limit on the writes. Both are well-kept tower layers, configured here.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use governor::middleware::NoOpMiddleware;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
+use tower_governor::{GovernorError, GovernorLayer};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::reply::Reply;
+use crate::WriteLimit;
+
+/// Cross-origin calls from exactly these origins, with only the methods and headers the widget
+/// sends (never `X-API-KEY`: the key is the proxy's to add).
+pub fn cors_layer(origins: Vec<HeaderValue>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::CONTENT_TYPE,
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Answers a limited client in the vendor's error shape, with `Retry-After`.
+fn too_many(error: GovernorError) -> Response<Body> {
+    let retry_after = match &error {
+        GovernorError::TooManyRequests { wait_time, .. } => Some(*wait_time),
+        _ => None,
+    };
+    let mut response = match error {
+        GovernorError::TooManyRequests { .. } => Reply::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "PROXY_RATE_LIMITED",
+            "Too many requests from this client; try again shortly",
+        ),
+        _ => Reply::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "PROXY_CLIENT_UNKNOWN",
+            "The client address could not be determined",
+        ),
+    }
+    .into_response();
+    if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds);
+    }
+    response
+}
+
+/// The client a request counts against: the peer address, or behind a trusted proxy the address
+/// it forwarded.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientKey {
+    trust_forwarded_for: bool,
+}
+
+impl KeyExtractor for ClientKey {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
+        if self.trust_forwarded_for {
+            SmartIpKeyExtractor.extract(request)
+        } else {
+            PeerIpKeyExtractor.extract(request)
+        }
+    }
+}
+
+/// The write limit as a layer over the write routes.
+pub fn write_limit_layer(limit: WriteLimit) -> GovernorLayer<ClientKey, NoOpMiddleware, Body> {
+    let config = GovernorConfigBuilder::default()
+        .key_extractor(ClientKey {
+            trust_forwarded_for: limit.trust_forwarded_for,
+        })
+        .period(Duration::from_millis(
+            60_000 / u64::from(limit.per_minute.max(1)),
+        ))
+        .burst_size(limit.burst.max(1))
+        .finish()
+        .expect("a positive period and burst make a valid quota");
+    let limiter = config.limiter().clone();
+    // Forget clients that have been quiet, so the table does not grow with every visitor.
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(60));
+        limiter.retain_recent();
+    });
+    GovernorLayer::new(config).error_handler(too_many)
+}

@@ -1,0 +1,137 @@
+//! CORS for the gym's own origins only, and the per-client limit on writes, over real HTTP.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, StatusCode};
+use perfectgym_offers_proxy::mock::MockTenant;
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
+use serde_json::json;
+
+mod common;
+use common::{call, serve};
+
+const GYM: &str = "https://www.mygym.example";
+
+async fn proxy(allowed_origins: Vec<HeaderValue>, write_limit: WriteLimit) -> String {
+    let base = serve(app(ProxyConfig {
+        api_prefix: "/pg-proxy".into(),
+        static_dir: None,
+        tenant: Tenant::Mock(Arc::new(MockTenant::new())),
+        allowed_origins,
+        write_limit,
+    }))
+    .await;
+    format!("{base}/pg-proxy/v1")
+}
+
+/// The `access-control-allow-origin` a preflight from `origin` gets, if any.
+async fn preflight(api: &str, origin: &str) -> Option<String> {
+    let response = reqwest::Client::new()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{api}/online-offers/purchase/preview"),
+        )
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    response
+        .headers()
+        .get("access-control-allow-origin")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn only_the_configured_origins_may_call_cross_origin() {
+    let api = proxy(vec![HeaderValue::from_static(GYM)], WriteLimit::default()).await;
+    assert_eq!(preflight(&api, GYM).await.as_deref(), Some(GYM));
+    assert_eq!(preflight(&api, "https://evil.example").await, None);
+    let response = reqwest::Client::new()
+        .get(format!("{api}/online-offers/purchasable"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(response
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+
+    let same_origin_only = proxy(Vec::new(), WriteLimit::default()).await;
+    assert_eq!(preflight(&same_origin_only, GYM).await, None);
+}
+
+#[tokio::test]
+async fn a_client_hammering_writes_is_limited_and_reads_are_not() {
+    let limit = WriteLimit {
+        burst: 3,
+        per_minute: 1,
+        trust_forwarded_for: false,
+    };
+    let api = proxy(Vec::new(), limit).await;
+    let http = reqwest::Client::new();
+    let body = json!({"onlineOfferId": 1001, "customerId": 67890});
+    for n in 1..=3 {
+        let (status, _, _) = call(
+            http.post(format!("{api}/online-offers/purchase/preview"))
+                .json(&body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "preview {n} is within the burst");
+    }
+    let response = http
+        .post(format!("{api}/online-offers/purchase/preview"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    assert!(response.headers().get("retry-after").is_some());
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(r#""errorCode":"PROXY_RATE_LIMITED""#),
+        "{text}"
+    );
+    // A purchase counts against the same client; the catalogue does not.
+    let (status, _, _) = call(
+        http.post(format!("{api}/online-offers/purchase"))
+            .json(&body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    for _ in 0..10 {
+        let (status, _, _) = call(http.get(format!("{api}/online-offers/purchasable"))).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let limit = WriteLimit {
+        burst: 1,
+        per_minute: 1,
+        trust_forwarded_for: true,
+    };
+    let api = proxy(Vec::new(), limit).await;
+    let http = reqwest::Client::new();
+    let body = json!({"onlineOfferId": 1001, "customerId": 67890});
+    let preview = |client: &'static str| {
+        call(
+            http.post(format!("{api}/online-offers/purchase/preview"))
+                .header("X-Forwarded-For", client)
+                .json(&body),
+        )
+    };
+    assert_eq!(preview("203.0.113.7").await.0, StatusCode::OK);
+    assert_eq!(
+        preview("203.0.113.7").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        preview("198.51.100.2").await.0,
+        StatusCode::OK,
+        "another visitor is not blocked"
+    );
+}
