@@ -49,7 +49,12 @@ fn today() -> String {
 async fn choose_with_the_keyboard_and_see_details_and_the_servers_price() {
     script_two_offers();
     Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
-    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    let widget = widget_with_offers(&[
+        ("api-base", "/pg-proxy"),
+        ("customer-id", "67890"),
+        ("customer-token", "67890.1800000000.c0ffee"),
+    ])
+    .await;
     let options = widget.query_all("[role=radio]");
     assert_eq!(
         options[0].get_attribute("tabindex").as_deref(),
@@ -111,6 +116,12 @@ async fn choose_with_the_keyboard_and_see_details_and_the_servers_price() {
     assert_eq!(
         previews[0].body.as_deref(),
         Some(r#"{"onlineOfferId":12345,"customerId":67890}"#)
+    );
+    assert!(
+        Fetch::requests()
+            .iter()
+            .all(|r| r.customer_token.as_deref() == Some("67890.1800000000.c0ffee")),
+        "the customer token goes with every request to the proxy"
     );
     let selected: Vec<_> = events()
         .into_iter()

@@ -88,6 +88,11 @@ async fn speaks_german_with_german_money() {
         Some("de")
     );
     assert_eq!(Fetch::requests()[0].accept_language.as_deref(), Some("de"));
+    assert_eq!(
+        Fetch::requests()[0].customer_token,
+        None,
+        "no token unless the page gives one"
+    );
 }
 
 #[wasm_bindgen_test]

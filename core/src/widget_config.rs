@@ -4,9 +4,10 @@ use crate::error::ApiError;
 use crate::i18n::Locale;
 
 /// The attributes the element reads; a change to any of them re-reads the settings.
-pub const ATTRIBUTES: [&str; 9] = [
+pub const ATTRIBUTES: [&str; 10] = [
     "api-base",
     "customer-id",
+    "customer-token",
     "locale",
     "offer-id",
     "category",
@@ -24,6 +25,8 @@ pub struct WidgetConfig {
     pub locale: Locale,
     /// The signed-in visitor, when the host page knows them.
     pub customer_id: Option<i64>,
+    /// The token the gym's backend signed for that customer, when the proxy binds customers.
+    pub customer_token: Option<String>,
     /// An offer to preselect.
     pub offer_id: Option<i64>,
     /// A category to filter by (its id or its name).
@@ -73,6 +76,7 @@ impl WidgetConfig {
                 .map(|tag| Locale::from_tag(&tag))
                 .unwrap_or_default(),
             customer_id: id("customer-id")?,
+            customer_token: text("customer-token"),
             offer_id: id("offer-id")?,
             category: text("category"),
             time_zone: text("time-zone"),
@@ -103,6 +107,7 @@ mod tests {
         let config = read(&[
             ("api-base", " /pg-proxy "),
             ("customer-id", "67890"),
+            ("customer-token", "67890.1800000000.ab12"),
             ("locale", "de-DE"),
             ("offer-id", "1005"),
             ("category", "Day tickets"),
@@ -115,6 +120,10 @@ mod tests {
         assert_eq!(config.api_base, "/pg-proxy");
         assert_eq!(config.locale, Locale::De);
         assert_eq!(config.customer_id, Some(67890));
+        assert_eq!(
+            config.customer_token.as_deref(),
+            Some("67890.1800000000.ab12")
+        );
         assert_eq!(config.offer_id, Some(1005));
         assert_eq!(config.category.as_deref(), Some("Day tickets"));
         assert_eq!(config.time_zone.as_deref(), Some("Europe/Berlin"));

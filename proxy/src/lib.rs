@@ -4,6 +4,7 @@
 //! answers them either by forwarding to the tenant with the gym's API key ([`upstream`]) or from
 //! an embedded demo tenant ([`mock`]). Everything else is 404 and never leaves this process.
 
+pub mod customer_token;
 pub mod limits;
 pub mod mock;
 pub mod operation;
@@ -21,6 +22,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::customer_token::CustomerBinding;
 use crate::mock::MockTenant;
 use crate::operation::Operation;
 use crate::reply::Reply;
@@ -61,6 +63,15 @@ pub struct ProxyConfig {
     /// origin. Empty: same-origin only (no CORS headers at all).
     pub allowed_origins: Vec<HeaderValue>,
     pub write_limit: WriteLimit,
+    /// With a secret, requests naming a customer need that customer's signed token.
+    pub customer_binding: Option<CustomerBinding>,
+}
+
+/// What the API handlers share.
+#[derive(Clone)]
+pub struct ApiState {
+    pub tenant: Tenant,
+    pub binding: Option<CustomerBinding>,
 }
 
 /// The per-client limit on previews, purchases and payment sessions: a visitor typing a voucher
@@ -89,11 +100,15 @@ impl Default for WriteLimit {
 /// The whole HTTP surface, without binding a socket, so tests call it on any port. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()`: the write limit keys on the peer.
 pub fn app(config: ProxyConfig) -> Router {
+    let state = ApiState {
+        tenant: config.tenant,
+        binding: config.customer_binding,
+    };
     let writes = operation::write_routes()
-        .with_state(config.tenant.clone())
+        .with_state(state.clone())
         .layer(limits::write_limit_layer(config.write_limit));
     let mut api = operation::read_routes()
-        .with_state(config.tenant)
+        .with_state(state)
         .merge(writes)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     if !config.allowed_origins.is_empty() {

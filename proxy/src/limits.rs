@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
 use tower_governor::governor::GovernorConfigBuilder;
@@ -17,7 +17,7 @@ use crate::reply::Reply;
 use crate::WriteLimit;
 
 /// Cross-origin calls from exactly these origins, with only the methods and headers the widget
-/// sends (never `X-API-KEY`: the key is the proxy's to add).
+/// sends, the customer token among them (never `X-API-KEY`: the key is the proxy's to add).
 pub fn cors_layer(origins: Vec<HeaderValue>) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
@@ -26,6 +26,7 @@ pub fn cors_layer(origins: Vec<HeaderValue>) -> CorsLayer {
             header::ACCEPT,
             header::ACCEPT_LANGUAGE,
             header::CONTENT_TYPE,
+            HeaderName::from_static(crate::customer_token::HEADER),
         ])
         .max_age(Duration::from_secs(600))
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::Parser;
+use perfectgym_offers_proxy::customer_token::{CustomerBinding, SECRET_ENV};
 use perfectgym_offers_proxy::mock::MockTenant;
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KEY_ENV};
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
@@ -52,6 +53,12 @@ struct Args {
     /// Count clients by X-Forwarded-For / Forwarded (only behind a proxy that sets them).
     #[arg(long)]
     trust_forwarded_for: bool,
+    /// Print a customer token for this customer id (signed with PERFECTGYM_CUSTOMER_TOKEN_SECRET,
+    /// valid for --token-ttl-seconds) and exit: what the gym's backend does for a signed-in visitor.
+    #[arg(long, value_name = "CUSTOMER_ID")]
+    print_customer_token: Option<i64>,
+    #[arg(long, default_value_t = 3600)]
+    token_ttl_seconds: i64,
 }
 
 #[tokio::main]
@@ -60,6 +67,27 @@ async fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let args = Args::parse();
+    let customer_binding = match CustomerBinding::from_env() {
+        Ok(binding) => binding,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(customer_id) = args.print_customer_token {
+        let Some(binding) = &customer_binding else {
+            eprintln!("error: set {SECRET_ENV} to sign customer tokens");
+            return ExitCode::FAILURE;
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        println!(
+            "{}",
+            binding.sign(customer_id, now + args.token_ttl_seconds)
+        );
+        return ExitCode::SUCCESS;
+    }
     let tenant = match &args.upstream {
         None => Tenant::Mock(Arc::new(MockTenant::new())),
         Some(base_url) => {
@@ -94,9 +122,14 @@ async fn main() -> ExitCode {
         None => "mock tenant".to_owned(),
     };
     tracing::info!(
-        "listening on http://{} ({mode}); API under {}",
+        "listening on http://{} ({mode}); API under {}; customer binding {}",
         args.listen,
-        args.api_prefix
+        args.api_prefix,
+        if customer_binding.is_some() {
+            "on"
+        } else {
+            "off"
+        }
     );
     let router = app(ProxyConfig {
         api_prefix: args.api_prefix,
@@ -108,6 +141,7 @@ async fn main() -> ExitCode {
             per_minute: args.writes_per_minute,
             trust_forwarded_for: args.trust_forwarded_for,
         },
+        customer_binding,
     });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;

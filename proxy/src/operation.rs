@@ -13,8 +13,9 @@ use perfectgym_offers_core::model::{
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::customer_token::{self, TokenError};
 use crate::reply::Reply;
-use crate::Tenant;
+use crate::ApiState;
 
 /// One allowed call, with its parameters already checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +59,18 @@ impl Operation {
         }
     }
 
+    /// The customer the operation reads or acts for, if any.
+    pub fn customer_id(&self) -> Option<i64> {
+        match self {
+            Operation::ListPurchasable { .. } | Operation::OfferDetail { .. } => None,
+            Operation::Preview(request) => Some(request.customer_id),
+            Operation::Purchase(request) => Some(request.customer_id),
+            Operation::Purchased { customer_id }
+            | Operation::PurchasedOffer { customer_id, .. } => Some(*customer_id),
+            Operation::PaymentSession(request) => Some(request.customer_id),
+        }
+    }
+
     /// The public catalogue, the same for every visitor: safe to cache.
     pub fn is_catalogue_read(&self) -> bool {
         matches!(
@@ -71,7 +84,7 @@ impl Operation {
 const MAX_OFFSET_LEN: usize = 64;
 
 /// The reads: catalogue and purchased offers. Anything not routed falls through to 404.
-pub fn read_routes() -> Router<Tenant> {
+pub fn read_routes() -> Router<ApiState> {
     Router::new()
         .route("/v1/online-offers/purchasable", get(list_purchasable))
         .route(
@@ -86,7 +99,7 @@ pub fn read_routes() -> Router<Tenant> {
 }
 
 /// The writes, which are rate limited per client: previews, purchases, payment sessions.
-pub fn write_routes() -> Router<Tenant> {
+pub fn write_routes() -> Router<ApiState> {
     Router::new()
         .route(
             "/v1/online-offers/purchase/preview",
@@ -126,18 +139,38 @@ fn accept_language(headers: &HeaderMap) -> Option<String> {
 }
 
 async fn answer(
-    tenant: &Tenant,
+    state: &ApiState,
     operation: Result<Operation, Reply>,
     headers: &HeaderMap,
 ) -> Reply {
-    match operation {
-        Ok(operation) => tenant.answer(operation, accept_language(headers)).await,
-        Err(refusal) => refusal,
+    let operation = match operation {
+        Ok(operation) => operation,
+        Err(refusal) => return refusal,
+    };
+    if let (Some(binding), Some(customer_id)) = (&state.binding, operation.customer_id()) {
+        let token = headers
+            .get(customer_token::HEADER)
+            .and_then(|v| v.to_str().ok());
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        if let Err(error) = binding.verify(token, customer_id, now) {
+            let status = if error == TokenError::Missing {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            return Reply::error(status, "PROXY_CUSTOMER_TOKEN", &error.to_string());
+        }
     }
+    state
+        .tenant
+        .answer(operation, accept_language(headers))
+        .await
 }
 
 async fn list_purchasable(
-    State(tenant): State<Tenant>,
+    State(state): State<ApiState>,
     headers: HeaderMap,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Reply {
@@ -163,11 +196,11 @@ async fn list_purchasable(
             slice_size,
         })
     })();
-    answer(&tenant, operation, &headers).await
+    answer(&state, operation, &headers).await
 }
 
 async fn offer_detail(
-    State(tenant): State<Tenant>,
+    State(state): State<ApiState>,
     headers: HeaderMap,
     offer_id: Result<Path<i64>, PathRejection>,
 ) -> Reply {
@@ -175,7 +208,7 @@ async fn offer_detail(
         .map_err(|_| bad_request("offerId must be a positive integer"))
         .and_then(|Path(id)| positive_id(id, "offerId"))
         .map(|offer_id| Operation::OfferDetail { offer_id });
-    answer(&tenant, operation, &headers).await
+    answer(&state, operation, &headers).await
 }
 
 /// A body that names an offer and a customer: previews and purchases.
@@ -204,7 +237,7 @@ impl OfferRequest for PurchaseRequest {
 
 /// Checks the body's shape (unknown fields are dropped by decoding) and its ids.
 async fn offer_request<B: OfferRequest>(
-    State(tenant): State<Tenant>,
+    State(state): State<ApiState>,
     headers: HeaderMap,
     body: Result<Json<B>, JsonRejection>,
 ) -> Reply {
@@ -216,13 +249,13 @@ async fn offer_request<B: OfferRequest>(
             positive_id(customer_id, "customerId")?;
             Ok(request.into_operation())
         });
-    answer(&tenant, operation, &headers).await
+    answer(&state, operation, &headers).await
 }
 
 /// Only a web shop session for a positive amount, for a real customer, goes upstream; choices
 /// and reference text are the widget's to leave out.
 async fn payment_session(
-    State(tenant): State<Tenant>,
+    State(state): State<ApiState>,
     headers: HeaderMap,
     body: Result<Json<PaymentSessionRequest>, JsonRejection>,
 ) -> Reply {
@@ -242,11 +275,11 @@ async fn payment_session(
                 ..request
             }))
         });
-    answer(&tenant, operation, &headers).await
+    answer(&state, operation, &headers).await
 }
 
 async fn purchased(
-    State(tenant): State<Tenant>,
+    State(state): State<ApiState>,
     headers: HeaderMap,
     customer_id: Result<Path<i64>, PathRejection>,
 ) -> Reply {
@@ -254,11 +287,11 @@ async fn purchased(
         .map_err(|_| bad_request("customerId must be a positive integer"))
         .and_then(|Path(id)| positive_id(id, "customerId"))
         .map(|customer_id| Operation::Purchased { customer_id });
-    answer(&tenant, operation, &headers).await
+    answer(&state, operation, &headers).await
 }
 
 async fn purchased_offer(
-    State(tenant): State<Tenant>,
+    State(state): State<ApiState>,
     headers: HeaderMap,
     ids: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Reply {
@@ -270,5 +303,5 @@ async fn purchased_offer(
                 offer_id: positive_id(offer_id, "offerId")?,
             })
         });
-    answer(&tenant, operation, &headers).await
+    answer(&state, operation, &headers).await
 }

@@ -19,6 +19,7 @@ async fn proxy(allowed_origins: Vec<HeaderValue>, write_limit: WriteLimit) -> St
         tenant: Tenant::Mock(Arc::new(MockTenant::new())),
         allowed_origins,
         write_limit,
+        customer_binding: None,
     }))
     .await;
     format!("{base}/pg-proxy/v1")

@@ -23,6 +23,7 @@ async fn mock_api() -> (String, Arc<MockTenant>) {
         static_dir: None,
         allowed_origins: Vec::new(),
         write_limit: WriteLimit::default(),
+        customer_binding: None,
         tenant: Tenant::Mock(mock.clone()),
     }))
     .await;
@@ -237,6 +238,7 @@ async fn serves_the_built_widget_beside_the_api() {
         static_dir: Some(dir),
         allowed_origins: Vec::new(),
         write_limit: WriteLimit::default(),
+        customer_binding: None,
         tenant: Tenant::Mock(Arc::new(MockTenant::new())),
     }))
     .await;

@@ -112,6 +112,7 @@ async fn proxy_to(base_url: String, ttl: Duration) -> String {
         static_dir: None,
         allowed_origins: Vec::new(),
         write_limit: WriteLimit::default(),
+        customer_binding: None,
         tenant: Tenant::Upstream(Arc::new(upstream)),
     }))
     .await;

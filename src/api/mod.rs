@@ -32,6 +32,8 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 pub struct ApiClient {
     base: String,
     locale: Locale,
+    /// Sent as `X-Customer-Token` when the proxy binds customers.
+    customer_token: Option<String>,
     timeout_ms: u32,
     retry: RetryPolicy,
 }
@@ -42,9 +44,15 @@ impl ApiClient {
         ApiClient {
             base: api_base.trim().trim_end_matches('/').to_owned(),
             locale,
+            customer_token: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             retry: RetryPolicy::default(),
         }
+    }
+
+    pub fn with_customer_token(mut self, token: Option<String>) -> ApiClient {
+        self.customer_token = token;
+        self
     }
 
     pub fn with_timeout_ms(mut self, timeout_ms: u32) -> ApiClient {
@@ -159,11 +167,14 @@ impl ApiClient {
     ) -> Result<JsValue, ApiError> {
         let controller = web_sys::AbortController::new().ok();
         let signal = controller.as_ref().map(|c| c.signal());
-        let builder = RequestBuilder::new(&format!("{}{path}", self.base))
+        let mut builder = RequestBuilder::new(&format!("{}{path}", self.base))
             .method(method)
             .header("Accept", "application/json")
             .header("Accept-Language", self.locale.tag())
             .abort_signal(signal.as_ref());
+        if let Some(token) = &self.customer_token {
+            builder = builder.header("X-Customer-Token", token);
+        }
         let request = match body {
             Some(body) => builder
                 .header("Content-Type", "application/json")

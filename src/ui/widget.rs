@@ -38,7 +38,8 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
     let m = locale.messages();
     let customer_id = config.customer_id;
     provide_context(WidgetContext {
-        client: ApiClient::new(&config.api_base, locale),
+        client: ApiClient::new(&config.api_base, locale)
+            .with_customer_token(config.customer_token.clone()),
         locale,
         config,
         host,

@@ -28,6 +28,7 @@ async function stubFetch(input, init) {
     url: request.url,
     acceptLanguage: request.headers.get("accept-language"),
     contentType: request.headers.get("content-type"),
+    customerToken: request.headers.get("x-customer-token"),
     body: request.method === "GET" ? null : await request.clone().text(),
     aborted: false,
   };

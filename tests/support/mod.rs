@@ -64,6 +64,7 @@ pub struct SeenRequest {
     pub url: String,
     pub accept_language: Option<String>,
     pub content_type: Option<String>,
+    pub customer_token: Option<String>,
     pub body: Option<String>,
     pub aborted: bool,
 }
