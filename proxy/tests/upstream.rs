@@ -309,3 +309,55 @@ fn the_key_never_shows_in_debug_output() {
     assert_no_secret("Debug", &format!("{key:?}"));
     assert!(ApiKey::new("   ").is_none(), "a blank key is no key");
 }
+
+/// Every log line the proxy writes, at every level, for as long as the guard lives.
+#[derive(Clone, Default)]
+struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+// One thread, so the subscriber set for this test sees the proxy's and the tenant's tasks.
+#[tokio::test(flavor = "current_thread")]
+async fn the_key_never_appears_in_a_log_line() {
+    let logs = CapturedLogs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (api, _) = proxy_in_front(Duration::from_secs(60)).await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/v1/online-offers/purchasable?offset=0",
+        "/v1/online-offers/purchasable/404",
+        "/v1/online-offers/purchasable/500",
+        "/v1/online-offers/purchasable/9",
+        "/v1/customers/1",
+    ] {
+        call(
+            http.get(format!("{api}{path}"))
+                .header("X-API-KEY", "visitor"),
+        )
+        .await;
+    }
+    let unreachable = proxy_to("http://127.0.0.1:9".into(), Duration::ZERO).await;
+    call(http.get(format!("{unreachable}/v1/online-offers/purchasable"))).await;
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("upstream request failed"),
+        "the capture works: {text}"
+    );
+    assert_no_secret("the logs", &text);
+}
