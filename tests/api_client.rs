@@ -257,6 +257,24 @@ async fn undecodable_answers_are_decode_errors() {
 }
 
 #[wasm_bindgen_test]
+async fn a_huge_body_is_refused_before_parsing() {
+    Fetch::reset();
+    let huge = format!(
+        r#"{{"result":[],"hasNext":false,"padding":"{}"}}"#,
+        "x".repeat(3 * 1024 * 1024)
+    );
+    Fetch::respond(LIST, 200, &huge);
+    let error = client(Locale::En)
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap_err();
+    let ApiError::Decode { cause } = &error else {
+        panic!("{error:?}");
+    };
+    assert!(cause.contains("over the limit"), "{cause}");
+}
+
+#[wasm_bindgen_test]
 async fn purchased_offers_are_a_bare_array() {
     Fetch::reset();
     Fetch::respond(

@@ -81,8 +81,8 @@ pub fn write_limit_layer(limit: WriteLimit) -> GovernorLayer<ClientKey, NoOpMidd
         .key_extractor(ClientKey {
             trust_forwarded_for: limit.trust_forwarded_for,
         })
-        .period(Duration::from_millis(
-            60_000 / u64::from(limit.per_minute.max(1)),
+        .period(Duration::from_nanos(
+            (60_000_000_000 / u64::from(limit.per_minute.max(1))).max(1),
         ))
         .burst_size(limit.burst.max(1))
         .finish()

@@ -1,0 +1,184 @@
+//! A bounded load run of the reference proxy on loopback: catalogue browsing (pages, details, two
+//! languages) mixed with voucher previews, from concurrent clients, against the mock tenant.
+//! Prints requests/s, latency percentiles, errors and memory; exits non-zero on any failed request
+//! or on memory that keeps growing.
+//!
+//!   cargo run --release -p perfectgym-offers-proxy --example load -- --seconds 10   # figures
+//!   cargo run -p perfectgym-offers-proxy --example load -- --requests 6000          # CI check
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use perfectgym_offers_proxy::mock::MockTenant;
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
+
+const CLIENTS: usize = 32;
+/// Memory growth between the two halves of the run that counts as a leak.
+const MAX_GROWTH_KIB: u64 = 32 * 1024;
+
+#[derive(Clone, Copy)]
+enum Budget {
+    Requests(usize),
+    Seconds(u64),
+}
+
+fn parse_args() -> Option<Budget> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => Some(Budget::Seconds(10)),
+        [flag, value] if flag == "--seconds" => value.parse().ok().map(Budget::Seconds),
+        [flag, value] if flag == "--requests" => value.parse().ok().map(Budget::Requests),
+        _ => None,
+    }
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// One client's requests: mostly browsing, every tenth a voucher preview.
+async fn client(
+    base: String,
+    index: usize,
+    budget: Budget,
+    deadline: Instant,
+) -> (Vec<u64>, usize) {
+    let http = reqwest::Client::new();
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for n in 0.. {
+        match budget {
+            Budget::Requests(total) if n >= total / CLIENTS => break,
+            Budget::Seconds(_) if Instant::now() >= deadline => break,
+            _ => {}
+        }
+        let language = if (n + index).is_multiple_of(2) {
+            "en"
+        } else {
+            "de"
+        };
+        let request = match n % 10 {
+            0 => http
+                .post(format!("{base}/online-offers/purchase/preview"))
+                .json(&serde_json::json!({"onlineOfferId": 1005, "customerId": 67890, "voucherCode": "SUMMER21"})),
+            1..=3 => http.get(format!("{base}/online-offers/purchasable/{}", 1001 + (n % 14))),
+            _ => {
+                let offset = ["0", "1005", "1010"][n % 3];
+                http.get(format!("{base}/online-offers/purchasable?offset={offset}&sliceSize=10"))
+            }
+        };
+        let started = Instant::now();
+        match request.header("Accept-Language", language).send().await {
+            Ok(response) if response.status().is_success() => {
+                let _ = response.bytes().await;
+            }
+            _ => errors += 1,
+        }
+        latencies.push(started.elapsed().as_micros() as u64);
+    }
+    (latencies, errors)
+}
+
+async fn run_half(base: &str, budget: Budget) -> (Vec<u64>, usize, Duration) {
+    let deadline = match budget {
+        Budget::Seconds(s) => Instant::now() + Duration::from_secs(s),
+        Budget::Requests(_) => Instant::now() + Duration::from_secs(3600),
+    };
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|i| tokio::spawn(client(base.to_owned(), i, budget, deadline)))
+        .collect();
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (mut l, e) = task.await.expect("a client task");
+        latencies.append(&mut l);
+        errors += e;
+    }
+    (latencies, errors, started.elapsed())
+}
+
+fn percentile(sorted: &[u64], p: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let Some(budget) = parse_args() else {
+        eprintln!("usage: load [--seconds N | --requests N]");
+        return ExitCode::FAILURE;
+    };
+    let half = match budget {
+        Budget::Requests(n) => Budget::Requests(n / 2),
+        Budget::Seconds(s) => Budget::Seconds(s.div_ceil(2)),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("an address");
+    let router = app(ProxyConfig {
+        api_prefix: "/pg-proxy".into(),
+        static_dir: None,
+        tenant: Tenant::Mock(Arc::new(MockTenant::new())),
+        allowed_origins: Vec::new(),
+        // Every client here is 127.0.0.1: the write limit would measure itself, not the proxy.
+        write_limit: WriteLimit {
+            burst: 1_000_000,
+            per_minute: 1_000_000,
+            trust_forwarded_for: false,
+        },
+        customer_binding: None,
+    });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("the proxy serves")
+    });
+    let base = format!("http://{address}/pg-proxy/v1");
+
+    let (mut first, first_errors, first_time) = run_half(&base, half).await;
+    let rss_after_first = rss_kib();
+    let (mut second, second_errors, second_time) = run_half(&base, half).await;
+    let rss_after_second = rss_kib();
+
+    let total = first.len() + second.len();
+    let errors = first_errors + second_errors;
+    let seconds = (first_time + second_time).as_secs_f64();
+    first.append(&mut second);
+    first.sort_unstable();
+    let growth = rss_after_second.saturating_sub(rss_after_first);
+    println!("proxy load (mock tenant, {CLIENTS} clients, loopback; 60% list pages, 30% details, 10% previews)");
+    println!("requests      {total}");
+    println!("errors        {errors}");
+    println!("requests/s    {:.0}", total as f64 / seconds);
+    println!(
+        "latency p50   {:.2} ms",
+        percentile(&first, 0.50) as f64 / 1000.0
+    );
+    println!(
+        "latency p99   {:.2} ms",
+        percentile(&first, 0.99) as f64 / 1000.0
+    );
+    println!("rss after 1st half {rss_after_first} KiB, after 2nd half {rss_after_second} KiB (growth {growth} KiB)");
+    if errors > 0 || growth > MAX_GROWTH_KIB {
+        eprintln!("FAILED: {errors} errors, {growth} KiB growth (limit {MAX_GROWTH_KIB} KiB)");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
