@@ -130,17 +130,13 @@ async fn main() -> ExitCode {
         .expect("a loopback port");
     let address = listener.local_addr().expect("an address");
     let router = app(ProxyConfig {
-        api_prefix: "/pg-proxy".into(),
-        static_dir: None,
-        tenant: Tenant::Mock(Arc::new(MockTenant::new())),
-        allowed_origins: Vec::new(),
         // Every client here is 127.0.0.1: the write limit would measure itself, not the proxy.
         write_limit: WriteLimit {
             burst: 1_000_000,
             per_minute: 1_000_000,
             trust_forwarded_for: false,
         },
-        customer_binding: None,
+        ..ProxyConfig::new("/pg-proxy", Tenant::Mock(Arc::new(MockTenant::new())))
     });
     tokio::spawn(async move {
         axum::serve(

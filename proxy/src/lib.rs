@@ -5,7 +5,9 @@
 //! an embedded demo tenant ([`mock`]). Everything else is 404 and never leaves this process.
 
 pub mod customer_token;
+pub mod http_cache;
 pub mod limits;
+pub mod metrics;
 pub mod mock;
 pub mod operation;
 pub mod reply;
@@ -23,6 +25,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::customer_token::CustomerBinding;
+use crate::http_cache::CataloguePolicy;
+use crate::metrics::{Endpoint, Metrics};
 use crate::mock::MockTenant;
 use crate::operation::Operation;
 use crate::reply::Reply;
@@ -43,10 +47,22 @@ pub enum Tenant {
 
 impl Tenant {
     /// Answers one allowed operation.
-    pub async fn answer(&self, operation: Operation, accept_language: Option<String>) -> Reply {
+    pub async fn answer(
+        &self,
+        operation: Operation,
+        accept_language: Option<String>,
+        metrics: &Metrics,
+    ) -> Reply {
         match self {
-            Tenant::Upstream(upstream) => upstream.forward(operation, accept_language).await,
-            Tenant::Mock(mock) => mock.answer(operation, accept_language.as_deref()),
+            Tenant::Upstream(upstream) => {
+                upstream.forward(operation, accept_language, metrics).await
+            }
+            Tenant::Mock(mock) => {
+                let endpoint = Endpoint::from(&operation);
+                let reply = mock.answer(operation, accept_language.as_deref());
+                metrics.tenant_request(endpoint, reply.status);
+                reply
+            }
         }
     }
 }
@@ -65,6 +81,27 @@ pub struct ProxyConfig {
     pub write_limit: WriteLimit,
     /// With a secret, requests naming a customer need that customer's signed token.
     pub customer_binding: Option<CustomerBinding>,
+    /// What browsers and shared caches may do with catalogue answers.
+    pub catalogue_cache: CataloguePolicy,
+    /// Counters for the operator's `/metrics` ([`metrics::router`]).
+    pub metrics: Metrics,
+}
+
+impl ProxyConfig {
+    /// The API under `api_prefix`, answered by `tenant`, with every other setting at its
+    /// default: same-origin only, the default write limit, no customer binding, no static files.
+    pub fn new(api_prefix: &str, tenant: Tenant) -> ProxyConfig {
+        ProxyConfig {
+            api_prefix: api_prefix.to_owned(),
+            static_dir: None,
+            tenant,
+            allowed_origins: Vec::new(),
+            write_limit: WriteLimit::default(),
+            customer_binding: None,
+            catalogue_cache: CataloguePolicy::default(),
+            metrics: Metrics::new(),
+        }
+    }
 }
 
 /// What the API handlers share.
@@ -72,6 +109,8 @@ pub struct ProxyConfig {
 pub struct ApiState {
     pub tenant: Tenant,
     pub binding: Option<CustomerBinding>,
+    pub catalogue: CataloguePolicy,
+    pub metrics: Metrics,
 }
 
 /// The per-client limit on previews, purchases and payment sessions: a visitor typing a voucher
@@ -103,6 +142,8 @@ pub fn app(config: ProxyConfig) -> Router {
     let state = ApiState {
         tenant: config.tenant,
         binding: config.customer_binding,
+        catalogue: config.catalogue_cache,
+        metrics: config.metrics,
     };
     let writes = operation::write_routes()
         .with_state(state.clone())
@@ -121,7 +162,10 @@ pub fn app(config: ProxyConfig) -> Router {
         Router::new().nest(prefix, api)
     };
     if let Some(dir) = config.static_dir {
-        router = router.fallback_service(ServeDir::new(dir));
+        let files = Router::new()
+            .fallback_service(ServeDir::new(dir))
+            .layer(axum::middleware::from_fn(http_cache::static_file_headers));
+        router = router.fallback_service(files);
     }
     router.layer((
         TraceLayer::new_for_http(),

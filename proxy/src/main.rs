@@ -9,6 +9,8 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 use clap::Parser;
 use perfectgym_offers_proxy::customer_token::{CustomerBinding, SECRET_ENV};
+use perfectgym_offers_proxy::http_cache::CataloguePolicy;
+use perfectgym_offers_proxy::metrics::{self, Metrics};
 use perfectgym_offers_proxy::mock::MockTenant;
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KEY_ENV};
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
@@ -34,9 +36,15 @@ struct Args {
     /// Serve the built widget and host page from this folder at `/`.
     #[arg(long)]
     static_dir: Option<PathBuf>,
-    /// Seconds a catalogue answer (offer list, offer detail) is reused; 0 turns caching off.
+    /// Seconds a catalogue answer (offer list, offer detail) is fresh, in the proxy's own cache
+    /// and for browsers and shared caches (max-age); 0 turns the proxy's cache off.
     #[arg(long, default_value_t = 30)]
     cache_seconds: u64,
+    /// Seconds after that a shared cache may still serve it while revalidating, or while the
+    /// tenant fails (stale-while-revalidate, stale-if-error); also how long the proxy keeps a
+    /// last good answer to serve when the tenant answers 429 or 503.
+    #[arg(long, default_value_t = 300)]
+    stale_seconds: u64,
     /// Seconds to wait for the tenant before answering 504.
     #[arg(long, default_value_t = 10)]
     upstream_timeout_seconds: u64,
@@ -53,6 +61,10 @@ struct Args {
     /// Count clients by X-Forwarded-For / Forwarded (only behind a proxy that sets them).
     #[arg(long)]
     trust_forwarded_for: bool,
+    /// Serve /metrics (Prometheus text format) on this address, e.g. 127.0.0.1:9187; keep it
+    /// off the public network.
+    #[arg(long)]
+    metrics_listen: Option<SocketAddr>,
     /// Print a customer token for this customer id (signed with PERFECTGYM_CUSTOMER_TOKEN_SECRET,
     /// valid for --token-ttl-seconds) and exit: what the gym's backend does for a signed-in visitor.
     #[arg(long, value_name = "CUSTOMER_ID")]
@@ -99,6 +111,7 @@ async fn main() -> ExitCode {
                 base_url: base_url.clone(),
                 api_key,
                 catalogue_ttl: Duration::from_secs(args.cache_seconds),
+                stale_ttl: Duration::from_secs(args.stale_seconds),
                 timeout: Duration::from_secs(args.upstream_timeout_seconds),
             };
             match Upstream::new(config) {
@@ -131,6 +144,22 @@ async fn main() -> ExitCode {
             "off"
         }
     );
+    let metrics = Metrics::new();
+    if let Some(address) = args.metrics_listen {
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => {
+                tracing::info!("metrics on http://{address}/metrics");
+                let router = metrics::router(metrics.clone());
+                tokio::spawn(async move {
+                    let _ = axum::serve(listener, router).await;
+                });
+            }
+            Err(error) => {
+                eprintln!("error: cannot listen on {address}: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let router = app(ProxyConfig {
         api_prefix: args.api_prefix,
         static_dir: args.static_dir,
@@ -142,17 +171,40 @@ async fn main() -> ExitCode {
             trust_forwarded_for: args.trust_forwarded_for,
         },
         customer_binding,
+        catalogue_cache: CataloguePolicy {
+            max_age: Duration::from_secs(args.cache_seconds),
+            stale: Duration::from_secs(args.stale_seconds),
+        },
+        metrics,
     });
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     if let Err(error) = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(shutdown_signal())
         .await
     {
         eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Ctrl-C or SIGTERM (what systemd and container runtimes send): stop accepting, finish the
+/// requests in flight, so a load balancer moves visitors to another instance without a failure.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -4,6 +4,7 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use perfectgym_offers_core::model::{
@@ -14,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::customer_token::{self, TokenError};
+use crate::http_cache::catalogue_response;
 use crate::reply::Reply;
 use crate::ApiState;
 
@@ -165,7 +167,7 @@ async fn answer(
     }
     state
         .tenant
-        .answer(operation, accept_language(headers))
+        .answer(operation, accept_language(headers), &state.metrics)
         .await
 }
 
@@ -173,7 +175,7 @@ async fn list_purchasable(
     State(state): State<ApiState>,
     headers: HeaderMap,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Reply {
+) -> Response {
     let operation = (|| {
         let Query(query) = query.map_err(|e| bad_request(&e.body_text()))?;
         let offset = query.offset.unwrap_or_else(|| "0".to_owned());
@@ -196,19 +198,21 @@ async fn list_purchasable(
             slice_size,
         })
     })();
-    answer(&state, operation, &headers).await
+    let reply = answer(&state, operation, &headers).await;
+    catalogue_response(reply, &headers, state.catalogue)
 }
 
 async fn offer_detail(
     State(state): State<ApiState>,
     headers: HeaderMap,
     offer_id: Result<Path<i64>, PathRejection>,
-) -> Reply {
+) -> Response {
     let operation = offer_id
         .map_err(|_| bad_request("offerId must be a positive integer"))
         .and_then(|Path(id)| positive_id(id, "offerId"))
         .map(|offer_id| Operation::OfferDetail { offer_id });
-    answer(&state, operation, &headers).await
+    let reply = answer(&state, operation, &headers).await;
+    catalogue_response(reply, &headers, state.catalogue)
 }
 
 /// A body that names an offer and a customer: previews and purchases.

@@ -1,14 +1,17 @@
 //! Forwarding to the real tenant: the API key is added here and nowhere else, catalogue reads are
 //! cached per language, and only the vendor's documented error fields come back.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::http::StatusCode;
 use moka::future::Cache;
 use perfectgym_offers_core::model::VendorErrorBody;
 
+use crate::metrics::{CatalogueOutcome, Endpoint, Metrics};
 use crate::operation::Operation;
 use crate::reply::Reply;
 
@@ -49,6 +52,9 @@ pub struct UpstreamConfig {
     /// How long a catalogue answer is reused (the tenant allows 1,000 calls a minute per endpoint
     /// for every visitor together).
     pub catalogue_ttl: Duration,
+    /// How long a last good catalogue answer is kept to serve while the tenant refuses (429) or
+    /// fails.
+    pub stale_ttl: Duration,
     pub timeout: Duration,
 }
 
@@ -58,6 +64,43 @@ pub struct Upstream {
     config: UpstreamConfig,
     client: reqwest::Client,
     catalogue: Cache<CacheKey, Reply>,
+    last_good: Cache<CacheKey, Reply>,
+    backoff: Mutex<HashMap<Endpoint, Backoff>>,
+}
+
+/// How long not to ask an endpoint again after the tenant pushed back: a 429 holds "for the rest
+/// of the minute" (API-NOTES), a 503 asks for exponential backoff.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    failures: u32,
+    until: Option<Instant>,
+}
+
+impl Backoff {
+    /// Longest pause after repeated 503s.
+    pub const MAX: Duration = Duration::from_secs(60);
+
+    pub fn is_active(&self, now: Instant) -> bool {
+        self.until.is_some_and(|until| now < until)
+    }
+
+    /// Notes the tenant's answer: `unix_seconds` is the wall clock, since the vendor's minute
+    /// is a clock minute.
+    pub fn record(&mut self, status: StatusCode, now: Instant, unix_seconds: u64) {
+        let pause = match status {
+            StatusCode::TOO_MANY_REQUESTS => Duration::from_secs(60 - unix_seconds % 60),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                self.failures = self.failures.saturating_add(1);
+                Duration::from_secs(1u64 << (self.failures - 1).min(6)).min(Self::MAX)
+            }
+            _ if status.is_success() => {
+                *self = Backoff::default();
+                return;
+            }
+            _ => return,
+        };
+        self.until = Some(now + pause);
+    }
 }
 
 impl Upstream {
@@ -70,27 +113,59 @@ impl Upstream {
             .max_capacity(10_000)
             .time_to_live(config.catalogue_ttl)
             .build();
+        let last_good = Cache::builder()
+            .max_capacity(10_000)
+            .time_to_live(config.stale_ttl.max(config.catalogue_ttl))
+            .build();
         Ok(Upstream {
             config,
             client,
             catalogue,
+            last_good,
+            backoff: Mutex::new(HashMap::new()),
         })
     }
 
     /// Answers `operation` from the tenant, or for catalogue reads from the cache. Concurrent
-    /// misses for the same page share one upstream call; failures are not cached.
-    pub async fn forward(&self, operation: Operation, accept_language: Option<String>) -> Reply {
+    /// misses for the same page share one upstream call; failures are not cached. While the
+    /// tenant pushes back on an endpoint, its catalogue reads get the last good answer.
+    pub async fn forward(
+        &self,
+        operation: Operation,
+        accept_language: Option<String>,
+        metrics: &Metrics,
+    ) -> Reply {
         if !operation.is_catalogue_read() || self.config.catalogue_ttl.is_zero() {
-            return self.send(&operation, accept_language.as_deref()).await;
+            return self
+                .send(&operation, accept_language.as_deref(), metrics)
+                .await;
         }
+        let endpoint = Endpoint::from(&operation);
         let key = (
             operation.path(),
             accept_language.clone().unwrap_or_default(),
         );
+        if self.backing_off(endpoint) {
+            return match self.last_good.get(&key).await {
+                Some(stale) => {
+                    metrics.catalogue_answer(CatalogueOutcome::stale);
+                    stale
+                }
+                None => Reply::error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "PROXY_TENANT_BUSY",
+                    "The booking service is busy; please try again in a minute",
+                ),
+            };
+        }
+        let asked = AtomicBool::new(false);
         let fetched = self
             .catalogue
-            .try_get_with(key, async {
-                let reply = self.send(&operation, accept_language.as_deref()).await;
+            .try_get_with(key.clone(), async {
+                asked.store(true, Ordering::Relaxed);
+                let reply = self
+                    .send(&operation, accept_language.as_deref(), metrics)
+                    .await;
                 if reply.is_success() {
                     Ok(reply)
                 } else {
@@ -98,10 +173,60 @@ impl Upstream {
                 }
             })
             .await;
-        fetched.unwrap_or_else(|failed: Arc<Reply>| (*failed).clone())
+        match fetched {
+            Ok(reply) => {
+                if asked.load(Ordering::Relaxed) {
+                    metrics.catalogue_answer(CatalogueOutcome::miss);
+                    self.last_good.insert(key, reply.clone()).await;
+                } else {
+                    metrics.catalogue_answer(CatalogueOutcome::hit);
+                }
+                reply
+            }
+            Err(failed) => {
+                let tenant_failing = failed.status.is_server_error()
+                    || failed.status == StatusCode::TOO_MANY_REQUESTS;
+                match self.last_good.get(&key).await {
+                    Some(stale) if tenant_failing => {
+                        metrics.catalogue_answer(CatalogueOutcome::stale);
+                        stale
+                    }
+                    _ => (*failed).clone(),
+                }
+            }
+        }
     }
 
-    async fn send(&self, operation: &Operation, accept_language: Option<&str>) -> Reply {
+    fn backing_off(&self, endpoint: Endpoint) -> bool {
+        let backoff = self
+            .backoff
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        backoff
+            .get(&endpoint)
+            .is_some_and(|b| b.is_active(Instant::now()))
+    }
+
+    fn note_answer(&self, endpoint: Endpoint, status: StatusCode) {
+        let unix_seconds = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut backoff = self
+            .backoff
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        backoff
+            .entry(endpoint)
+            .or_default()
+            .record(status, Instant::now(), unix_seconds);
+    }
+
+    async fn send(
+        &self,
+        operation: &Operation,
+        accept_language: Option<&str>,
+        metrics: &Metrics,
+    ) -> Reply {
         let url = format!(
             "{}{}",
             self.config.base_url.trim_end_matches('/'),
@@ -130,6 +255,9 @@ impl Upstream {
             Err(error) => return failure(&error),
         };
         let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let endpoint = Endpoint::from(operation);
+        metrics.tenant_request(endpoint, status);
+        self.note_answer(endpoint, status);
         if status.is_success() {
             Reply { status, body }
         } else {
@@ -180,5 +308,45 @@ fn vendor_error(status: StatusCode, body: &[u8], key: &ApiKey) -> Reply {
             "PROXY_UPSTREAM_ERROR",
             "The booking service answered with an error",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_holds_until_the_next_clock_minute() {
+        let now = Instant::now();
+        let mut backoff = Backoff::default();
+        backoff.record(StatusCode::TOO_MANY_REQUESTS, now, 1_800_000_045);
+        assert!(backoff.is_active(now + Duration::from_secs(14)));
+        assert!(!backoff.is_active(now + Duration::from_secs(15)));
+    }
+
+    #[test]
+    fn repeated_503s_back_off_exponentially_up_to_a_minute_and_success_resets() {
+        let now = Instant::now();
+        let mut backoff = Backoff::default();
+        let mut pauses = Vec::new();
+        for _ in 0..9 {
+            backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
+            let until = backoff.until.unwrap();
+            pauses.push((until - now).as_secs());
+        }
+        assert_eq!(pauses, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        backoff.record(StatusCode::OK, now, 0);
+        assert!(!backoff.is_active(now));
+        backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
+        assert_eq!(backoff.until, Some(now + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn other_errors_do_not_pause() {
+        let now = Instant::now();
+        let mut backoff = Backoff::default();
+        backoff.record(StatusCode::NOT_FOUND, now, 0);
+        backoff.record(StatusCode::INTERNAL_SERVER_ERROR, now, 0);
+        assert!(!backoff.is_active(now));
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use perfectgym_offers_proxy::customer_token::{CustomerBinding, HEADER};
 use perfectgym_offers_proxy::mock::MockTenant;
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
 use serde_json::json;
 
 mod common;
@@ -24,12 +24,8 @@ fn now() -> i64 {
 async fn bound_proxy() -> (String, Arc<MockTenant>) {
     let mock = Arc::new(MockTenant::new());
     let base = serve(app(ProxyConfig {
-        api_prefix: "/pg-proxy".into(),
-        static_dir: None,
-        tenant: Tenant::Mock(mock.clone()),
-        allowed_origins: Vec::new(),
-        write_limit: WriteLimit::default(),
         customer_binding: CustomerBinding::new(SECRET),
+        ..ProxyConfig::new("/pg-proxy", Tenant::Mock(mock.clone()))
     }))
     .await;
     (format!("{base}/pg-proxy/v1"), mock)

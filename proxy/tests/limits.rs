@@ -14,12 +14,9 @@ const GYM: &str = "https://www.mygym.example";
 
 async fn proxy(allowed_origins: Vec<HeaderValue>, write_limit: WriteLimit) -> String {
     let base = serve(app(ProxyConfig {
-        api_prefix: "/pg-proxy".into(),
-        static_dir: None,
-        tenant: Tenant::Mock(Arc::new(MockTenant::new())),
         allowed_origins,
         write_limit,
-        customer_binding: None,
+        ..ProxyConfig::new("/pg-proxy", Tenant::Mock(Arc::new(MockTenant::new())))
     }))
     .await;
     format!("{base}/pg-proxy/v1")

@@ -10,7 +10,7 @@ use perfectgym_offers_core::model::{
 use perfectgym_offers_core::paging::fetch_all_pages;
 use perfectgym_offers_core::{Amount, ApiError};
 use perfectgym_offers_proxy::mock::{MockTenant, DEMO_CUSTOMER_ID};
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
 use serde_json::json;
 
 mod common;
@@ -18,14 +18,10 @@ use common::{call, serve};
 
 async fn mock_api() -> (String, Arc<MockTenant>) {
     let mock = Arc::new(MockTenant::new());
-    let base = serve(app(ProxyConfig {
-        api_prefix: "/pg-proxy".into(),
-        static_dir: None,
-        allowed_origins: Vec::new(),
-        write_limit: WriteLimit::default(),
-        customer_binding: None,
-        tenant: Tenant::Mock(mock.clone()),
-    }))
+    let base = serve(app(ProxyConfig::new(
+        "/pg-proxy",
+        Tenant::Mock(mock.clone()),
+    )))
     .await;
     (format!("{base}/pg-proxy/v1/online-offers"), mock)
 }
@@ -234,12 +230,8 @@ async fn serves_the_built_widget_beside_the_api() {
     )
     .unwrap();
     let base = serve(app(ProxyConfig {
-        api_prefix: "/pg-proxy".into(),
         static_dir: Some(dir),
-        allowed_origins: Vec::new(),
-        write_limit: WriteLimit::default(),
-        customer_binding: None,
-        tenant: Tenant::Mock(Arc::new(MockTenant::new())),
+        ..ProxyConfig::new("/pg-proxy", Tenant::Mock(Arc::new(MockTenant::new())))
     }))
     .await;
     let (status, _, body) = call(reqwest::Client::new().get(format!("{base}/"))).await;

@@ -1,128 +1,15 @@
 //! The proxy in upstream mode, over real HTTP on 127.0.0.1, in front of a recording fake tenant.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::IntoResponse;
-use axum::Router;
-use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig};
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
+use axum::http::{Method, StatusCode};
+use perfectgym_offers_proxy::upstream::ApiKey;
 
 mod common;
-use common::{call, serve};
-
-const SECRET: &str = "sk_live_0123456789abcdef";
-
-/// What the fake tenant saw of one request.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: Method,
-    uri: String,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-#[derive(Clone, Default)]
-struct FakeTenant {
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl FakeTenant {
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-/// Answers like the vendor for a few paths, and badly on purpose for others.
-async fn fake_tenant(
-    State(tenant): State<FakeTenant>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> impl IntoResponse {
-    tenant.seen.lock().unwrap().push(Seen {
-        method,
-        uri: uri.to_string(),
-        headers,
-        body,
-    });
-    let path = uri.path();
-    let json = |status: StatusCode, body: String| {
-        (
-            status,
-            [
-                ("content-type", "application/json"),
-                ("x-internal-node", "db-7"),
-            ],
-            body,
-        )
-    };
-    if path == "/v1/online-offers/purchasable" {
-        json(
-            StatusCode::OK,
-            r#"{"result":[{"onlineOfferId":1,"name":"Day"}],"hasNext":false}"#.into(),
-        )
-    } else if path == "/v1/online-offers/purchasable/404" {
-        json(
-            StatusCode::NOT_FOUND,
-            format!(
-                r#"{{"errorMessage":"no offer, key {SECRET}","errorCode":"NOT_FOUND","traceId":"t-1","internalStack":"at Foo.java:12"}}"#
-            ),
-        )
-    } else if path == "/v1/online-offers/purchasable/500" {
-        json(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "<html>stack trace</html>".into(),
-        )
-    } else if path == "/v1/online-offers/purchasable/9" {
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        json(StatusCode::OK, r#"{"onlineOfferId":9}"#.into())
-    } else {
-        json(StatusCode::OK, r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"}}"#.into())
-    }
-}
-
-/// A fake tenant and our proxy in front of it; returns the proxy's API base and the tenant.
-async fn proxy_in_front(ttl: Duration) -> (String, FakeTenant) {
-    let tenant = FakeTenant::default();
-    let tenant_url = serve(
-        Router::new()
-            .fallback(fake_tenant)
-            .with_state(tenant.clone()),
-    )
-    .await;
-    (proxy_to(tenant_url, ttl).await, tenant)
-}
-
-/// Our proxy forwarding to `base_url` with the test key; returns its API base.
-async fn proxy_to(base_url: String, ttl: Duration) -> String {
-    let upstream = Upstream::new(UpstreamConfig {
-        base_url,
-        api_key: ApiKey::new(SECRET).unwrap(),
-        catalogue_ttl: ttl,
-        timeout: Duration::from_secs(1),
-    })
-    .unwrap();
-    let proxy = serve(app(ProxyConfig {
-        api_prefix: "/pg-proxy".into(),
-        static_dir: None,
-        allowed_origins: Vec::new(),
-        write_limit: WriteLimit::default(),
-        customer_binding: None,
-        tenant: Tenant::Upstream(Arc::new(upstream)),
-    }))
-    .await;
-    format!("{proxy}/pg-proxy")
-}
-
-fn assert_no_secret(what: &str, text: &str) {
-    assert!(!text.contains(SECRET), "{what} leaks the API key: {text}");
-}
-
+#[path = "common/fake_tenant.rs"]
+mod fake_tenant;
+use common::call;
+use fake_tenant::*;
 #[tokio::test]
 async fn only_the_online_offer_routes_reach_the_tenant() {
     let (api, tenant) = proxy_in_front(Duration::ZERO).await;
@@ -287,6 +174,53 @@ async fn concurrent_identical_misses_share_one_upstream_call() {
 }
 
 #[tokio::test]
+async fn a_refusing_tenant_gets_a_pause_and_visitors_get_the_last_good_catalogue() {
+    for (refusal, code) in [
+        (StatusCode::SERVICE_UNAVAILABLE, "503"),
+        (StatusCode::TOO_MANY_REQUESTS, "429"),
+    ] {
+        let (api, tenant, metrics) = proxy_in_front_with_metrics(Duration::from_millis(100)).await;
+        let http = reqwest::Client::new();
+        let list = format!("{api}/v1/online-offers/purchasable?offset=0");
+        let (status, _, fresh) = call(http.get(&list)).await;
+        assert_eq!(status, StatusCode::OK);
+
+        tenant.fail_with(Some(refusal));
+        tokio::time::sleep(Duration::from_millis(150)).await; // the fresh copy expires
+        for _ in 0..5 {
+            let (status, headers, body) = call(http.get(&list)).await;
+            assert_eq!(status, StatusCode::OK, "after {refusal}: {body}");
+            assert_eq!(body, fresh, "the last good answer");
+            assert!(headers.contains("max-age"), "{headers}");
+        }
+        assert_eq!(
+            tenant.seen().len(),
+            2,
+            "after {refusal} the tenant is left alone for a while"
+        );
+        // A page never fetched has nothing stale: a clear error, and still no call.
+        let (status, _, body) =
+            call(http.get(format!("{api}/v1/online-offers/purchasable?offset=99"))).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body.contains("PROXY_TENANT_BUSY"), "{body}");
+        assert_eq!(tenant.seen().len(), 2);
+
+        let text = metrics.render();
+        for line in [
+            "perfectgym_tenant_requests_total{endpoint=\"purchasable\",status=\"200\"} 1"
+                .to_owned(),
+            format!(
+                "perfectgym_tenant_requests_total{{endpoint=\"purchasable\",status=\"{code}\"}} 1"
+            ),
+            "perfectgym_catalogue_answers_total{outcome=\"stale\"} 5".to_owned(),
+            "perfectgym_catalogue_answers_total{outcome=\"miss\"} 1".to_owned(),
+        ] {
+            assert!(text.contains(&line), "missing {line} in\n{text}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn an_unreachable_or_slow_tenant_is_a_clear_gateway_error() {
     let (api, _) = proxy_in_front(Duration::ZERO).await;
     let http = reqwest::Client::new();
@@ -308,56 +242,4 @@ fn the_key_never_shows_in_debug_output() {
     let key = ApiKey::new(SECRET).unwrap();
     assert_no_secret("Debug", &format!("{key:?}"));
     assert!(ApiKey::new("   ").is_none(), "a blank key is no key");
-}
-
-/// Every log line the proxy writes, at every level, for as long as the guard lives.
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLogs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-// One thread, so the subscriber set for this test sees the proxy's and the tenant's tasks.
-#[tokio::test(flavor = "current_thread")]
-async fn the_key_never_appears_in_a_log_line() {
-    let logs = CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let (api, _) = proxy_in_front(Duration::from_secs(60)).await;
-    let http = reqwest::Client::new();
-    for path in [
-        "/v1/online-offers/purchasable?offset=0",
-        "/v1/online-offers/purchasable/404",
-        "/v1/online-offers/purchasable/500",
-        "/v1/online-offers/purchasable/9",
-        "/v1/customers/1",
-    ] {
-        call(
-            http.get(format!("{api}{path}"))
-                .header("X-API-KEY", "visitor"),
-        )
-        .await;
-    }
-    let unreachable = proxy_to("http://127.0.0.1:9".into(), Duration::ZERO).await;
-    call(http.get(format!("{unreachable}/v1/online-offers/purchasable"))).await;
-
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        text.contains("upstream request failed"),
-        "the capture works: {text}"
-    );
-    assert_no_secret("the logs", &text);
 }

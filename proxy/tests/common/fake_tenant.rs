@@ -1,0 +1,143 @@
+//! A recording fake tenant, and our proxy in upstream mode in front of it, for the upstream
+//! tests. Each test binary uses a part of it.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::Router;
+use perfectgym_offers_proxy::metrics::Metrics;
+use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig};
+use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
+
+use super::common::serve;
+
+pub const SECRET: &str = "sk_live_0123456789abcdef";
+
+/// What the fake tenant saw of one request.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: Method,
+    pub uri: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+#[derive(Clone, Default)]
+pub struct FakeTenant {
+    seen: Arc<Mutex<Vec<Seen>>>,
+    /// When set, every request is answered with this status (a tenant under load or over budget).
+    failing: Arc<Mutex<Option<StatusCode>>>,
+}
+
+impl FakeTenant {
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    pub fn fail_with(&self, status: Option<StatusCode>) {
+        *self.failing.lock().unwrap() = status;
+    }
+}
+
+/// Answers like the vendor for a few paths, and badly on purpose for others.
+pub async fn fake_tenant(
+    State(tenant): State<FakeTenant>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    tenant.seen.lock().unwrap().push(Seen {
+        method,
+        uri: uri.to_string(),
+        headers,
+        body,
+    });
+    let path = uri.path();
+    let failing = *tenant.failing.lock().unwrap();
+    let json = |status: StatusCode, body: String| {
+        (
+            status,
+            [
+                ("content-type", "application/json"),
+                ("x-internal-node", "db-7"),
+            ],
+            body,
+        )
+    };
+    if let Some(status) = failing {
+        json(status, r#"{"errorMessage":"busy"}"#.into())
+    } else if path == "/v1/online-offers/purchasable" {
+        json(
+            StatusCode::OK,
+            r#"{"result":[{"onlineOfferId":1,"name":"Day"}],"hasNext":false}"#.into(),
+        )
+    } else if path == "/v1/online-offers/purchasable/404" {
+        json(
+            StatusCode::NOT_FOUND,
+            format!(
+                r#"{{"errorMessage":"no offer, key {SECRET}","errorCode":"NOT_FOUND","traceId":"t-1","internalStack":"at Foo.java:12"}}"#
+            ),
+        )
+    } else if path == "/v1/online-offers/purchasable/500" {
+        json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "<html>stack trace</html>".into(),
+        )
+    } else if path == "/v1/online-offers/purchasable/9" {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        json(StatusCode::OK, r#"{"onlineOfferId":9}"#.into())
+    } else {
+        json(StatusCode::OK, r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"}}"#.into())
+    }
+}
+
+/// A fake tenant and our proxy in front of it; returns the proxy's API base and the tenant.
+pub async fn proxy_in_front(ttl: Duration) -> (String, FakeTenant) {
+    let (api, tenant, _) = proxy_in_front_with_metrics(ttl).await;
+    (api, tenant)
+}
+
+pub async fn proxy_in_front_with_metrics(ttl: Duration) -> (String, FakeTenant, Metrics) {
+    let tenant = FakeTenant::default();
+    let tenant_url = serve(
+        Router::new()
+            .fallback(fake_tenant)
+            .with_state(tenant.clone()),
+    )
+    .await;
+    let metrics = Metrics::new();
+    let api = proxy_with(tenant_url, ttl, metrics.clone()).await;
+    (api, tenant, metrics)
+}
+
+/// Our proxy forwarding to `base_url` with the test key; returns its API base.
+pub async fn proxy_to(base_url: String, ttl: Duration) -> String {
+    proxy_with(base_url, ttl, Metrics::new()).await
+}
+
+pub async fn proxy_with(base_url: String, ttl: Duration, metrics: Metrics) -> String {
+    let upstream = Upstream::new(UpstreamConfig {
+        base_url,
+        api_key: ApiKey::new(SECRET).unwrap(),
+        catalogue_ttl: ttl,
+        stale_ttl: Duration::from_secs(300),
+        timeout: Duration::from_secs(1),
+    })
+    .unwrap();
+    let proxy = serve(app(ProxyConfig {
+        metrics,
+        ..ProxyConfig::new("/pg-proxy", Tenant::Upstream(Arc::new(upstream)))
+    }))
+    .await;
+    format!("{proxy}/pg-proxy")
+}
+
+pub fn assert_no_secret(what: &str, text: &str) {
+    assert!(!text.contains(SECRET), "{what} leaks the API key: {text}");
+}
