@@ -87,13 +87,15 @@ pub fn catalogue_response(reply: Reply, request: &HeaderMap, policy: CataloguePo
 }
 
 /// Whether a file name carries a content hash (`perfectgym-offers-0123456789abcdef_bg.wasm`,
-/// as trunk names them with `filehash`): such a file never changes under its name.
+/// as trunk names them with `filehash`: a 64-bit hash in hex, without leading zeros): such a
+/// file never changes under its name.
 fn is_content_addressed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// Caching headers for the static files: hashed names are immutable for a year; the loader, the
@@ -130,7 +132,11 @@ mod tests {
         assert!(is_content_addressed("/demo-fedcba9876543210.css"));
         assert!(!is_content_addressed("/embed.js"));
         assert!(!is_content_addressed("/index.html"));
+        assert!(is_content_addressed(
+            "/perfectgym-offers-123456789abcdef.js"
+        ));
         assert!(!is_content_addressed("/perfectgym-offers_bg.wasm"));
+        assert!(!is_content_addressed("/jquery-3.7.js"));
         assert!(!is_content_addressed("/snippets/x-0123456789abcdeg/a.js"));
     }
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Trunk post-build hook (Trunk.toml): points the stable loader, embed.js, at this build's
+# content-hashed glue and wasm. Hosts cache the hashed files forever and revalidate only
+# embed.js, so a release reaches every visitor at once and no visitor mixes two releases.
+set -euo pipefail
+dir="${TRUNK_STAGING_DIR:?run by trunk}"
+glue=$(cd "$dir" && ls perfectgym-offers-*.js | grep -v '_bg' | head -n 1)
+hash=${glue#perfectgym-offers-}
+hash=${hash%.js}
+[ -f "$dir/perfectgym-offers-${hash}_bg.wasm" ] || { echo "pin-loader: no wasm for $glue" >&2; exit 1; }
+sed -i -e "s|\./perfectgym-offers\.js|./perfectgym-offers-${hash}.js|" \
+  -e "s|\./perfectgym-offers_bg\.wasm|./perfectgym-offers-${hash}_bg.wasm|" "$dir/embed.js"
+grep -q "perfectgym-offers-${hash}.js" "$dir/embed.js" || { echo "pin-loader: embed.js not pinned" >&2; exit 1; }
