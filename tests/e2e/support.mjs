@@ -1,0 +1,176 @@
+// What the end-to-end suite and the browser benchmark share: a host site built from the release
+// bundle, the reference proxy in mock mode serving it, Debian's Chromium, and helpers that look
+// at the widget the way a visitor (or a screen reader) does.
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const CUSTOMER = 67890;
+/** Where the site puts the widget and the API: not the demo's paths, as a gym would choose. */
+export const WIDGET_PATH = "/shop/assets/widgets/perfectgym-offers";
+export const API_PREFIX = "/shop/api/pg";
+
+/** A free loopback port. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A host page with loud CSS of its own, embedding the widget exactly as the README says. */
+export function hostPage({ locale = "en", apiBase = API_PREFIX, customer = CUSTOMER, title = "Studio Nord" } = {}) {
+  return `<!doctype html>
+<html lang="${locale.slice(0, 2)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>
+  /* A site's own aggressive global CSS: none of it may break the widget. */
+  * { box-sizing: content-box !important; letter-spacing: .08em; }
+  html { font-size: 18px; }
+  body { margin: 0; font: 700 1.1rem/2.2 Georgia, serif; color: #222; background: #fafaf0; }
+  button, input { all: unset; font: inherit; border: 3px dashed red !important; padding: 2em !important; }
+  p, li, dd, dt, h1, h2, h3 { margin: 3em 0 !important; text-transform: uppercase; }
+  div { padding: 4px; }
+  [role], [hidden] { outline: 4px solid orange; }
+  svg { width: 10px !important; height: 10px !important; }
+  header, footer { padding: 1rem 2rem; background: #123; color: #fff; }
+  main { max-width: 960px; margin: 0 auto; padding: 0 1rem; }
+  dialog::backdrop { background: rgba(0, 0, 0, .5); }
+</style>
+<script type="module" src="${WIDGET_PATH}/embed.js"></script>
+</head>
+<body>
+<header><p>${title}</p></header>
+<main>
+  <h1>Tickets</h1>
+  <perfectgym-offers api-base="${apiBase}" ${customer ? `customer-id="${customer}"` : ""} locale="${locale}"
+    time-zone="Europe/Berlin"></perfectgym-offers>
+  <dialog id="demo-payment" aria-labelledby="demo-payment-title">
+    <form method="dialog">
+      <h2 id="demo-payment-title">Payment</h2>
+      <p>Pay <strong id="demo-payment-amount"></strong>?</p>
+      <button value="cancel">Cancel</button>
+      <button value="pay">Pay now</button>
+    </form>
+  </dialog>
+</main>
+<footer><p>Studio Nord · Impressum</p></footer>
+<script type="module" src="/payment-dialog.js"></script>
+</body>
+</html>
+`;
+}
+
+/** The site: the release bundle under WIDGET_PATH, host pages at the root. */
+export function buildSite(pages) {
+  const dist = join(ROOT, "dist");
+  const site = mkdtempSync(join(tmpdir(), "pgo-e2e-"));
+  const widget = join(site, WIDGET_PATH);
+  mkdirSync(widget, { recursive: true });
+  for (const name of readdirSync(dist)) {
+    if (name === "embed.js" || name === "snippets" || name.startsWith("perfectgym-offers-")) {
+      cpSync(join(dist, name), join(widget, name), { recursive: true });
+    }
+  }
+  cpSync(join(ROOT, "demo", "payment-dialog.js"), join(site, "payment-dialog.js"));
+  for (const [name, html] of Object.entries(pages)) {
+    writeFileSync(join(site, name), html);
+  }
+  return site;
+}
+
+/** The reference proxy in mock mode serving `site`; resolves once it answers. */
+export async function startProxy(site, extraArgs = []) {
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const binary = process.env.PGO_PROXY ?? join(ROOT, "target", "debug", "perfectgym-offers-proxy");
+  const child = spawn(binary, [
+    "--mock", "--listen", `127.0.0.1:${port}`, "--api-prefix", API_PREFIX, "--static-dir", site,
+    "--metrics-listen", `127.0.0.1:${metricsPort}`,
+    // Every visitor here is 127.0.0.1: the write limit would count the suite itself.
+    "--write-burst", "100000", "--writes-per-minute", "100000", ...extraArgs,
+  ], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(`${base}/`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    base,
+    api: `${base}${API_PREFIX}/v1`,
+    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    stop: () => child.kill("SIGTERM"),
+  };
+}
+
+/** Calls the mock tenant answered for `endpoint` with a 2xx, from the proxy's /metrics. */
+export async function tenantCalls(proxy, endpoint) {
+  const text = await (await fetch(proxy.metrics)).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const match = line.match(/^perfectgym_tenant_requests_total\{endpoint="([^"]+)",status="(\d+)"\} (\d+)/);
+    if (match && match[1] === endpoint && match[2].startsWith("2")) sum += Number(match[3]);
+  }
+  return sum;
+}
+
+/** What the mock tenant holds for the demo customer. */
+export async function purchases(proxy) {
+  const answer = await fetch(`${proxy.api}/online-offers/${CUSTOMER}/purchased`);
+  return await answer.json();
+}
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run",
+];
+
+export function launchChromium() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/** The element that has focus, looking through shadow roots, as a visitor perceives it. */
+export function focused(page) {
+  return page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    if (!element) return null;
+    return {
+      tag: element.tagName.toLowerCase(),
+      role: element.getAttribute("role"),
+      type: element.getAttribute("type"),
+      text: (element.innerText || element.value || "").replace(/\s+/g, " ").trim(),
+      label: element.getAttribute("aria-label") ?? "",
+    };
+  });
+}
+
+/** Presses `key` until the focused element satisfies `wanted`; fails after `max` presses. */
+export async function pressUntil(page, key, wanted, what, max = 40) {
+  for (let i = 0; i < max; i++) {
+    const now = await focused(page);
+    if (now && wanted(now)) return now;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`${key} ×${max} never reached ${what}; focus is on ${JSON.stringify(await focused(page))}`);
+}
+
+export function removeSite(site) {
+  rmSync(site, { recursive: true, force: true });
+}
