@@ -72,18 +72,28 @@ impl Amount {
     }
 
     fn to_f64(self) -> f64 {
-        // Through the decimal text, so 19.99 becomes the f64 nearest 19.99 and prints as "19.99".
-        self.to_string().parse().unwrap_or(0.0)
+        // Both operands are exact f64 values and IEEE division rounds correctly, so this is the
+        // f64 nearest the decimal amount: 19.99 prints as "19.99". (No float formatting or
+        // parsing code: in wasm those cost ~20 KB.)
+        self.0 as f64 / SCALE as f64
     }
 
     fn from_f64(value: f64) -> Result<Amount, AmountError> {
-        if !value.is_finite() {
-            return Err(AmountError(value.to_string()));
+        // The f64 nearest a decimal with at most four fraction digits lies within half a unit
+        // in the last place of it; scaled by 10^4 that is far below 0.5 for every amount under
+        // 2^53 / 10^4, so rounding recovers the decimal exactly.
+        let scaled = value * SCALE as f64;
+        if !scaled.is_finite() || scaled.abs() >= MAX_EXACT_SCALED {
+            return Err(AmountError(
+                "a number that is not a money amount".to_owned(),
+            ));
         }
-        // Rust prints the shortest text that reads back as the same f64: 19.99 -> "19.99".
-        format!("{value}").parse()
+        Ok(Amount(scaled.round() as i64))
     }
 }
+
+/// 2^53: below it every integer is an exact f64.
+const MAX_EXACT_SCALED: f64 = 9_007_199_254_740_992.0;
 
 /// `numerator / denominator` rounded half away from zero (`denominator` > 0).
 fn round_div(numerator: i128, denominator: i128) -> i128 {

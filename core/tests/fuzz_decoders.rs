@@ -186,3 +186,21 @@ proptest! {
         });
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    /// JavaScript hands amounts over as f64: every amount with up to four decimals (up to a
+    /// billion) survives the trip both ways, and goes out as the f64 Rust's exact decimal parser
+    /// picks for its text.
+    #[test]
+    fn amounts_cross_the_f64_bridge_exactly(scaled in -10_000_000_000_000i64..10_000_000_000_000i64) {
+        let text = format!("{}{}.{:04}", if scaled < 0 { "-" } else { "" }, scaled.abs() / 10_000, scaled.abs() % 10_000);
+        let amount: Amount = text.parse().unwrap();
+        let nearest: f64 = text.parse().unwrap();
+        let json = serde_json::to_string(&amount).unwrap();
+        prop_assert_eq!(json.parse::<f64>().unwrap(), nearest);
+        prop_assert_eq!(serde_json::from_str::<Amount>(&json).unwrap(), amount);
+        prop_assert_eq!(serde_json::from_str::<Amount>(&nearest.to_string()).unwrap(), amount);
+    }
+}
