@@ -40,16 +40,10 @@ async fn buy_and_lose_the_answer(purchased: impl Fn()) -> MountedWidget {
         r#"{"price":{"amount":0,"currency":"EUR"},"discountedPrice":{"amount":0,"currency":"EUR"}}"#,
     );
     Fetch::network_error("/v1/online-offers/purchase", -1);
-    let widget = mount_widget(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]);
-    record_events(&widget.root);
-    wait_until("the offers", 3_000.0, || {
-        widget.query_all("[role=radio]").len() == 2
-    })
-    .await;
-    click(&widget.query_all("[role=radio]")[0]);
-    wait_until("the price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€0.00")
-    })
+    let widget = mount_and_choose_first(
+        &[("api-base", "/pg-proxy"), ("customer-id", "67890")],
+        "€0.00",
+    )
     .await;
     click(&widget.query(".pgo-buy").unwrap());
     widget

@@ -34,18 +34,7 @@ fn script() {
 }
 
 async fn choose_first(attributes: &[(&str, &str)]) -> MountedWidget {
-    let widget = mount_widget(attributes);
-    record_events(&widget.root);
-    wait_until("the offers", 3_000.0, || {
-        widget.query_all("[role=radio]").len() == 2
-    })
-    .await;
-    click(&widget.query_all("[role=radio]")[0]);
-    wait_until("the price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€20.00")
-    })
-    .await;
-    widget
+    mount_and_choose_first(attributes, "€20.00").await
 }
 
 fn purchases() -> Vec<SeenRequest> {

@@ -234,6 +234,23 @@ pub fn mount_widget(attributes: &[(&str, &str)]) -> MountedWidget {
 
 /// Polls until `condition` holds, yielding to the browser between checks; panics with `what`
 /// after `deadline_ms`.
+/// Mounts the widget with `attributes` (the two scripted offers), records its events, chooses
+/// the first offer and waits until its price shows `price`.
+pub async fn mount_and_choose_first(attributes: &[(&str, &str)], price: &str) -> MountedWidget {
+    let widget = mount_widget(attributes);
+    record_events(&widget.root);
+    wait_until("the offers", 3_000.0, || {
+        widget.query_all("[role=radio]").len() == 2
+    })
+    .await;
+    click(&widget.query_all("[role=radio]")[0]);
+    wait_until("the price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains(price)
+    })
+    .await;
+    widget
+}
+
 pub async fn wait_until(what: &str, deadline_ms: f64, condition: impl Fn() -> bool) {
     let start = js_sys::Date::now();
     loop {
