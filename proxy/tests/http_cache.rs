@@ -151,6 +151,8 @@ async fn metrics_count_what_reached_the_tenant_per_endpoint() {
         "{base}/pg-proxy/v1/online-offers/purchasable/999999"
     )))
     .await;
+    let (status, _, _) = call(http.get(format!("{base}/metrics"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "never beside the public API");
     let operator = serve(metrics::router(metrics)).await;
     let response = http
         .get(format!("{operator}/metrics"))
