@@ -1,9 +1,12 @@
-//! What an operator watches: calls that reached the tenant per endpoint (the vendor allows 1,000
-//! a minute per endpoint for the whole tenant: `rate(perfectgym_tenant_requests_total[1m]) * 60`
-//! is the budget used), and how the catalogue cache answered. Served in the Prometheus text
-//! format on the `--metrics-listen` address, never beside the public API.
+//! What an operator watches: calls that reached the tenant per endpoint, in total and in the last
+//! sixty seconds (the vendor allows 1,000 a minute per endpoint for the whole tenant, so the sum
+//! of `perfectgym_tenant_requests_last_minute` over all instances is the budget in use), and how
+//! the catalogue cache answered. Served in the Prometheus text format on the `--metrics-listen`
+//! address, never beside the public API.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -14,6 +17,7 @@ use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 use crate::operation::Operation;
@@ -46,6 +50,45 @@ impl From<&Operation> for Endpoint {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EndpointLabel {
+    endpoint: Endpoint,
+}
+
+/// Calls in the last sixty seconds, in one-second buckets: constant memory at any rate.
+#[derive(Debug)]
+pub struct MinuteWindow {
+    /// For each second of the minute, which second (since start) it last counted, and how many.
+    buckets: [(u64, u64); 60],
+}
+
+impl Default for MinuteWindow {
+    fn default() -> Self {
+        MinuteWindow {
+            buckets: [(0, 0); 60],
+        }
+    }
+}
+
+impl MinuteWindow {
+    pub fn record(&mut self, second: u64) {
+        let bucket = &mut self.buckets[(second % 60) as usize];
+        if bucket.0 != second {
+            *bucket = (second, 0);
+        }
+        bucket.1 += 1;
+    }
+
+    /// Calls in the sixty seconds up to and including `second`.
+    pub fn count(&self, second: u64) -> u64 {
+        self.buckets
+            .iter()
+            .filter(|(at, _)| *at + 60 > second && *at <= second)
+            .map(|(_, calls)| calls)
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TenantCall {
     endpoint: Endpoint,
     status: u16,
@@ -73,6 +116,9 @@ struct CatalogueAnswer {
 pub struct Metrics {
     registry: Arc<Registry>,
     tenant_requests: Family<TenantCall, Counter>,
+    last_minute: Family<EndpointLabel, Gauge>,
+    windows: Arc<Mutex<HashMap<Endpoint, MinuteWindow>>>,
+    started: Instant,
     catalogue: Family<CatalogueAnswer, Counter>,
 }
 
@@ -91,6 +137,12 @@ impl Metrics {
             "Calls that reached the tenant (the vendor, or the mock tenant), by endpoint and status",
             tenant_requests.clone(),
         );
+        let last_minute = Family::<EndpointLabel, Gauge>::default();
+        registry.register(
+            "tenant_requests_last_minute",
+            "Calls that reached the tenant in the last 60 seconds, by endpoint (the vendor allows 1,000 per endpoint)",
+            last_minute.clone(),
+        );
         let catalogue = Family::<CatalogueAnswer, Counter>::default();
         registry.register(
             "catalogue_answers",
@@ -100,8 +152,15 @@ impl Metrics {
         Metrics {
             registry: Arc::new(registry),
             tenant_requests,
+            last_minute,
+            windows: Arc::default(),
+            started: Instant::now(),
             catalogue,
         }
+    }
+
+    fn second(&self) -> u64 {
+        self.started.elapsed().as_secs()
     }
 
     pub fn tenant_request(&self, endpoint: Endpoint, status: StatusCode) {
@@ -111,6 +170,9 @@ impl Metrics {
                 status: status.as_u16(),
             })
             .inc();
+        let second = self.second();
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        windows.entry(endpoint).or_default().record(second);
     }
 
     pub fn catalogue_answer(&self, outcome: CatalogueOutcome) {
@@ -121,6 +183,18 @@ impl Metrics {
 
     /// Everything, in the Prometheus/OpenMetrics text format.
     pub fn render(&self) -> String {
+        let second = self.second();
+        {
+            let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+            for (endpoint, window) in windows.iter() {
+                let calls = i64::try_from(window.count(second)).unwrap_or(i64::MAX);
+                self.last_minute
+                    .get_or_create(&EndpointLabel {
+                        endpoint: *endpoint,
+                    })
+                    .set(calls);
+            }
+        }
         let mut text = String::new();
         // Writing into a String cannot fail.
         let _ = encode(&mut text, &self.registry);
@@ -144,4 +218,26 @@ async fn render(State(metrics): State<Metrics>) -> Response {
         metrics.render(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_counts_the_last_sixty_seconds() {
+        let mut window = MinuteWindow::default();
+        for second in [0, 0, 1, 30, 59] {
+            window.record(second);
+        }
+        assert_eq!(window.count(59), 5);
+        assert_eq!(window.count(60), 3, "second 0 has left the window");
+        assert_eq!(window.count(61), 2);
+        window.record(61);
+        assert_eq!(window.count(61), 3);
+        assert_eq!(window.count(200), 0);
+        // A bucket reused a minute later starts from zero: second 30's call is gone.
+        window.record(90);
+        assert_eq!(window.count(90), 3, "seconds 59, 61 and 90");
+    }
 }

@@ -165,6 +165,8 @@ async fn metrics_count_what_reached_the_tenant_per_endpoint() {
         "# TYPE perfectgym_tenant_requests counter",
         "perfectgym_tenant_requests_total{endpoint=\"purchasable\",status=\"200\"} 3",
         "perfectgym_tenant_requests_total{endpoint=\"purchasable_offer\",status=\"404\"} 1",
+        "perfectgym_tenant_requests_last_minute{endpoint=\"purchasable\"} 3",
+        "perfectgym_tenant_requests_last_minute{endpoint=\"purchasable_offer\"} 1",
     ] {
         assert!(text.contains(line), "missing {line} in\n{text}");
     }
