@@ -66,6 +66,9 @@ async fn the_vendors_component_pays_with_a_session_for_the_previewed_amount() {
         sessions[0].body.as_deref(),
         Some(r#"{"amount":20,"scope":"ECOM","customerId":67890}"#)
     );
+    // What the amount pays for, so the gym's proxy can check it against a fresh preview.
+    assert_eq!(sessions[0].payment_offer.as_deref(), Some("12345"));
+    assert_eq!(sessions[0].payment_voucher, None);
     assert_eq!(
         vendor_calls(),
         [
@@ -191,4 +194,13 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
         purchases().is_empty(),
         "nothing is bought without the visitor"
     );
+    // Pressing Buy again opens a session for the offer with its voucher.
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("a payment session", 3_000.0, || {
+        !Fetch::requests_to(SESSION).is_empty()
+    })
+    .await;
+    let session = &Fetch::requests_to(SESSION)[0];
+    assert_eq!(session.payment_offer.as_deref(), Some("12345"));
+    assert_eq!(session.payment_voucher.as_deref(), Some("SUMMER21"));
 }

@@ -329,6 +329,12 @@ pub struct PaymentSessionRequest {
     pub reference_text: Option<String>,
 }
 
+/// Sent by the widget with a payment session request: the offer the amount pays for, and the
+/// voucher of its preview. The gym's proxy previews exactly that and opens the session only for
+/// that price; a proxy that forwards verbatim passes them on and the vendor ignores them.
+pub const PAYMENT_OFFER_HEADER: &str = "X-Online-Offer-Id";
+pub const PAYMENT_VOUCHER_HEADER: &str = "X-Voucher-Code";
+
 /// Answer of the payment session: the token the payment component is started with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

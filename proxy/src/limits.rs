@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
+use perfectgym_offers_core::model::{PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER};
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
 use tower_governor::{GovernorError, GovernorLayer};
@@ -17,17 +18,27 @@ use crate::reply::Reply;
 use crate::WriteLimit;
 
 /// Cross-origin calls from exactly these origins, with only the methods and headers the widget
-/// sends, the customer token among them (never `X-API-KEY`: the key is the proxy's to add).
+/// sends, the customer token and the payment session's offer among them (never `X-API-KEY`: the
+/// key is the proxy's to add).
 pub fn cors_layer(origins: Vec<HeaderValue>) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::ACCEPT,
-            header::ACCEPT_LANGUAGE,
-            header::CONTENT_TYPE,
-            HeaderName::from_static(crate::customer_token::HEADER),
-        ])
+        .allow_headers(
+            [
+                header::ACCEPT,
+                header::ACCEPT_LANGUAGE,
+                header::CONTENT_TYPE,
+                HeaderName::from_static(crate::customer_token::HEADER),
+            ]
+            .into_iter()
+            .chain(
+                [PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER]
+                    .into_iter()
+                    .filter_map(|name| HeaderName::from_bytes(name.as_bytes()).ok()),
+            )
+            .collect::<Vec<_>>(),
+        )
         .max_age(Duration::from_secs(600))
 }
 

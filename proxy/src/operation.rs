@@ -8,8 +8,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use perfectgym_offers_core::model::{
-    paths, PageOffset, PaymentSessionRequest, PurchasePreviewRequest, PurchaseRequest,
-    PAYMENT_SCOPE_ECOM, SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX, SLICE_SIZE_MIN,
+    paths, PageOffset, PaymentSessionRequest, PurchasePreview, PurchasePreviewRequest,
+    PurchaseRequest, PAYMENT_OFFER_HEADER, PAYMENT_SCOPE_ECOM, PAYMENT_VOUCHER_HEADER,
+    SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX, SLICE_SIZE_MIN,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -165,10 +166,73 @@ async fn answer(
             return Reply::error(status, "PROXY_CUSTOMER_TOKEN", &error.to_string());
         }
     }
+    if let Operation::PaymentSession(request) = &operation {
+        if let Err(refusal) = check_session_price(state, request, headers).await {
+            return refusal;
+        }
+    }
     state
         .tenant
         .answer(operation, accept_language(headers), &state.metrics)
         .await
+}
+
+/// Longest voucher code the widget sends (it cuts codes to this).
+const MAX_VOUCHER_LEN: usize = 40;
+
+/// A payment session is opened only for what the named offer costs this customer now: the
+/// proxy previews the offer (with the named voucher) and compares. Otherwise a visitor could
+/// open sessions for any amount they like.
+async fn check_session_price(
+    state: &ApiState,
+    request: &PaymentSessionRequest,
+    headers: &HeaderMap,
+) -> Result<(), Reply> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let online_offer_id = header(PAYMENT_OFFER_HEADER)
+        .and_then(|id| id.trim().parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            bad_request(&format!(
+                "{PAYMENT_OFFER_HEADER} must name the offer the payment is for"
+            ))
+        })?;
+    let voucher_code = match header(PAYMENT_VOUCHER_HEADER).map(str::trim) {
+        None | Some("") => None,
+        Some(code)
+            if code.len() <= MAX_VOUCHER_LEN && code.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Some(code.to_owned())
+        }
+        Some(_) => return Err(bad_request("the voucher code is not one")),
+    };
+    let preview = Operation::Preview(PurchasePreviewRequest {
+        online_offer_id,
+        customer_id: request.customer_id,
+        voucher_code,
+    });
+    let reply = state
+        .tenant
+        .answer(preview, accept_language(headers), &state.metrics)
+        .await;
+    if !reply.is_success() {
+        return Err(reply);
+    }
+    let preview: PurchasePreview = serde_json::from_slice(&reply.body).map_err(|_| {
+        Reply::error(
+            StatusCode::BAD_GATEWAY,
+            "PROXY_UPSTREAM_ERROR",
+            "The booking service answered the price check with something unreadable",
+        )
+    })?;
+    if preview.discounted_price.amount != request.amount {
+        return Err(Reply::error(
+            StatusCode::CONFLICT,
+            "PROXY_PRICE_CHANGED",
+            "The price to pay is not the current price of this offer; check it and try again",
+        ));
+    }
+    Ok(())
 }
 
 async fn list_purchasable(

@@ -247,19 +247,50 @@ async fn serves_the_built_widget_beside_the_api() {
 async fn payment_sessions_are_for_positive_web_shop_amounts_only() {
     let (api, _) = mock_api().await;
     let url = api.replace("/v1/online-offers", "/v1/payments/user-session");
-    let (status, body) = post(
-        url.clone(),
-        json!({"amount": 16.5, "scope": "ECOM", "customerId": 67890}),
-    )
-    .await;
+    let session = |amount: f64, offer: Option<&str>, voucher: Option<&str>| {
+        let mut request = reqwest::Client::new()
+            .post(&url)
+            .json(&json!({"amount": amount, "scope": "ECOM", "customerId": DEMO_CUSTOMER_ID}));
+        if let Some(offer) = offer {
+            request = request.header("X-Online-Offer-Id", offer);
+        }
+        if let Some(voucher) = voucher {
+            request = request.header("X-Voucher-Code", voucher);
+        }
+        call(request)
+    };
+    // The 10-visit card with SUMMER21 costs 143.20 now: a session for exactly that opens.
+    let (status, _, body) = session(143.2, Some("1005"), Some("SUMMER21")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let session: perfectgym_offers_core::model::PaymentSession =
+    let session_answer: perfectgym_offers_core::model::PaymentSession =
         serde_json::from_str(&body).unwrap();
-    assert!(session.token.starts_with("mock-session-67890-"));
-    assert!(session
+    assert!(session_answer.token.starts_with("mock-session-67890-"));
+    assert!(session_answer
         .token_valid_until
         .unwrap()
         .ends_with("[Europe/Berlin]"));
+    // Any other amount for it, or an amount without the offer it pays for, is refused; a code
+    // that is not a voucher makes the price the plain one.
+    for (amount, offer, voucher, expected) in [
+        (143.2, Some("1005"), None, StatusCode::CONFLICT),
+        (0.01, Some("1005"), Some("SUMMER21"), StatusCode::CONFLICT),
+        (179.0, Some("1005"), Some("NOPE"), StatusCode::OK),
+        (143.2, None, Some("SUMMER21"), StatusCode::BAD_REQUEST),
+        (143.2, Some("abc"), None, StatusCode::BAD_REQUEST),
+        (
+            143.2,
+            Some("1005"),
+            Some("X".repeat(41).leak()),
+            StatusCode::BAD_REQUEST,
+        ),
+        (20.0, Some("999999"), None, StatusCode::NOT_FOUND),
+    ] {
+        let (status, _, body) = session(amount, offer, voucher).await;
+        assert_eq!(
+            status, expected,
+            "{amount} for {offer:?} with {voucher:?}: {body}"
+        );
+    }
     for refused in [
         json!({"amount": 0, "scope": "ECOM", "customerId": 67890}),
         json!({"amount": -5, "scope": "ECOM", "customerId": 67890}),

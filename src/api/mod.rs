@@ -14,7 +14,7 @@ use perfectgym_offers_core::error::RetryPolicy;
 use perfectgym_offers_core::model::{
     paths, OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest,
     PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer,
-    VendorErrorBody, SLICE_SIZE_MAX,
+    VendorErrorBody, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER, SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_all_pages;
 use perfectgym_offers_core::{ApiError, Locale};
@@ -92,12 +92,12 @@ impl ApiClient {
         &self,
         request: &PurchasePreviewRequest,
     ) -> Result<PurchasePreview, ApiError> {
-        self.post(&paths::purchase_preview(), request).await
+        self.post(&paths::purchase_preview(), request, &[]).await
     }
 
     /// Buys the offer. Never retried: a second send could charge twice.
     pub async fn purchase(&self, request: &PurchaseRequest) -> Result<PurchaseResult, ApiError> {
-        self.post(&paths::purchase(), request).await
+        self.post(&paths::purchase(), request, &[]).await
     }
 
     /// The customer's purchased offers.
@@ -115,19 +115,28 @@ impl ApiClient {
             .await
     }
 
-    /// A payment session for the vendor's payment component. Never retried.
+    /// A payment session for the vendor's payment component, for the price of `offer_id` with
+    /// `voucher` (named in headers, so the gym's proxy can check the amount). Never retried.
     pub async fn payment_session(
         &self,
         request: &PaymentSessionRequest,
+        offer_id: i64,
+        voucher: Option<&str>,
     ) -> Result<PaymentSession, ApiError> {
-        self.post(&paths::payment_session(), request).await
+        let offer_id = offer_id.to_string();
+        let mut headers = vec![(PAYMENT_OFFER_HEADER, offer_id.as_str())];
+        if let Some(voucher) = voucher {
+            headers.push((PAYMENT_VOUCHER_HEADER, voucher));
+        }
+        self.post(&paths::payment_session(), request, &headers)
+            .await
     }
 
     /// A GET, sent again with backoff after network errors and 5xx answers.
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let mut attempt = 1;
         loop {
-            let error = match self.send(Method::GET, path, None).await {
+            let error = match self.send(Method::GET, path, None, &[]).await {
                 Ok(value) => match decode(value) {
                     Ok(decoded) => return Ok(decoded),
                     Err(error) => error,
@@ -146,6 +155,7 @@ impl ApiClient {
         &self,
         path: &str,
         body: &B,
+        headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
         let body = serde_wasm_bindgen::to_value(body)
             .ok()
@@ -154,7 +164,7 @@ impl ApiClient {
             .ok_or_else(|| ApiError::Config {
                 cause: format!("request body for {path} could not be encoded"),
             })?;
-        decode(self.send(Method::POST, path, Some(body)).await?)
+        decode(self.send(Method::POST, path, Some(body), headers).await?)
     }
 
     /// Sends one request and returns the parsed JSON of a 2xx answer. The whole exchange, body
@@ -164,6 +174,7 @@ impl ApiClient {
         method: Method,
         path: &str,
         body: Option<String>,
+        headers: &[(&str, &str)],
     ) -> Result<JsValue, ApiError> {
         let controller = web_sys::AbortController::new().ok();
         let signal = controller.as_ref().map(|c| c.signal());
@@ -174,6 +185,9 @@ impl ApiClient {
             .abort_signal(signal.as_ref());
         if let Some(token) = &self.customer_token {
             builder = builder.header("X-Customer-Token", token);
+        }
+        for (name, value) in headers {
+            builder = builder.header(name, value);
         }
         let request = match body {
             Some(body) => builder

@@ -528,7 +528,8 @@ async fn take_payment(
     checkout: RwSignal<Checkout>,
     vendor_open: RwSignal<bool>,
 ) -> PaymentOutcome {
-    let (offer_id, valid_from) = checkout.with_untracked(|c| (c.offer_id, iso_date(c.valid_from)));
+    let (offer_id, valid_from, voucher) =
+        checkout.with_untracked(|c| (c.offer_id, iso_date(c.valid_from), c.voucher.clone()));
     let Some(customer_id) = context.config.customer_id else {
         return PaymentOutcome::Unavailable;
     };
@@ -550,7 +551,11 @@ async fn take_payment(
         permitted_payment_choices: None,
         reference_text: None,
     };
-    let Ok(session) = context.client.payment_session(&request).await else {
+    let session = context
+        .client
+        .payment_session(&request, offer_id, voucher.as_deref())
+        .await;
+    let Ok(session) = session else {
         return PaymentOutcome::Unavailable;
     };
     let pending = checkout.with_untracked(|c| c.pending(js_sys::Date::now()));

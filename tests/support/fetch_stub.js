@@ -29,6 +29,8 @@ async function stubFetch(input, init) {
     acceptLanguage: request.headers.get("accept-language"),
     contentType: request.headers.get("content-type"),
     customerToken: request.headers.get("x-customer-token"),
+    paymentOffer: request.headers.get("x-online-offer-id"),
+    paymentVoucher: request.headers.get("x-voucher-code"),
     body: request.method === "GET" ? null : await request.clone().text(),
     aborted: false,
   };
