@@ -14,6 +14,14 @@ const SESSION: &str = "/v1/payments/user-session";
 const PENDING_KEY: &str = "perfectgym-offers:pending:/pg-proxy:67890";
 
 fn script() {
+    script_with_session(
+        200,
+        r#"{"token":"sess-1","tokenValidUntil":"2026-11-24T23:00:00+01:00[Europe/Berlin]"}"#,
+    );
+}
+
+/// Two offers at 20 EUR, purchases that succeed, and payment sessions answered so.
+fn script_with_session(status: u16, session: &str) {
     script_two_offers();
     session_set(PENDING_KEY, None);
     Fetch::respond(
@@ -21,11 +29,7 @@ fn script() {
         200,
         r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"}}"#,
     );
-    Fetch::respond(
-        SESSION,
-        200,
-        r#"{"token":"sess-1","tokenValidUntil":"2026-11-24T23:00:00+01:00[Europe/Berlin]"}"#,
-    );
+    Fetch::respond(SESSION, status, session);
     Fetch::respond(
         "/v1/online-offers/purchase",
         200,
@@ -121,6 +125,38 @@ async fn cancelling_the_component_buys_nothing() {
     assert!(purchases().is_empty());
     assert!(vendor_calls()[0].contains(r#""destroyed":true"#));
     assert_eq!(session_get(PENDING_KEY), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_session_refused_for_a_stale_price_asks_to_check_it_and_previews_again() {
+    script_with_session(
+        409,
+        r#"{"errorMessage":"The price to pay is not the current price of this offer","errorCode":"PROXY_PRICE_CHANGED"}"#,
+    );
+    install_vendor_payment("pay");
+    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    let previews_before = Fetch::requests_to(PREVIEW).len();
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the message", 3_000.0, || {
+        widget.query(".pgo-notice--problem").is_some()
+    })
+    .await;
+    assert_eq!(
+        widget.text(".pgo-notice--problem"),
+        "The price has changed. Please check it and press Buy now again."
+    );
+    wait_until("a fresh preview", 3_000.0, || {
+        Fetch::requests_to(PREVIEW).len() > previews_before
+    })
+    .await;
+    assert!(vendor_calls().is_empty(), "no payment component opened");
+    assert!(purchases().is_empty());
+    assert!(
+        widget
+            .query(".pgo-buy")
+            .is_some_and(|b| !b.has_attribute("disabled")),
+        "Buy can be pressed again"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -84,6 +84,8 @@ pub enum PaymentOutcome {
     NoProvider,
     /// The vendor's component could not be loaded or started.
     Unavailable,
+    /// The gym's proxy refused a payment session for this amount: the price is no longer it.
+    PriceChanged,
 }
 
 #[derive(Deserialize)]

@@ -240,6 +240,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
 
     let buy = {
         let context = context.clone();
+        let preview_now = preview_now.clone();
         move || {
             notice.set(None);
             let Some(step) = checkout.try_update(|c| c.buy(today)) else {
@@ -257,6 +258,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                 Ok(NextStep::Pay { amount }) => {
                     let context = context.clone();
                     let send_purchase = send_purchase.clone();
+                    let preview_now = preview_now.clone();
                     spawn_local(async move {
                         let outcome = take_payment(&context, &amount, checkout, vendor_open).await;
                         if let Some(customer_id) = context.config.customer_id {
@@ -272,6 +274,11 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                             PaymentOutcome::Cancelled => {
                                 checkout.try_update(|c| c.payment_cancelled());
                                 let _ = notice.try_set(Some(Notice::Info(m.payment_cancelled)));
+                            }
+                            PaymentOutcome::PriceChanged => {
+                                checkout.try_update(|c| c.payment_cancelled());
+                                let _ = notice.try_set(Some(Notice::Problem(m.price_changed)));
+                                preview_now();
                             }
                             PaymentOutcome::NoProvider | PaymentOutcome::Unavailable => {
                                 checkout.try_update(|c| c.payment_cancelled());
@@ -555,8 +562,10 @@ async fn take_payment(
         .client
         .payment_session(&request, offer_id, voucher.as_deref())
         .await;
-    let Ok(session) = session else {
-        return PaymentOutcome::Unavailable;
+    let session = match session {
+        Ok(session) => session,
+        Err(ApiError::Http { status: 409, .. }) => return PaymentOutcome::PriceChanged,
+        Err(_) => return PaymentOutcome::Unavailable,
     };
     let pending = checkout.with_untracked(|c| c.pending(js_sys::Date::now()));
     keep_pending(&context.config.api_base, customer_id, pending.as_ref());
