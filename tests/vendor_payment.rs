@@ -41,6 +41,16 @@ async fn choose_first(attributes: &[(&str, &str)]) -> MountedWidget {
     mount_and_choose_first(attributes, "€20.00").await
 }
 
+/// Presses Buy and returns the problem the checkout then reports.
+async fn buy_and_read_the_problem(widget: &MountedWidget) -> String {
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the message", 3_000.0, || {
+        widget.query(".pgo-notice--problem").is_some()
+    })
+    .await;
+    widget.text(".pgo-notice--problem")
+}
+
 fn purchases() -> Vec<SeenRequest> {
     Fetch::requests_to("/v1/online-offers/purchase")
         .into_iter()
@@ -136,13 +146,8 @@ async fn a_session_refused_for_a_stale_price_asks_to_check_it_and_previews_again
     install_vendor_payment("pay");
     let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     let previews_before = Fetch::requests_to(PREVIEW).len();
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the message", 3_000.0, || {
-        widget.query(".pgo-notice--problem").is_some()
-    })
-    .await;
     assert_eq!(
-        widget.text(".pgo-notice--problem"),
+        buy_and_read_the_problem(&widget).await,
         "The price has changed. Please check it and press Buy now again."
     );
     wait_until("a fresh preview", 3_000.0, || {
@@ -164,13 +169,8 @@ async fn without_provider_or_component_payment_is_unavailable() {
     script();
     install_vendor_payment("none");
     let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the message", 3_000.0, || {
-        widget.query(".pgo-notice--problem").is_some()
-    })
-    .await;
     assert_eq!(
-        widget.text(".pgo-notice--problem"),
+        buy_and_read_the_problem(&widget).await,
         "Online payment is not available right now. Please try again later."
     );
     assert!(events().iter().any(|e| e.name == "error"));
