@@ -32,6 +32,14 @@ use crate::operation::Operation;
 use crate::reply::Reply;
 use crate::upstream::Upstream;
 
+/// Seconds since the Unix epoch by the wall clock (0 should the clock be before 1970): what
+/// customer tokens expire by and what the vendor's per-minute window counts in.
+pub fn unix_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 /// Request bodies larger than this are refused before they are read: a preview or purchase body
 /// is well under 1 KiB.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;

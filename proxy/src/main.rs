@@ -13,7 +13,7 @@ use perfectgym_offers_proxy::http_cache::CataloguePolicy;
 use perfectgym_offers_proxy::metrics::{self, Metrics};
 use perfectgym_offers_proxy::mock::MockTenant;
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KEY_ENV};
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
+use perfectgym_offers_proxy::{app, unix_seconds, ProxyConfig, Tenant, WriteLimit};
 use tracing_subscriber::EnvFilter;
 
 /// Forwards the PerfectGym online-offer routes the widget uses, adding the gym's API key from
@@ -91,12 +91,9 @@ async fn main() -> ExitCode {
             eprintln!("error: set {SECRET_ENV} to sign customer tokens");
             return ExitCode::FAILURE;
         };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
         println!(
             "{}",
-            binding.sign(customer_id, now + args.token_ttl_seconds)
+            binding.sign(customer_id, unix_seconds() + args.token_ttl_seconds)
         );
         return ExitCode::SUCCESS;
     }

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use perfectgym_offers_core::checkout::MAX_VOUCHER_LEN;
 use perfectgym_offers_core::model::{
     paths, PageOffset, PaymentSessionRequest, PurchasePreview, PurchasePreviewRequest,
     PurchaseRequest, PAYMENT_OFFER_HEADER, PAYMENT_SCOPE_ECOM, PAYMENT_VOUCHER_HEADER,
@@ -154,10 +155,7 @@ async fn answer(
         let token = headers
             .get(customer_token::HEADER)
             .and_then(|v| v.to_str().ok());
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        if let Err(error) = binding.verify(token, customer_id, now) {
+        if let Err(error) = binding.verify(token, customer_id, crate::unix_seconds()) {
             let status = if error == TokenError::Missing {
                 StatusCode::UNAUTHORIZED
             } else {
@@ -176,9 +174,6 @@ async fn answer(
         .answer(operation, accept_language(headers), &state.metrics)
         .await
 }
-
-/// Longest voucher code the widget sends (it cuts codes to this).
-const MAX_VOUCHER_LEN: usize = 40;
 
 /// A payment session is opened only for what the named offer costs this customer now: the
 /// proxy previews the offer (with the named voucher) and compares. Otherwise a visitor could

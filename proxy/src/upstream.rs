@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use moka::future::Cache;
@@ -208,9 +208,7 @@ impl Upstream {
     }
 
     fn note_answer(&self, endpoint: Endpoint, status: StatusCode) {
-        let unix_seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let unix_seconds = u64::try_from(crate::unix_seconds()).unwrap_or(0);
         let mut backoff = self
             .backoff
             .lock()
