@@ -97,6 +97,11 @@ async fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    // One policy for the proxy's own catalogue cache and for the HTTP caches in front of it.
+    let catalogue = CataloguePolicy {
+        max_age: Duration::from_secs(args.cache_seconds),
+        stale: Duration::from_secs(args.stale_seconds),
+    };
     let tenant = match &args.upstream {
         None => Tenant::Mock(Arc::new(MockTenant::new())),
         Some(base_url) => {
@@ -107,8 +112,7 @@ async fn main() -> ExitCode {
             let config = UpstreamConfig {
                 base_url: base_url.clone(),
                 api_key,
-                catalogue_ttl: Duration::from_secs(args.cache_seconds),
-                stale_ttl: Duration::from_secs(args.stale_seconds),
+                catalogue,
                 timeout: Duration::from_secs(args.upstream_timeout_seconds),
             };
             match Upstream::new(config) {
@@ -168,10 +172,7 @@ async fn main() -> ExitCode {
             trust_forwarded_for: args.trust_forwarded_for,
         },
         customer_binding,
-        catalogue_cache: CataloguePolicy {
-            max_age: Duration::from_secs(args.cache_seconds),
-            stale: Duration::from_secs(args.stale_seconds),
-        },
+        catalogue_cache: catalogue,
         metrics,
     });
     let service = router.into_make_service_with_connect_info::<SocketAddr>();

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use moka::future::Cache;
 use perfectgym_offers_core::model::VendorErrorBody;
 
+use crate::http_cache::CataloguePolicy;
 use crate::metrics::{CatalogueOutcome, Endpoint, Metrics};
 use crate::operation::Operation;
 use crate::reply::Reply;
@@ -49,12 +50,10 @@ pub struct UpstreamConfig {
     /// The tenant's base URL, e.g. `https://mygym.open-api.perfectgym.com`.
     pub base_url: String,
     pub api_key: ApiKey,
-    /// How long a catalogue answer is reused (the tenant allows 1,000 calls a minute per endpoint
-    /// for every visitor together).
-    pub catalogue_ttl: Duration,
-    /// How long a last good catalogue answer is kept to serve while the tenant refuses (429) or
-    /// fails.
-    pub stale_ttl: Duration,
+    /// How long a catalogue answer is reused (`max_age`; the tenant allows 1,000 calls a minute
+    /// per endpoint for every visitor together), and how long a last good one is kept to serve
+    /// while the tenant refuses (429) or fails (`stale`): the figures HTTP caches are told too.
+    pub catalogue: CataloguePolicy,
     pub timeout: Duration,
 }
 
@@ -111,11 +110,11 @@ impl Upstream {
             .build()?;
         let catalogue = Cache::builder()
             .max_capacity(10_000)
-            .time_to_live(config.catalogue_ttl)
+            .time_to_live(config.catalogue.max_age)
             .build();
         let last_good = Cache::builder()
             .max_capacity(10_000)
-            .time_to_live(config.stale_ttl.max(config.catalogue_ttl))
+            .time_to_live(config.catalogue.stale.max(config.catalogue.max_age))
             .build();
         Ok(Upstream {
             config,
@@ -135,7 +134,7 @@ impl Upstream {
         accept_language: Option<String>,
         metrics: &Metrics,
     ) -> Reply {
-        if !operation.is_catalogue_read() || self.config.catalogue_ttl.is_zero() {
+        if !operation.is_catalogue_read() || self.config.catalogue.max_age.is_zero() {
             return self
                 .send(&operation, accept_language.as_deref(), metrics)
                 .await;
@@ -146,11 +145,8 @@ impl Upstream {
             accept_language.clone().unwrap_or_default(),
         );
         if self.backing_off(endpoint) {
-            return match self.last_good.get(&key).await {
-                Some(stale) => {
-                    metrics.catalogue_answer(CatalogueOutcome::stale);
-                    stale
-                }
+            return match self.last_good(&key, metrics).await {
+                Some(stale) => stale,
                 None => Reply::error(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "PROXY_TENANT_BUSY",
@@ -186,15 +182,21 @@ impl Upstream {
             Err(failed) => {
                 let tenant_failing = failed.status.is_server_error()
                     || failed.status == StatusCode::TOO_MANY_REQUESTS;
-                match self.last_good.get(&key).await {
-                    Some(stale) if tenant_failing => {
-                        metrics.catalogue_answer(CatalogueOutcome::stale);
-                        stale
-                    }
-                    _ => (*failed).clone(),
-                }
+                let stale = if tenant_failing {
+                    self.last_good(&key, metrics).await
+                } else {
+                    None
+                };
+                stale.unwrap_or_else(|| (*failed).clone())
             }
         }
+    }
+
+    /// The last good answer for `key`, if one is kept, counted as served stale.
+    async fn last_good(&self, key: &CacheKey, metrics: &Metrics) -> Option<Reply> {
+        let stale = self.last_good.get(key).await?;
+        metrics.catalogue_answer(CatalogueOutcome::stale);
+        Some(stale)
     }
 
     fn backing_off(&self, endpoint: Endpoint) -> bool {

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::Router;
+use perfectgym_offers_proxy::http_cache::CataloguePolicy;
 use perfectgym_offers_proxy::metrics::Metrics;
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig};
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
@@ -125,8 +126,10 @@ pub async fn proxy_with(base_url: String, ttl: Duration, metrics: Metrics) -> St
     let upstream = Upstream::new(UpstreamConfig {
         base_url,
         api_key: ApiKey::new(SECRET).unwrap(),
-        catalogue_ttl: ttl,
-        stale_ttl: Duration::from_secs(300),
+        catalogue: CataloguePolicy {
+            max_age: ttl,
+            stale: Duration::from_secs(300),
+        },
         timeout: Duration::from_secs(1),
     })
     .unwrap();
