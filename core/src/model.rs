@@ -334,6 +334,8 @@ pub struct PaymentSessionRequest {
 /// that price; a proxy that forwards verbatim passes them on and the vendor ignores them.
 pub const PAYMENT_OFFER_HEADER: &str = "X-Online-Offer-Id";
 pub const PAYMENT_VOUCHER_HEADER: &str = "X-Voucher-Code";
+/// ... and the currency the amount is in (the session request itself has only a number).
+pub const PAYMENT_CURRENCY_HEADER: &str = "X-Payment-Currency";
 
 /// Answer of the payment session: the token the payment component is started with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

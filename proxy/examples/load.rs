@@ -7,13 +7,13 @@
 //!   cargo run -p perfectgym-offers-proxy --example load -- --requests 6000          # CI check
 //!   … --example load -- --seconds 5 --base http://127.0.0.1:8787/pg-proxy/v1          # any server
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use perfectgym_offers_proxy::mock::MockTenant;
-use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
+use perfectgym_offers_proxy::server::{serve, ServeLimits};
+use perfectgym_offers_proxy::{app, ProxyConfig, ReadLimit, Tenant, WriteLimit};
 
 const CLIENTS: usize = 32;
 /// Memory growth between the two halves of the run that counts as a leak.
@@ -138,22 +138,25 @@ async fn serve_proxy() -> String {
         .expect("a loopback port");
     let address = listener.local_addr().expect("an address");
     let router = app(ProxyConfig {
-        // Every client here is 127.0.0.1: the write limit would measure itself, not the proxy.
+        // Every client here is 127.0.0.1: the per-client limits would measure themselves, not
+        // the proxy.
         write_limit: WriteLimit {
             burst: 1_000_000,
             per_minute: 1_000_000,
             trust_forwarded_for: false,
         },
+        read_limit: ReadLimit {
+            burst: 1_000_000,
+            per_minute: 1_000_000,
+        },
         ..ProxyConfig::new("/pg-proxy", Tenant::Mock(Arc::new(MockTenant::new())))
     });
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("the proxy serves")
-    });
+    tokio::spawn(serve(
+        listener,
+        router,
+        ServeLimits::default(),
+        std::future::pending(),
+    ));
     format!("http://{address}/pg-proxy/v1")
 }
 

@@ -4,6 +4,7 @@
 //! answers them either by forwarding to the tenant with the gym's API key ([`upstream`]) or from
 //! an embedded demo tenant ([`mock`]). Everything else is 404 and never leaves this process.
 
+pub mod budget;
 pub mod customer_token;
 pub mod http_cache;
 pub mod limits;
@@ -11,6 +12,7 @@ pub mod metrics;
 pub mod mock;
 pub mod operation;
 pub mod reply;
+pub mod server;
 pub mod upstream;
 
 use std::path::PathBuf;
@@ -18,7 +20,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::Router;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -87,8 +91,13 @@ pub struct ProxyConfig {
     /// origin. Empty: same-origin only (no CORS headers at all).
     pub allowed_origins: Vec<HeaderValue>,
     pub write_limit: WriteLimit,
+    pub read_limit: ReadLimit,
     /// With a secret, requests naming a customer need that customer's signed token.
     pub customer_binding: Option<CustomerBinding>,
+    /// Without customer binding, serve the routes naming a customer from the real tenant
+    /// anyway: anyone could read any member's purchases and door codes. Off unless the
+    /// operator says so; the mock tenant serves them regardless (it is a demo).
+    pub unauthenticated_customer_routes: bool,
     /// What browsers and shared caches may do with catalogue answers.
     pub catalogue_cache: CataloguePolicy,
     /// Counters for the operator's `/metrics` ([`metrics::router`]).
@@ -105,7 +114,9 @@ impl ProxyConfig {
             tenant,
             allowed_origins: Vec::new(),
             write_limit: WriteLimit::default(),
+            read_limit: ReadLimit::default(),
             customer_binding: None,
+            unauthenticated_customer_routes: false,
             catalogue_cache: CataloguePolicy::default(),
             metrics: Metrics::new(),
         }
@@ -117,6 +128,8 @@ impl ProxyConfig {
 pub struct ApiState {
     pub tenant: Tenant,
     pub binding: Option<CustomerBinding>,
+    /// Whether routes naming a customer are served without a customer token.
+    pub customer_routes_open: bool,
     pub catalogue: CataloguePolicy,
     pub metrics: Metrics,
 }
@@ -130,7 +143,7 @@ pub struct WriteLimit {
     /// Requests a client regains per minute after that.
     pub per_minute: u32,
     /// Take the client from `X-Forwarded-For`/`Forwarded` (only behind a proxy that sets them);
-    /// otherwise the peer address.
+    /// otherwise the peer address. The read limit counts clients the same way.
     pub trust_forwarded_for: bool,
 }
 
@@ -144,20 +157,55 @@ impl Default for WriteLimit {
     }
 }
 
+/// The per-client limit on reads (offer list, offer details, purchased offers), counted like
+/// the write limit: a page load is a handful of reads, a script reading every offer id is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimit {
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+impl Default for ReadLimit {
+    fn default() -> Self {
+        ReadLimit {
+            burst: 60,
+            per_minute: 120,
+        }
+    }
+}
+
 /// The whole HTTP surface, without binding a socket, so tests call it on any port. Serve it with
-/// `into_make_service_with_connect_info::<SocketAddr>()`: the write limit keys on the peer.
+/// [`server::serve`]: the per-client limits key on the peer address it records.
 pub fn app(config: ProxyConfig) -> Router {
+    let customer_routes_open = config.customer_binding.is_none()
+        && (matches!(config.tenant, Tenant::Mock(_)) || config.unauthenticated_customer_routes);
+    config
+        .metrics
+        .customer_routes_unauthenticated(customer_routes_open);
     let state = ApiState {
         tenant: config.tenant,
         binding: config.customer_binding,
+        customer_routes_open,
         catalogue: config.catalogue_cache,
         metrics: config.metrics,
     };
-    let writes = operation::write_routes()
-        .with_state(state.clone())
-        .layer(limits::write_limit_layer(config.write_limit));
-    let mut api = operation::read_routes()
+    let trust_forwarded_for = config.write_limit.trust_forwarded_for;
+    let writes =
+        operation::write_routes()
+            .with_state(state.clone())
+            .layer(limits::client_limit_layer(
+                config.write_limit.burst,
+                config.write_limit.per_minute,
+                trust_forwarded_for,
+            ));
+    let reads = operation::read_routes()
         .with_state(state)
+        .layer(limits::client_limit_layer(
+            config.read_limit.burst,
+            config.read_limit.per_minute,
+            trust_forwarded_for,
+        ));
+    let mut api = reads
         .merge(writes)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     if !config.allowed_origins.is_empty() {
@@ -176,7 +224,20 @@ pub fn app(config: ProxyConfig) -> Router {
         router = router.fallback_service(files);
     }
     router.layer((
+        axum::middleware::map_response(errors_are_not_stored),
         TraceLayer::new_for_http(),
         TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, REQUEST_TIMEOUT),
     ))
+}
+
+/// Every error answer is `no-store`, whoever made it: the router's 404 and 405, the timeout's
+/// 504, the body limit's 413, a missing static file. An error must not be replayed to the next
+/// visitor by a browser or a shared cache.
+async fn errors_are_not_stored<B>(mut response: Response<B>) -> Response<B> {
+    if response.status().as_u16() >= 400 && !response.headers().contains_key(CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }

@@ -8,14 +8,15 @@ use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
-use perfectgym_offers_core::model::{PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER};
+use perfectgym_offers_core::model::{
+    PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER,
+};
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
 use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::reply::Reply;
-use crate::WriteLimit;
 
 /// Cross-origin calls from exactly these origins, with only the methods and headers the widget
 /// sends, the customer token and the payment session's offer among them (never `X-API-KEY`: the
@@ -33,9 +34,13 @@ pub fn cors_layer(origins: Vec<HeaderValue>) -> CorsLayer {
             ]
             .into_iter()
             .chain(
-                [PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER]
-                    .into_iter()
-                    .filter_map(|name| HeaderName::from_bytes(name.as_bytes()).ok()),
+                [
+                    PAYMENT_OFFER_HEADER,
+                    PAYMENT_VOUCHER_HEADER,
+                    PAYMENT_CURRENCY_HEADER,
+                ]
+                .into_iter()
+                .filter_map(|name| HeaderName::from_bytes(name.as_bytes()).ok()),
             )
             .collect::<Vec<_>>(),
         )
@@ -86,16 +91,20 @@ impl KeyExtractor for ClientKey {
     }
 }
 
-/// The write limit as a layer over the write routes.
-pub fn write_limit_layer(limit: WriteLimit) -> GovernorLayer<ClientKey, NoOpMiddleware, Body> {
+/// A per-client limit (`burst` at once, then `per_minute`) as a layer over some routes.
+pub fn client_limit_layer(
+    burst: u32,
+    per_minute: u32,
+    trust_forwarded_for: bool,
+) -> GovernorLayer<ClientKey, NoOpMiddleware, Body> {
     let config = GovernorConfigBuilder::default()
         .key_extractor(ClientKey {
-            trust_forwarded_for: limit.trust_forwarded_for,
+            trust_forwarded_for,
         })
         .period(Duration::from_nanos(
-            (60_000_000_000 / u64::from(limit.per_minute.max(1))).max(1),
+            (60_000_000_000 / u64::from(per_minute.max(1))).max(1),
         ))
-        .burst_size(limit.burst.max(1))
+        .burst_size(burst.max(1))
         .finish()
         .expect("a positive period and burst make a valid quota");
     let limiter = config.limiter().clone();

@@ -8,12 +8,14 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::Parser;
+use perfectgym_offers_proxy::budget::Ceiling;
 use perfectgym_offers_proxy::customer_token::{CustomerBinding, SECRET_ENV};
 use perfectgym_offers_proxy::http_cache::CataloguePolicy;
 use perfectgym_offers_proxy::metrics::{self, Metrics};
 use perfectgym_offers_proxy::mock::MockTenant;
+use perfectgym_offers_proxy::server::{serve, ServeLimits};
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KEY_ENV};
-use perfectgym_offers_proxy::{app, unix_seconds, ProxyConfig, Tenant, WriteLimit};
+use perfectgym_offers_proxy::{app, unix_seconds, ProxyConfig, ReadLimit, Tenant, WriteLimit};
 use tracing_subscriber::EnvFilter;
 
 /// Forwards the PerfectGym online-offer routes the widget uses, adding the gym's API key from
@@ -25,7 +27,11 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
     /// The tenant's base URL, e.g. https://mygym.open-api.perfectgym.com
-    #[arg(long, required_unless_present = "mock", conflicts_with = "mock")]
+    #[arg(
+        long,
+        required_unless_present_any = ["mock", "print_customer_token"],
+        conflicts_with = "mock"
+    )]
     upstream: Option<String>,
     /// Answer from the embedded demo tenant instead of forwarding.
     #[arg(long)]
@@ -58,9 +64,43 @@ struct Args {
     /// ... and regains per minute after that.
     #[arg(long, default_value_t = WriteLimit::default().per_minute)]
     writes_per_minute: u32,
+    /// Offer list, offer details and purchased offers one client may read in a burst.
+    #[arg(long, default_value_t = ReadLimit::default().burst)]
+    read_burst: u32,
+    /// ... and regains per minute after that.
+    #[arg(long, default_value_t = ReadLimit::default().per_minute)]
+    reads_per_minute: u32,
     /// Count clients by X-Forwarded-For / Forwarded (only behind a proxy that sets them).
     #[arg(long)]
     trust_forwarded_for: bool,
+    /// Calls this chain of proxies may make to each read endpoint of the tenant per 60 s (the
+    /// vendor allows 1,000 per endpoint for the whole tenant); past it, reads are served stale
+    /// or answered 503 with Retry-After.
+    #[arg(long, default_value_t = Ceiling::default().reads_per_minute)]
+    tenant_reads_per_minute: u32,
+    /// ... and to each of the preview, purchase and payment session endpoints.
+    #[arg(long, default_value_t = Ceiling::default().writes_per_minute)]
+    tenant_writes_per_minute: u32,
+    /// How many instances share the tenant: each takes this share of the two ceilings above.
+    #[arg(long, default_value_t = 1)]
+    instances: u32,
+    /// Bytes a tenant answer may have; a longer one is not read (502).
+    #[arg(long, default_value_t = perfectgym_offers_proxy::upstream::MAX_BODY_BYTES)]
+    max_upstream_body_bytes: usize,
+    /// Bytes the catalogue caches may hold.
+    #[arg(long, default_value_t = perfectgym_offers_proxy::upstream::CACHE_BYTES)]
+    cache_bytes: u64,
+    /// Seconds a client has to send its request head before it is disconnected.
+    #[arg(long, default_value_t = ServeLimits::default().header_read_timeout.as_secs())]
+    header_read_timeout_seconds: u64,
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, default_value_t = ServeLimits::default().max_connections)]
+    max_connections: usize,
+    /// With --upstream and without customer binding, serve the routes that name a customer
+    /// (purchased offers, previews, purchases, payment sessions) anyway. Anyone could then read
+    /// any member's purchases and studio access codes by changing a number.
+    #[arg(long)]
+    i_understand_customer_routes_are_unauthenticated: bool,
     /// Serve /metrics (Prometheus text format) on this address, e.g. 127.0.0.1:9187; keep it
     /// off the public network.
     #[arg(long)]
@@ -110,10 +150,16 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             };
             let config = UpstreamConfig {
-                base_url: base_url.clone(),
-                api_key,
                 catalogue,
                 timeout: Duration::from_secs(args.upstream_timeout_seconds),
+                ceiling: Ceiling {
+                    reads_per_minute: args.tenant_reads_per_minute,
+                    writes_per_minute: args.tenant_writes_per_minute,
+                }
+                .share(args.instances),
+                max_body_bytes: args.max_upstream_body_bytes,
+                cache_bytes: args.cache_bytes,
+                ..UpstreamConfig::new(base_url.clone(), api_key)
             };
             match Upstream::new(config) {
                 Ok(upstream) => Tenant::Upstream(Arc::new(upstream)),
@@ -145,6 +191,21 @@ async fn main() -> ExitCode {
             "off"
         }
     );
+    if args.upstream.is_some() && customer_binding.is_none() {
+        if args.i_understand_customer_routes_are_unauthenticated {
+            tracing::warn!(
+                "customer binding is off and --i-understand-customer-routes-are-unauthenticated \
+                 is set: anyone can read any member's purchases and studio access codes, and \
+                 preview, buy and open payment sessions on any account; set {SECRET_ENV} to bind \
+                 requests to the signed-in customer"
+            );
+        } else {
+            tracing::info!(
+                "customer binding is off: purchased offers, previews, purchases and payment \
+                 sessions are refused (403); set {SECRET_ENV} to serve them"
+            );
+        }
+    }
     let metrics = Metrics::new();
     if let Some(address) = args.metrics_listen {
         match tokio::net::TcpListener::bind(address).await {
@@ -171,18 +232,20 @@ async fn main() -> ExitCode {
             per_minute: args.writes_per_minute,
             trust_forwarded_for: args.trust_forwarded_for,
         },
+        read_limit: ReadLimit {
+            burst: args.read_burst,
+            per_minute: args.reads_per_minute,
+        },
         customer_binding,
+        unauthenticated_customer_routes: args.i_understand_customer_routes_are_unauthenticated,
         catalogue_cache: catalogue,
         metrics,
     });
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    if let Err(error) = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("error: {error}");
-        return ExitCode::FAILURE;
-    }
+    let limits = ServeLimits {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds),
+        max_connections: args.max_connections,
+    };
+    serve(listener, router, limits, shutdown_signal()).await;
     ExitCode::SUCCESS
 }
 

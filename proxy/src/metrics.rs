@@ -49,6 +49,20 @@ impl From<&Operation> for Endpoint {
     }
 }
 
+impl Endpoint {
+    /// Reads (catalogue and a customer's purchases), as opposed to previews, purchases and
+    /// payment sessions.
+    pub fn is_read(self) -> bool {
+        matches!(
+            self,
+            Endpoint::purchasable
+                | Endpoint::purchasable_offer
+                | Endpoint::purchased
+                | Endpoint::purchased_offer
+        )
+    }
+}
+
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct EndpointLabel {
     endpoint: Endpoint,
@@ -76,6 +90,15 @@ impl MinuteWindow {
             *bucket = (second, 0);
         }
         bucket.1 += 1;
+    }
+
+    /// The earliest second still counted in the window up to `second`, if any.
+    pub fn oldest(&self, second: u64) -> Option<u64> {
+        self.buckets
+            .iter()
+            .filter(|(at, calls)| *calls > 0 && *at + 60 > second && *at <= second)
+            .map(|(at, _)| *at)
+            .min()
     }
 
     /// Calls in the sixty seconds up to and including `second`.
@@ -120,6 +143,8 @@ pub struct Metrics {
     windows: Arc<Mutex<HashMap<Endpoint, MinuteWindow>>>,
     started: Instant,
     catalogue: Family<CatalogueAnswer, Counter>,
+    ceiling_hits: Family<EndpointLabel, Counter>,
+    unauthenticated_customer_routes: Gauge,
 }
 
 impl Default for Metrics {
@@ -149,6 +174,18 @@ impl Metrics {
             "Catalogue reads answered by the proxy's cache (hit), the tenant (miss) or a last good answer (stale)",
             catalogue.clone(),
         );
+        let ceiling_hits = Family::<EndpointLabel, Counter>::default();
+        registry.register(
+            "tenant_ceiling_hits",
+            "Calls not sent because this instance's ceiling for the endpoint was reached (answered stale or 503)",
+            ceiling_hits.clone(),
+        );
+        let unauthenticated_customer_routes = Gauge::default();
+        registry.register(
+            "customer_routes_unauthenticated",
+            "1 while routes naming a customer are served without customer binding (--mock, or the operator's opt-out)",
+            unauthenticated_customer_routes.clone(),
+        );
         Metrics {
             registry: Arc::new(registry),
             tenant_requests,
@@ -156,6 +193,8 @@ impl Metrics {
             windows: Arc::default(),
             started: Instant::now(),
             catalogue,
+            ceiling_hits,
+            unauthenticated_customer_routes,
         }
     }
 
@@ -173,6 +212,17 @@ impl Metrics {
         let second = self.second();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         windows.entry(endpoint).or_default().record(second);
+    }
+
+    pub fn ceiling_hit(&self, endpoint: Endpoint) {
+        self.ceiling_hits
+            .get_or_create(&EndpointLabel { endpoint })
+            .inc();
+    }
+
+    pub fn customer_routes_unauthenticated(&self, unauthenticated: bool) {
+        self.unauthenticated_customer_routes
+            .set(i64::from(unauthenticated));
     }
 
     pub fn catalogue_answer(&self, outcome: CatalogueOutcome) {

@@ -8,10 +8,11 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use perfectgym_offers_core::checkout::MAX_VOUCHER_LEN;
+use perfectgym_offers_core::i18n::Locale;
 use perfectgym_offers_core::model::{
     paths, PageOffset, PaymentSessionRequest, PurchasePreview, PurchasePreviewRequest,
-    PurchaseRequest, PAYMENT_OFFER_HEADER, PAYMENT_SCOPE_ECOM, PAYMENT_VOUCHER_HEADER,
-    SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX, SLICE_SIZE_MIN,
+    PurchaseRequest, PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_SCOPE_ECOM,
+    PAYMENT_VOUCHER_HEADER, SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX, SLICE_SIZE_MIN,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -135,11 +136,52 @@ fn positive_id(value: i64, name: &str) -> Result<i64, Reply> {
     }
 }
 
-fn accept_language(headers: &HeaderMap) -> Option<String> {
+/// The visitor's `Accept-Language` reduced to the one language the widget offers that the
+/// visitor prefers most (its primary subtag, e.g. `de`), or nothing: what becomes part of a
+/// cache key and goes upstream. Made-up values cannot make the tenant answer the same page
+/// again, and nothing the browser wrote reaches the tenant.
+pub fn accept_language(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    // A language list is short; anything long or odd is not passed on.
-    (value.len() <= 64 && value.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
-        .then(|| value.to_owned())
+    offered_language(value).map(str::to_owned)
+}
+
+/// The most preferred offered language of an `Accept-Language` list (RFC 9110 weights; the
+/// first of equal weights wins).
+pub fn offered_language(list: &str) -> Option<&'static str> {
+    let mut choices: Vec<(u16, &'static str)> = list
+        .split(',')
+        .take(32)
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let weight = match parts.next().map(str::trim) {
+                None => 1000,
+                Some(q) => quality(q.strip_prefix("q=")?)?,
+            };
+            let primary = tag.split(['-', '_']).next()?;
+            // The widget's own table decides what is offered; it falls back to English for
+            // anything else, so only a tag that maps to itself is offered.
+            let locale = Locale::from_tag(primary);
+            (weight > 0 && locale.tag().eq_ignore_ascii_case(primary))
+                .then(|| (weight, locale.tag()))
+        })
+        .collect();
+    choices.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
+    choices.first().map(|(_, tag)| *tag)
+}
+
+/// An RFC 9110 quality value (`0` to `1` with up to three decimals) in thousandths.
+fn quality(text: &str) -> Option<u16> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths = format!("{fraction:0<3}").parse::<u16>().ok()?;
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
 }
 
 async fn answer(
@@ -151,6 +193,13 @@ async fn answer(
         Ok(operation) => operation,
         Err(refusal) => return refusal,
     };
+    if operation.customer_id().is_some() && state.binding.is_none() && !state.customer_routes_open {
+        return Reply::error(
+            StatusCode::FORBIDDEN,
+            "PROXY_CUSTOMER_BINDING_REQUIRED",
+            "This proxy does not serve customer data without customer binding",
+        );
+    }
     if let (Some(binding), Some(customer_id)) = (&state.binding, operation.customer_id()) {
         let token = headers
             .get(customer_token::HEADER)
@@ -192,15 +241,15 @@ async fn check_session_price(
                 "{PAYMENT_OFFER_HEADER} must name the offer the payment is for"
             ))
         })?;
-    let voucher_code = match header(PAYMENT_VOUCHER_HEADER).map(str::trim) {
-        None | Some("") => None,
-        Some(code)
-            if code.len() <= MAX_VOUCHER_LEN && code.bytes().all(|b| b.is_ascii_graphic()) =>
-        {
-            Some(code.to_owned())
-        }
-        Some(_) => return Err(bad_request("the voucher code is not one")),
-    };
+    let voucher_code = voucher_code(header(PAYMENT_VOUCHER_HEADER))?;
+    let currency = header(PAYMENT_CURRENCY_HEADER)
+        .map(str::trim)
+        .filter(|code| code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()))
+        .ok_or_else(|| {
+            bad_request(&format!(
+                "{PAYMENT_CURRENCY_HEADER} must name the currency of the amount"
+            ))
+        })?;
     let preview = Operation::Preview(PurchasePreviewRequest {
         online_offer_id,
         customer_id: request.customer_id,
@@ -220,7 +269,9 @@ async fn check_session_price(
             "The booking service answered the price check with something unreadable",
         )
     })?;
-    if preview.discounted_price.amount != request.amount {
+    if preview.discounted_price.amount != request.amount
+        || preview.discounted_price.currency != currency
+    {
         return Err(Reply::error(
             StatusCode::CONFLICT,
             "PROXY_PRICE_CHANGED",
@@ -274,31 +325,61 @@ async fn offer_detail(
     catalogue_response(reply, &headers, state.catalogue)
 }
 
+/// A voucher code as the header or a body carries it: trimmed, `None` when empty, refused when
+/// longer than the widget lets a visitor type or not printable ASCII.
+fn voucher_code(code: Option<&str>) -> Result<Option<String>, Reply> {
+    match code.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(code)
+            if code.len() <= MAX_VOUCHER_LEN && code.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Ok(Some(code.to_owned()))
+        }
+        Some(_) => Err(bad_request("the voucher code is not one")),
+    }
+}
+
+/// Whether `text` is a calendar date written `yyyy-MM-dd` (a real day: no 30 February).
+fn is_calendar_date(text: &str) -> bool {
+    let digits_and_dashes = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    digits_and_dashes && text.parse::<jiff::civil::Date>().is_ok()
+}
+
 /// A body that names an offer and a customer: previews and purchases.
 trait OfferRequest: DeserializeOwned {
-    fn ids(&self) -> (i64, i64);
-    fn into_operation(self) -> Operation;
+    /// The request as it may leave: ids positive, fields in their documented shape.
+    fn checked(self) -> Result<Operation, Reply>;
 }
 
 impl OfferRequest for PurchasePreviewRequest {
-    fn ids(&self) -> (i64, i64) {
-        (self.online_offer_id, self.customer_id)
-    }
-    fn into_operation(self) -> Operation {
-        Operation::Preview(self)
+    fn checked(self) -> Result<Operation, Reply> {
+        Ok(Operation::Preview(PurchasePreviewRequest {
+            online_offer_id: positive_id(self.online_offer_id, "onlineOfferId")?,
+            customer_id: positive_id(self.customer_id, "customerId")?,
+            voucher_code: voucher_code(self.voucher_code.as_deref())?,
+        }))
     }
 }
 
 impl OfferRequest for PurchaseRequest {
-    fn ids(&self) -> (i64, i64) {
-        (self.online_offer_id, self.customer_id)
-    }
-    fn into_operation(self) -> Operation {
-        Operation::Purchase(self)
+    fn checked(self) -> Result<Operation, Reply> {
+        if !is_calendar_date(&self.valid_from) {
+            return Err(bad_request("validFrom must be a calendar date, yyyy-MM-dd"));
+        }
+        Ok(Operation::Purchase(PurchaseRequest {
+            online_offer_id: positive_id(self.online_offer_id, "onlineOfferId")?,
+            customer_id: positive_id(self.customer_id, "customerId")?,
+            voucher_code: voucher_code(self.voucher_code.as_deref())?,
+            ..self
+        }))
     }
 }
 
-/// Checks the body's shape (unknown fields are dropped by decoding) and its ids.
+/// Checks the body's shape (unknown fields are dropped by decoding), its ids and fields.
 async fn offer_request<B: OfferRequest>(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -306,12 +387,7 @@ async fn offer_request<B: OfferRequest>(
 ) -> Reply {
     let operation = body
         .map_err(|e| bad_request(&e.body_text()))
-        .and_then(|Json(request)| {
-            let (offer_id, customer_id) = request.ids();
-            positive_id(offer_id, "onlineOfferId")?;
-            positive_id(customer_id, "customerId")?;
-            Ok(request.into_operation())
-        });
+        .and_then(|Json(request)| request.checked());
     answer(&state, operation, &headers).await
 }
 

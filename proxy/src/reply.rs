@@ -1,6 +1,8 @@
 //! What the proxy sends back for an API operation: a status and a JSON body, nothing else of
 //! the upstream's answer (no headers, so nothing upstream set can leak through).
 
+use std::time::Duration;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -11,16 +13,30 @@ use serde::Serialize;
 pub struct Reply {
     pub status: StatusCode,
     pub body: Bytes,
+    /// When to ask again, for a refusal the proxy makes to protect the tenant's budget.
+    pub retry_after: Option<Duration>,
 }
 
 impl Reply {
+    pub fn new(status: StatusCode, body: Bytes) -> Reply {
+        Reply {
+            status,
+            body,
+            retry_after: None,
+        }
+    }
+
+    pub fn retry_after(self, wait: Duration) -> Reply {
+        Reply {
+            retry_after: Some(wait),
+            ..self
+        }
+    }
+
     /// A 2xx or any status with a JSON body encoded from `value`.
     pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Reply {
         match serde_json::to_vec(value) {
-            Ok(body) => Reply {
-                status,
-                body: body.into(),
-            },
+            Ok(body) => Reply::new(status, body.into()),
             Err(error) => Reply::error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "PROXY_ENCODING",
@@ -55,6 +71,12 @@ impl IntoResponse for Reply {
         );
         // Customer data and prices are never stored by a browser or a shared cache.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(wait) = self.retry_after {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.as_secs().max(1)),
+            );
+        }
         response
     }
 }

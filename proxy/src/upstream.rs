@@ -8,9 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
+use bytes::{Bytes, BytesMut};
 use moka::future::Cache;
+use moka::Expiry;
 use perfectgym_offers_core::model::VendorErrorBody;
 
+use crate::budget::{Ceiling, TenantBudget};
 use crate::http_cache::CataloguePolicy;
 use crate::metrics::{CatalogueOutcome, Endpoint, Metrics};
 use crate::operation::Operation;
@@ -55,7 +58,37 @@ pub struct UpstreamConfig {
     /// while the tenant refuses (429) or fails (`stale`): the figures HTTP caches are told too.
     pub catalogue: CataloguePolicy,
     pub timeout: Duration,
+    /// This instance's ceiling on calls to the tenant (its share when several run).
+    pub ceiling: Ceiling,
+    /// A tenant answer longer than this is not read further (502): one bad page cannot fill
+    /// the proxy's memory.
+    pub max_body_bytes: usize,
+    /// Bytes the catalogue caches may hold (half for fresh answers, half for last good ones).
+    pub cache_bytes: u64,
 }
+
+impl UpstreamConfig {
+    /// Forwarding to `base_url` with `api_key`, every other setting at its default.
+    pub fn new(base_url: String, api_key: ApiKey) -> UpstreamConfig {
+        UpstreamConfig {
+            base_url,
+            api_key,
+            catalogue: CataloguePolicy::default(),
+            timeout: Duration::from_secs(10),
+            ceiling: Ceiling::default(),
+            max_body_bytes: MAX_BODY_BYTES,
+            cache_bytes: CACHE_BYTES,
+        }
+    }
+}
+
+/// Default for [`UpstreamConfig::max_body_bytes`]: a page of 100 offers is well under 1 MiB.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Default for [`UpstreamConfig::cache_bytes`].
+pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// How long "no such offer" is remembered: long enough that repeating an unknown id costs the
+/// tenant nothing, short enough that a newly published offer shows soon.
+pub const NOT_FOUND_TTL: Duration = Duration::from_secs(10);
 
 type CacheKey = (String, String);
 
@@ -65,6 +98,32 @@ pub struct Upstream {
     catalogue: Cache<CacheKey, Reply>,
     last_good: Cache<CacheKey, Reply>,
     backoff: Mutex<HashMap<Endpoint, Backoff>>,
+    budget: TenantBudget,
+}
+
+/// A cached answer's size: what the byte bound counts.
+fn weight(key: &CacheKey, reply: &Reply) -> u32 {
+    u32::try_from(key.0.len() + key.1.len() + reply.body.len()).unwrap_or(u32::MAX)
+}
+
+/// Catalogue answers live `max_age`; a "no such offer" only [`NOT_FOUND_TTL`] (at most).
+struct CatalogueExpiry {
+    max_age: Duration,
+}
+
+impl Expiry<CacheKey, Reply> for CatalogueExpiry {
+    fn expire_after_create(
+        &self,
+        _key: &CacheKey,
+        reply: &Reply,
+        _created_at: Instant,
+    ) -> Option<Duration> {
+        Some(if reply.status == StatusCode::NOT_FOUND {
+            self.max_age.min(NOT_FOUND_TTL)
+        } else {
+            self.max_age
+        })
+    }
 }
 
 /// How long not to ask an endpoint again after the tenant pushed back: a 429 holds "for the rest
@@ -109,25 +168,39 @@ impl Upstream {
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let catalogue = Cache::builder()
-            .max_capacity(10_000)
-            .time_to_live(config.catalogue.max_age)
+            .max_capacity(config.cache_bytes / 2)
+            .weigher(weight)
+            .expire_after(CatalogueExpiry {
+                max_age: config.catalogue.max_age,
+            })
             .build();
         let last_good = Cache::builder()
-            .max_capacity(10_000)
+            .max_capacity(config.cache_bytes / 2)
+            .weigher(weight)
             .time_to_live(config.catalogue.stale.max(config.catalogue.max_age))
             .build();
+        let budget = TenantBudget::new(config.ceiling);
         Ok(Upstream {
             config,
             client,
             catalogue,
             last_good,
             backoff: Mutex::new(HashMap::new()),
+            budget,
         })
     }
 
+    /// Bytes the catalogue caches hold now (fresh and last good together).
+    pub async fn cached_bytes(&self) -> u64 {
+        self.catalogue.run_pending_tasks().await;
+        self.last_good.run_pending_tasks().await;
+        self.catalogue.weighted_size() + self.last_good.weighted_size()
+    }
+
     /// Answers `operation` from the tenant, or for catalogue reads from the cache. Concurrent
-    /// misses for the same page share one upstream call; failures are not cached. While the
-    /// tenant pushes back on an endpoint, its catalogue reads get the last good answer.
+    /// misses for the same page share one upstream call; "no such offer" is cached briefly,
+    /// other failures not at all. While the tenant pushes back on an endpoint, or this
+    /// instance's ceiling for it is reached, its catalogue reads get the last good answer.
     pub async fn forward(
         &self,
         operation: Operation,
@@ -162,7 +235,7 @@ impl Upstream {
                 let reply = self
                     .send(&operation, accept_language.as_deref(), metrics)
                     .await;
-                if reply.is_success() {
+                if reply.is_success() || reply.status == StatusCode::NOT_FOUND {
                     Ok(reply)
                 } else {
                     Err(reply)
@@ -173,7 +246,9 @@ impl Upstream {
             Ok(reply) => {
                 if asked.load(Ordering::Relaxed) {
                     metrics.catalogue_answer(CatalogueOutcome::miss);
-                    self.last_good.insert(key, reply.clone()).await;
+                    if reply.is_success() {
+                        self.last_good.insert(key, reply.clone()).await;
+                    }
                 } else {
                     metrics.catalogue_answer(CatalogueOutcome::hit);
                 }
@@ -227,6 +302,16 @@ impl Upstream {
         accept_language: Option<&str>,
         metrics: &Metrics,
     ) -> Reply {
+        let endpoint = Endpoint::from(operation);
+        if let Err(wait) = self.budget.take(endpoint) {
+            metrics.ceiling_hit(endpoint);
+            return Reply::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "PROXY_TENANT_BUSY",
+                "The booking service is busy; please try again in a minute",
+            )
+            .retry_after(wait);
+        }
         let url = format!(
             "{}{}",
             self.config.base_url.trim_end_matches('/'),
@@ -249,21 +334,52 @@ impl Upstream {
             Ok(response) => response,
             Err(error) => return failure(&error),
         };
-        let status = response.status();
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(error) => return failure(&error),
-        };
-        let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
-        let endpoint = Endpoint::from(operation);
+        let status =
+            StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
         metrics.tenant_request(endpoint, status);
         self.note_answer(endpoint, status);
+        let body = match read_capped(response, self.config.max_body_bytes).await {
+            Ok(body) => body,
+            Err(Some(error)) => return failure(&error),
+            Err(None) => {
+                tracing::warn!(
+                    limit = self.config.max_body_bytes,
+                    "the tenant's answer is longer than allowed; not read further"
+                );
+                return Reply::error(
+                    StatusCode::BAD_GATEWAY,
+                    "PROXY_UPSTREAM_TOO_LARGE",
+                    "The booking service answered with more than expected",
+                );
+            }
+        };
         if status.is_success() {
-            Reply { status, body }
+            Reply::new(status, body)
         } else {
             vendor_error(status, &body, &self.config.api_key)
         }
     }
+}
+
+/// The body, read chunk by chunk up to `limit` bytes; `Err(None)` past that.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, Option<reqwest::Error>> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(None);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(Some)? {
+        if body.len() + chunk.len() > limit {
+            return Err(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// The tenant could not be asked. The cause goes to the log (reqwest's errors name the URL,

@@ -247,18 +247,23 @@ async fn serves_the_built_widget_beside_the_api() {
 async fn payment_sessions_are_for_positive_web_shop_amounts_only() {
     let (api, _) = mock_api().await;
     let url = api.replace("/v1/online-offers", "/v1/payments/user-session");
-    let session = |amount: f64, offer: Option<&str>, voucher: Option<&str>| {
-        let mut request = reqwest::Client::new()
-            .post(&url)
-            .json(&json!({"amount": amount, "scope": "ECOM", "customerId": DEMO_CUSTOMER_ID}));
-        if let Some(offer) = offer {
-            request = request.header("X-Online-Offer-Id", offer);
-        }
-        if let Some(voucher) = voucher {
-            request = request.header("X-Voucher-Code", voucher);
-        }
-        call(request)
-    };
+    let session_in =
+        |currency: Option<&str>, amount: f64, offer: Option<&str>, voucher: Option<&str>| {
+            let mut request = reqwest::Client::new()
+                .post(&url)
+                .json(&json!({"amount": amount, "scope": "ECOM", "customerId": DEMO_CUSTOMER_ID}));
+            if let Some(currency) = currency {
+                request = request.header("X-Payment-Currency", currency);
+            }
+            if let Some(offer) = offer {
+                request = request.header("X-Online-Offer-Id", offer);
+            }
+            if let Some(voucher) = voucher {
+                request = request.header("X-Voucher-Code", voucher);
+            }
+            call(request)
+        };
+    let session = |amount, offer, voucher| session_in(Some("EUR"), amount, offer, voucher);
     // The 10-visit card with SUMMER21 costs 143.20 now: a session for exactly that opens.
     let (status, _, body) = session(143.2, Some("1005"), Some("SUMMER21")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -290,6 +295,16 @@ async fn payment_sessions_are_for_positive_web_shop_amounts_only() {
             status, expected,
             "{amount} for {offer:?} with {voucher:?}: {body}"
         );
+    }
+    // The day pass in Zurich costs 35 CHF: 35 EUR is not that price, and an amount without its
+    // currency is not a price at all.
+    for (currency, expected) in [
+        (Some("EUR"), StatusCode::CONFLICT),
+        (None, StatusCode::BAD_REQUEST),
+        (Some("CHF"), StatusCode::OK),
+    ] {
+        let (status, _, body) = session_in(currency, 35.0, Some("1011"), None).await;
+        assert_eq!(status, expected, "35 {currency:?}: {body}");
     }
     for refused in [
         json!({"amount": 0, "scope": "ECOM", "customerId": 67890}),

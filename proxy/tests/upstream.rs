@@ -70,7 +70,10 @@ async fn the_key_is_injected_upstream_and_the_browsers_is_stripped() {
     assert_eq!(seen.len(), 1);
     let keys: Vec<_> = seen[0].headers.get_all("x-api-key").iter().collect();
     assert_eq!(keys, [SECRET], "exactly the gym's key goes upstream");
-    assert_eq!(seen[0].headers["accept-language"], "de-DE");
+    assert_eq!(
+        seen[0].headers["accept-language"], "de",
+        "the language the widget offers, not what the browser wrote"
+    );
     assert!(seen[0].headers.get("cookie").is_none());
     assert_eq!(
         seen[0].uri, "/v1/online-offers/purchasable?offset=0&sliceSize=50",
@@ -151,11 +154,15 @@ async fn catalogue_reads_are_cached_per_language_and_previews_never() {
         call(http.post(&preview).json(&body)).await;
     }
     assert_eq!(tenant.seen().len(), 4, "previews are never cached");
-    // Failures are not cached either.
+    // Failures are not cached, but for "no such offer", briefly.
+    for _ in 0..2 {
+        call(http.get(format!("{api}/v1/online-offers/purchasable/500"))).await;
+    }
+    assert_eq!(tenant.seen().len(), 6);
     for _ in 0..2 {
         call(http.get(format!("{api}/v1/online-offers/purchasable/404"))).await;
     }
-    assert_eq!(tenant.seen().len(), 6);
+    assert_eq!(tenant.seen().len(), 7);
 }
 
 #[tokio::test]

@@ -14,7 +14,8 @@ use perfectgym_offers_core::error::RetryPolicy;
 use perfectgym_offers_core::model::{
     paths, OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest,
     PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer,
-    VendorErrorBody, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER, SLICE_SIZE_MAX,
+    VendorErrorBody, PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER,
+    SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_all_pages;
 use perfectgym_offers_core::{ApiError, Locale};
@@ -116,15 +117,20 @@ impl ApiClient {
     }
 
     /// A payment session for the vendor's payment component, for the price of `offer_id` with
-    /// `voucher` (named in headers, so the gym's proxy can check the amount). Never retried.
+    /// `voucher` in `currency` (named in headers, so the gym's proxy can check the amount).
+    /// Never retried.
     pub async fn payment_session(
         &self,
         request: &PaymentSessionRequest,
         offer_id: i64,
         voucher: Option<&str>,
+        currency: &str,
     ) -> Result<PaymentSession, ApiError> {
         let offer_id = offer_id.to_string();
-        let mut headers = vec![(PAYMENT_OFFER_HEADER, offer_id.as_str())];
+        let mut headers = vec![
+            (PAYMENT_OFFER_HEADER, offer_id.as_str()),
+            (PAYMENT_CURRENCY_HEADER, currency),
+        ];
         if let Some(voucher) = voucher {
             headers.push((PAYMENT_VOUCHER_HEADER, voucher));
         }

@@ -560,7 +560,7 @@ async fn take_payment(
     };
     let session = context
         .client
-        .payment_session(&request, offer_id, voucher.as_deref())
+        .payment_session(&request, offer_id, voucher.as_deref(), &amount.currency)
         .await;
     let session = match session {
         Ok(session) => session,

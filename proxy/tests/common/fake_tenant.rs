@@ -124,17 +124,18 @@ pub async fn proxy_to(base_url: String, ttl: Duration) -> String {
 
 pub async fn proxy_with(base_url: String, ttl: Duration, metrics: Metrics) -> String {
     let upstream = Upstream::new(UpstreamConfig {
-        base_url,
-        api_key: ApiKey::new(SECRET).unwrap(),
         catalogue: CataloguePolicy {
             max_age: ttl,
             stale: Duration::from_secs(300),
         },
         timeout: Duration::from_secs(1),
+        ..UpstreamConfig::new(base_url, ApiKey::new(SECRET).unwrap())
     })
     .unwrap();
     let proxy = serve(app(ProxyConfig {
         metrics,
+        // These tests are about forwarding; customer binding has its own.
+        unauthenticated_customer_routes: true,
         ..ProxyConfig::new("/pg-proxy", Tenant::Upstream(Arc::new(upstream)))
     }))
     .await;

@@ -1,14 +1,24 @@
 //! Helpers shared by the proxy's HTTP tests: real sockets on 127.0.0.1, real requests.
+#![allow(dead_code)]
 
 use axum::http::StatusCode;
 use axum::Router;
+use perfectgym_offers_proxy::server::{self, ServeLimits};
 
-/// Serves `router` on a free loopback port; returns its base URL.
+/// Serves `router` on a free loopback port as production does; returns its base URL.
 pub async fn serve(router: Router) -> String {
+    serve_with(router, ServeLimits::default()).await
+}
+
+pub async fn serve_with(router: Router, limits: ServeLimits) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    tokio::spawn(server::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
     format!("http://{address}")
 }
 
