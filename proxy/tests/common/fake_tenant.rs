@@ -18,6 +18,10 @@ use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
 use super::common::serve;
 
 pub const SECRET: &str = "sk_live_0123456789abcdef";
+/// The description length of offers 2000 to 3999.
+pub const BIG_OFFER_BYTES: usize = 64 * 1024;
+/// The length of offer 4000's answer; ids from 4001 are unknown (404).
+pub const HUGE_ANSWER_BYTES: usize = 5 * 1024 * 1024;
 
 /// What the fake tenant saw of one request.
 #[derive(Debug, Clone)]
@@ -93,6 +97,27 @@ pub async fn fake_tenant(
     } else if path == "/v1/online-offers/purchasable/9" {
         tokio::time::sleep(Duration::from_secs(3)).await;
         json(StatusCode::OK, r#"{"onlineOfferId":9}"#.into())
+    } else if let Some(id) = path
+        .strip_prefix("/v1/online-offers/purchasable/")
+        .and_then(|id| id.parse::<u64>().ok())
+        .filter(|id| *id >= 2000)
+    {
+        match id {
+            // Offers with long descriptions, BIG_OFFER_BYTES each.
+            2000..4000 => json(
+                StatusCode::OK,
+                format!(
+                    r#"{{"onlineOfferId":{id},"description":"{}"}}"#,
+                    "x".repeat(BIG_OFFER_BYTES)
+                ),
+            ),
+            // A tenant gone wrong: an answer of HUGE_ANSWER_BYTES.
+            4000 => json(StatusCode::OK, "x".repeat(HUGE_ANSWER_BYTES)),
+            _ => json(
+                StatusCode::NOT_FOUND,
+                r#"{"errorMessage":"no such offer","errorCode":"NOT_FOUND"}"#.into(),
+            ),
+        }
     } else {
         json(StatusCode::OK, r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"}}"#.into())
     }
@@ -140,6 +165,41 @@ pub async fn proxy_with(base_url: String, ttl: Duration, metrics: Metrics) -> St
     }))
     .await;
     format!("{proxy}/pg-proxy")
+}
+
+/// A fake tenant and our proxy in front of it, both configured by the test (the upstream
+/// settings start from [`UpstreamConfig::new`], the proxy's from [`ProxyConfig::new`]).
+pub struct Setup {
+    pub api: String,
+    pub tenant: FakeTenant,
+    pub upstream: Arc<Upstream>,
+    pub metrics: Metrics,
+}
+
+pub async fn proxy_configured(
+    upstream: impl FnOnce(&mut UpstreamConfig),
+    proxy: impl FnOnce(&mut ProxyConfig),
+) -> Setup {
+    let tenant = FakeTenant::default();
+    let tenant_url = serve(
+        Router::new()
+            .fallback(fake_tenant)
+            .with_state(tenant.clone()),
+    )
+    .await;
+    let mut upstream_config = UpstreamConfig::new(tenant_url, ApiKey::new(SECRET).unwrap());
+    upstream(&mut upstream_config);
+    let upstream = Arc::new(Upstream::new(upstream_config).unwrap());
+    let mut config = ProxyConfig::new("/pg-proxy", Tenant::Upstream(upstream.clone()));
+    proxy(&mut config);
+    let metrics = config.metrics.clone();
+    let base = serve(app(config)).await;
+    Setup {
+        api: format!("{base}/pg-proxy"),
+        tenant,
+        upstream,
+        metrics,
+    }
 }
 
 pub fn assert_no_secret(what: &str, text: &str) {
