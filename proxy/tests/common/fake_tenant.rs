@@ -12,10 +12,11 @@ use axum::response::IntoResponse;
 use axum::Router;
 use perfectgym_offers_proxy::http_cache::CataloguePolicy;
 use perfectgym_offers_proxy::metrics::Metrics;
+use perfectgym_offers_proxy::server::ServeLimits;
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig};
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
 
-use super::common::serve;
+use super::common::{serve, serve_with};
 
 pub const SECRET: &str = "sk_live_0123456789abcdef";
 /// The description length of offers 2000 to 3999.
@@ -180,6 +181,15 @@ pub async fn proxy_configured(
     upstream: impl FnOnce(&mut UpstreamConfig),
     proxy: impl FnOnce(&mut ProxyConfig),
 ) -> Setup {
+    proxy_served(ServeLimits::default(), upstream, proxy).await
+}
+
+/// The same, served with `limits`.
+pub async fn proxy_served(
+    limits: ServeLimits,
+    upstream: impl FnOnce(&mut UpstreamConfig),
+    proxy: impl FnOnce(&mut ProxyConfig),
+) -> Setup {
     let tenant = FakeTenant::default();
     let tenant_url = serve(
         Router::new()
@@ -193,7 +203,7 @@ pub async fn proxy_configured(
     let mut config = ProxyConfig::new("/pg-proxy", Tenant::Upstream(upstream.clone()));
     proxy(&mut config);
     let metrics = config.metrics.clone();
-    let base = serve(app(config)).await;
+    let base = serve_with(app(config), limits).await;
     Setup {
         api: format!("{base}/pg-proxy"),
         tenant,
