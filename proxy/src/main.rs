@@ -181,16 +181,6 @@ async fn main() -> ExitCode {
         Some(url) => format!("forwarding to {url}"),
         None => "mock tenant".to_owned(),
     };
-    tracing::info!(
-        "listening on http://{} ({mode}); API under {}; customer binding {}",
-        args.listen,
-        args.api_prefix,
-        if customer_binding.is_some() {
-            "on"
-        } else {
-            "off"
-        }
-    );
     if args.upstream.is_some() && customer_binding.is_none() {
         if args.i_understand_customer_routes_are_unauthenticated {
             tracing::warn!(
@@ -206,6 +196,16 @@ async fn main() -> ExitCode {
             );
         }
     }
+    tracing::info!(
+        "listening on http://{} ({mode}); API under {}; customer binding {}",
+        args.listen,
+        args.api_prefix,
+        if customer_binding.is_some() {
+            "on"
+        } else {
+            "off"
+        }
+    );
     let metrics = Metrics::new();
     if let Some(address) = args.metrics_listen {
         match tokio::net::TcpListener::bind(address).await {

@@ -120,3 +120,77 @@ async fn forged_expired_missing_and_mismatched_tokens_are_refused() {
         "only the seeded purchase: nothing was bought"
     );
 }
+
+#[path = "common/fake_tenant.rs"]
+mod fake_tenant;
+
+/// Every route that names a customer, as the widget calls it.
+fn customer_requests(api: &str) -> Vec<reqwest::RequestBuilder> {
+    let http = reqwest::Client::new();
+    vec![
+        http.get(format!("{api}/online-offers/67890/purchased")),
+        http.get(format!("{api}/online-offers/67890/purchased/1001")),
+        http.post(format!("{api}/online-offers/purchase/preview"))
+            .json(&json!({"onlineOfferId": 1001, "customerId": 67890})),
+        http.post(format!("{api}/online-offers/purchase"))
+            .json(&json!({"onlineOfferId": 1008, "customerId": 67890, "validFrom": "2099-01-01"})),
+        http.post(format!("{api}/payments/user-session"))
+            .header("X-Online-Offer-Id", "1001")
+            .header("X-Payment-Currency", "EUR")
+            .json(&json!({"amount": 20, "scope": "ECOM", "customerId": 67890})),
+    ]
+}
+
+#[tokio::test]
+async fn a_real_tenant_without_binding_serves_no_customer_route() {
+    let setup = fake_tenant::proxy_configured(|_| {}, |_| {}).await;
+    let api = format!("{}/v1", setup.api);
+    for request in customer_requests(&api) {
+        let (status, headers, body) = call(request).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(body.contains("PROXY_CUSTOMER_BINDING_REQUIRED"), "{body}");
+        assert!(headers.contains("no-store"));
+    }
+    assert!(setup.tenant.seen().is_empty(), "{:?}", setup.tenant.seen());
+    // The catalogue is public.
+    let (status, _, _) =
+        call(reqwest::Client::new().get(format!("{api}/online-offers/purchasable"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let metrics = setup.metrics.render();
+    assert!(
+        metrics.contains("perfectgym_customer_routes_unauthenticated 0"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn only_the_operators_explicit_opt_out_opens_them_and_it_shows() {
+    let setup =
+        fake_tenant::proxy_configured(|_| {}, |proxy| proxy.unauthenticated_customer_routes = true)
+            .await;
+    let api = format!("{}/v1", setup.api);
+    for request in customer_requests(&api) {
+        let (status, _, body) = call(request).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let metrics = setup.metrics.render();
+    assert!(
+        metrics.contains("perfectgym_customer_routes_unauthenticated 1"),
+        "{metrics}"
+    );
+    // With binding on, the opt-out changes nothing: a token is needed.
+    let bound = fake_tenant::proxy_configured(
+        |_| {},
+        |proxy| {
+            proxy.unauthenticated_customer_routes = true;
+            proxy.customer_binding = CustomerBinding::new(SECRET);
+        },
+    )
+    .await;
+    let (status, _, _) = call(customer_requests(&format!("{}/v1", bound.api)).remove(0)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(bound
+        .metrics
+        .render()
+        .contains("perfectgym_customer_routes_unauthenticated 0"));
+}
