@@ -1,5 +1,7 @@
 //! The gym's API key never reaches a log line, at any level, whatever happens upstream. Its own
-//! test binary: the capturing subscriber is the process's global one, so it sees every task.
+//! test binary: the capturing subscriber is the process's global one, so it sees every task,
+//! and it is installed as main.rs installs its own, with the bridge that turns the `log` crate's
+//! records (reqwest, hyper-util and others write those) into tracing events.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,12 +30,12 @@ impl std::io::Write for CapturedLogs {
 async fn the_key_never_appears_in_a_log_line() {
     let logs = CapturedLogs::default();
     let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
+    // `init`, as main.rs: the global subscriber and the `log` bridge (tracing-log's LogTracer).
+    tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+        .init();
 
     let (api, _) = proxy_in_front(Duration::from_secs(60)).await;
     let http = reqwest::Client::new();
@@ -57,6 +59,11 @@ async fn the_key_never_appears_in_a_log_line() {
     assert!(
         text.contains("upstream request failed"),
         "the capture works: {text}"
+    );
+    // reqwest writes this with the `log` crate: such records are captured too.
+    assert!(
+        text.contains("starting new connection"),
+        "`log` records are captured: {text}"
     );
     assert_no_secret("the logs", &text);
 }

@@ -17,10 +17,6 @@ async fn only_the_online_offer_routes_reach_the_tenant() {
     for (method, path) in [
         (Method::GET, "/v1/customers/67890"),
         (Method::GET, "/v1/online-offers"),
-        (
-            Method::GET,
-            "/v1/online-offers/purchasable/1/../../customers",
-        ),
         (Method::DELETE, "/v1/online-offers/purchasable/1"),
         (Method::GET, "/v1/online-offers/purchase"),
         (Method::POST, "/v1/online-offers/purchasable"),
@@ -39,6 +35,43 @@ async fn only_the_online_offer_routes_reach_the_tenant() {
     }
     let (status, _, _) = call(http.get(format!("{api}/v1/customers/67890"))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        tenant.seen().is_empty(),
+        "the tenant saw {:?}",
+        tenant.seen()
+    );
+}
+
+/// Sends `request_line` exactly as written (an HTTP client would resolve `..` first) and
+/// returns the status line of the answer.
+async fn raw_status(base: &str, request_line: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base.trim_start_matches("http://");
+    let address = &address[..address.find('/').unwrap_or(address.len())];
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("{request_line}\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn dot_segments_sent_raw_do_not_escape_the_allowlist() {
+    let (api, tenant) = proxy_in_front(Duration::ZERO).await;
+    let prefix = "/pg-proxy/v1/online-offers";
+    for line in [
+        // A client would have made this the offer list (200): a 4xx shows it arrived raw.
+        format!("GET {prefix}/purchasable/1/.. HTTP/1.1"),
+        format!("GET {prefix}/purchasable/1/../../../customers/67890 HTTP/1.1"),
+        format!("GET {prefix}/purchasable/../../customers/67890 HTTP/1.1"),
+        format!("GET {prefix}/purchasable/%2e%2e/%2e%2e/customers/67890 HTTP/1.1"),
+        format!("GET {prefix}/67890/purchased/..%2f..%2f..%2fcustomers HTTP/1.1"),
+        format!("GET /pg-proxy/../v1/customers/67890 HTTP/1.1"),
+    ] {
+        let status = raw_status(&api, &line).await;
+        assert!(status.starts_with("HTTP/1.1 4"), "{line} answered {status}");
+    }
     assert!(
         tenant.seen().is_empty(),
         "the tenant saw {:?}",
@@ -136,6 +169,54 @@ async fn bodies_are_checked_and_rebuilt_before_they_go_upstream() {
         serde_json::json!({"onlineOfferId": 1, "customerId": 67890, "voucherCode": "SUMMER21"})
     );
     assert_eq!(seen[0].method, Method::POST);
+}
+
+#[tokio::test]
+async fn purchase_dates_and_voucher_codes_in_bodies_have_the_documented_shape() {
+    let (api, tenant) = proxy_in_front(Duration::ZERO).await;
+    let http = reqwest::Client::new();
+    let purchase = format!("{api}/v1/online-offers/purchase");
+    let preview = format!("{api}/v1/online-offers/purchase/preview");
+    for valid_from in [
+        "2026-02-30",
+        "2026-13-01",
+        "27.11.2026",
+        "2026-11-27T00:00:00Z",
+        "+002026-11-27",
+        "2026-1-27",
+        "",
+    ] {
+        let body =
+            serde_json::json!({"onlineOfferId": 1, "customerId": 2, "validFrom": valid_from});
+        let (status, _, body) = call(http.post(&purchase).json(&body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{valid_from:?}: {body}");
+    }
+    let too_long = "V".repeat(perfectgym_offers_core::checkout::MAX_VOUCHER_LEN + 1);
+    for code in [too_long.as_str(), "SUMMER 21", "SÜMMER", "A\u{7}B"] {
+        for (url, extra) in [
+            (&preview, serde_json::json!({})),
+            (&purchase, serde_json::json!({"validFrom": "2026-11-27"})),
+        ] {
+            let mut body =
+                serde_json::json!({"onlineOfferId": 1, "customerId": 2, "voucherCode": code});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let (status, _, answer) = call(http.post(url).json(&body)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{url} {code:?}: {answer}");
+        }
+    }
+    assert!(tenant.seen().is_empty(), "{:?}", tenant.seen());
+    // The longest code the widget lets a visitor type, and a leap day, go through (trimmed).
+    let longest = "V".repeat(perfectgym_offers_core::checkout::MAX_VOUCHER_LEN);
+    let body = serde_json::json!({
+        "onlineOfferId": 1, "customerId": 2, "validFrom": "2028-02-29", "voucherCode": format!(" {longest} ")
+    });
+    let (status, _, answer) = call(http.post(&purchase).json(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let sent: serde_json::Value = serde_json::from_slice(&tenant.seen()[0].body).unwrap();
+    assert_eq!(sent["voucherCode"], longest.as_str());
+    assert_eq!(sent["validFrom"], "2028-02-29");
 }
 
 #[tokio::test]
