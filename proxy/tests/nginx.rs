@@ -2,19 +2,28 @@
 //! `deploy/nginx/perfectgym-offers.conf` as load balancer and shared cache in front of two proxy
 //! instances, which forward to one mock tenant (the tenant holds the state, as the vendor does,
 //! so the instances are interchangeable). Visitors load pages while one instance is stopped.
+//! A second chain, with the shipped write limit and a recorder in front of the tenant, shows that
+//! the ceiling on tenant calls and the per-client write limit hold for the two instances
+//! together, that forged headers change nothing, and that a purchase in flight while its
+//! instance stops is sent exactly once.
 //!
 //! It prints the tenant calls per 1,000 visitor page loads with the caches and without them.
 
-use std::net::TcpListener;
+use std::net::{IpAddr, Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::{json, Value};
+use tokio::sync::mpsc;
 
 const KEY: &str = "sk_live_nginx_test_0123456789";
+const TOKEN_SECRET: &str = "the-gyms-backend-and-the-proxies-share-this-secret";
 const PAGE_LOADS: usize = 1000;
 const VISITORS_AT_ONCE: usize = 16;
 
@@ -42,23 +51,37 @@ impl Processes {
         pid
     }
 
-    /// SIGTERM, as systemd or an orchestrator stops an instance; waits until it has exited.
-    fn terminate(&mut self, name: &str) {
-        let (_, child) = self
-            .0
+    fn child(&mut self, name: &str) -> &mut Child {
+        self.0
             .iter_mut()
             .find(|(n, _)| n == name)
-            .expect("a started process");
+            .map(|(_, child)| child)
+            .expect("a started process")
+    }
+
+    /// SIGTERM, as systemd or an orchestrator stops an instance.
+    fn signal_stop(&mut self, name: &str) {
+        let pid = self.child(name).id().to_string();
         let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
+            .args(["-TERM", &pid])
             .status()
             .expect("kill");
         assert!(status.success());
-        let status = child.wait().expect("the instance exits");
+    }
+
+    /// Waits until `name` has exited, and checks it drained and exited cleanly.
+    fn wait_exited(&mut self, name: &str) {
+        let status = self.child(name).wait().expect("the instance exits");
         assert!(
             status.success(),
             "{name} drained and exited cleanly: {status}"
         );
+    }
+
+    /// SIGTERM; waits until it has exited.
+    fn terminate(&mut self, name: &str) {
+        self.signal_stop(name);
+        self.wait_exited(name);
     }
 }
 
@@ -73,7 +96,29 @@ fn proxy_binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_perfectgym-offers-proxy"));
     command
         .env("RUST_LOG", "warn")
-        .env_remove("PERFECTGYM_API_KEY");
+        .env_remove("PERFECTGYM_API_KEY")
+        .env("PERFECTGYM_CUSTOMER_TOKEN_SECRET", TOKEN_SECRET);
+    command
+}
+
+/// The demo customer's token, as the gym's backend would print it.
+fn customer_token() -> String {
+    let output = proxy_binary()
+        .args(["--print-customer-token", "67890"])
+        .output()
+        .expect("the proxy prints a token");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// A proxy instance behind nginx, forwarding to `tenant`.
+fn instance(port: u16, tenant: &str) -> Command {
+    let mut command = proxy_binary();
+    command
+        .env("PERFECTGYM_API_KEY", KEY)
+        .args(["--upstream", tenant])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg("--trust-forwarded-for");
     command
 }
 
@@ -88,10 +133,20 @@ async fn wait_until_up(http: &reqwest::Client, url: &str) {
     panic!("{url} did not come up");
 }
 
-/// The shipped config with this test's ports and folders in place of the documented ones.
-fn nginx_config(dir: &Path, listen: u16, instances: [u16; 2], files: &Path) -> String {
+/// The shipped config with this test's ports and folders in place of the documented ones, and
+/// any `more` replacements.
+fn nginx_config(
+    dir: &Path,
+    listen: u16,
+    instances: [u16; 2],
+    files: &Path,
+    more: &[(&str, &str)],
+) -> String {
     let shipped = include_str!("../../deploy/nginx/perfectgym-offers.conf");
     let mut config = shipped.to_owned();
+    let more = more
+        .iter()
+        .map(|(documented, ours)| (documented.to_string(), ours.to_string()));
     for (documented, ours) in [
         (
             "/var/cache/nginx/perfectgym-offers".to_owned(),
@@ -113,13 +168,17 @@ fn nginx_config(dir: &Path, listen: u16, instances: [u16; 2], files: &Path) -> S
             "root /var/www;".to_owned(),
             format!("root {};", files.display()),
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(more)
+    {
         assert!(
             config.contains(&documented),
             "the shipped config no longer has {documented}"
         );
         config = config.replace(&documented, &ours);
     }
+
     let dir = dir.display();
     format!(
         "daemon off;\nworker_processes 1;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\n\
@@ -136,6 +195,7 @@ fn nginx_config(dir: &Path, listen: u16, instances: [u16; 2], files: &Path) -> S
 async fn page_load(
     http: &reqwest::Client,
     api: &str,
+    token: &str,
     language: &str,
     visitor: usize,
 ) -> Result<Vec<String>, String> {
@@ -162,7 +222,14 @@ async fn page_load(
     answers.push(fetch(http.get(&url).header("Accept-Language", language)).await?);
     let preview = json!({"onlineOfferId": id, "customerId": 67890, "voucherCode": "SUMMER21"});
     let url = format!("{api}/v1/online-offers/purchase/preview");
-    answers.push(fetch(http.post(&url).json(&preview)).await?);
+    answers.push(
+        fetch(
+            http.post(&url)
+                .header("X-Customer-Token", token)
+                .json(&preview),
+        )
+        .await?,
+    );
     Ok(answers)
 }
 
@@ -186,13 +253,14 @@ async fn fetch_parts(request: reqwest::RequestBuilder) -> Result<(String, String
 
 /// Runs `PAGE_LOADS` page loads, `VISITORS_AT_ONCE` at a time; calls `midway` once half are done.
 /// Returns every failure.
-async fn visitors(api: &str, midway: impl FnOnce()) -> Vec<String> {
+async fn visitors(api: &str, token: &str, midway: impl FnOnce()) -> Vec<String> {
     let http = reqwest::Client::new();
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..VISITORS_AT_ONCE {
         let (http, api, next, done) = (http.clone(), api.to_owned(), next.clone(), done.clone());
+        let token = token.to_owned();
         tasks.spawn(async move {
             let mut failures = Vec::new();
             loop {
@@ -201,7 +269,7 @@ async fn visitors(api: &str, midway: impl FnOnce()) -> Vec<String> {
                     return failures;
                 }
                 let language = if visitor % 3 == 0 { "de-DE" } else { "en" };
-                match page_load(&http, &api, language, visitor).await {
+                match page_load(&http, &api, &token, language, visitor).await {
                     Ok(answers) => {
                         for answer in answers {
                             if answer.contains(KEY) {
@@ -239,8 +307,61 @@ async fn tenant_calls(metrics: &str, endpoint: &str) -> u64 {
         .sum()
 }
 
-fn scratch_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pgo-nginx-{}", std::process::id()));
+/// The mock tenant, with the state; its /metrics counts every call it answers. Returns its URL
+/// and its metrics URL.
+async fn start_tenant(processes: &mut Processes, http: &reqwest::Client) -> (String, String) {
+    let (tenant, tenant_metrics) = (free_port(), free_port());
+    processes.start(
+        "tenant",
+        proxy_binary()
+            // The vendor has no customer binding: the instances in front do it.
+            .env_remove("PERFECTGYM_CUSTOMER_TOKEN_SECRET")
+            .args(["--mock", "--api-prefix", "/"])
+            .args(["--listen", &format!("127.0.0.1:{tenant}")])
+            .args(["--metrics-listen", &format!("127.0.0.1:{tenant_metrics}")])
+            .args(["--write-burst", "100000", "--writes-per-minute", "100000"])
+            .args(["--read-burst", "100000", "--reads-per-minute", "100000"]),
+    );
+    let metrics = format!("http://127.0.0.1:{tenant_metrics}/metrics");
+    wait_until_up(http, &metrics).await;
+    (format!("http://127.0.0.1:{tenant}"), metrics)
+}
+
+fn nginx_binary() -> &'static str {
+    ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|path| Path::new(path).exists())
+        .expect("Debian's nginx (apt-get install nginx; .ci/install does it)")
+}
+
+/// nginx with the shipped config (and `more` replacements) in `dir`, in front of `instances`,
+/// serving `dir/files`; returns the site's base URL.
+async fn start_nginx(
+    processes: &mut Processes,
+    http: &reqwest::Client,
+    dir: &Path,
+    instances: [u16; 2],
+    more: &[(&str, &str)],
+) -> String {
+    let listen = free_port();
+    let config = dir.join("nginx.conf");
+    let files = dir.join("files");
+    std::fs::write(&config, nginx_config(dir, listen, instances, &files, more)).unwrap();
+    let mut nginx = Command::new(nginx_binary());
+    nginx
+        .arg("-p")
+        .arg(dir)
+        .arg("-e")
+        .arg(dir.join("error.log"));
+    nginx.arg("-c").arg(&config);
+    processes.start(&format!("nginx {}", dir.display()), &mut nginx);
+    let site = format!("http://127.0.0.1:{listen}");
+    wait_until_up(http, &format!("{site}/perfectgym-offers/embed.js")).await;
+    site
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pgo-nginx-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("files/perfectgym-offers")).unwrap();
     dir
@@ -248,11 +369,7 @@ fn scratch_dir() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
-    let nginx_binary = ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .find(|path| Path::new(path).exists())
-        .expect("Debian's nginx (apt-get install nginx; .ci/install does it)");
-    let dir = scratch_dir();
+    let dir = scratch_dir("balance");
     let files = dir.join("files");
     for name in ["embed.js", "perfectgym-offers-0123456789abcdef_bg.wasm"] {
         std::fs::write(files.join("perfectgym-offers").join(name), name).unwrap();
@@ -260,60 +377,36 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
     let http = reqwest::Client::new();
     let mut processes = Processes(Vec::new());
 
-    // The tenant, with the state; its /metrics counts every call it answers.
-    let (tenant, tenant_metrics) = (free_port(), free_port());
-    processes.start(
-        "tenant",
-        proxy_binary().args([
-            "--mock",
-            "--api-prefix",
-            "/",
-            "--listen",
-            &format!("127.0.0.1:{tenant}"),
-            "--metrics-listen",
-            &format!("127.0.0.1:{tenant_metrics}"),
-            "--write-burst",
-            "100000",
-            "--writes-per-minute",
-            "100000",
-        ]),
-    );
-    let metrics = format!("http://127.0.0.1:{tenant_metrics}/metrics");
-    wait_until_up(&http, &metrics).await;
+    let (tenant, metrics) = start_tenant(&mut processes, &http).await;
+    let token = customer_token();
 
     let instances = [free_port(), free_port()];
     for (name, port) in ["a", "b"].into_iter().zip(instances) {
         processes.start(
             name,
-            proxy_binary()
-                .env("PERFECTGYM_API_KEY", KEY)
-                .args(["--upstream", &format!("http://127.0.0.1:{tenant}")])
-                .args(["--listen", &format!("127.0.0.1:{port}")])
-                .arg("--trust-forwarded-for")
-                // Every visitor here is 127.0.0.1: the write limit would count the test itself.
-                .args(["--write-burst", "100000", "--writes-per-minute", "100000"]),
+            instance(port, &tenant)
+                // Every visitor here is 127.0.0.1: the limits would count the test itself.
+                .args(["--write-burst", "100000", "--writes-per-minute", "100000"])
+                .args(["--read-burst", "100000", "--reads-per-minute", "100000"]),
         );
         wait_until_up(&http, &format!("http://127.0.0.1:{port}/")).await;
     }
-
-    let listen = free_port();
-    let config = dir.join("nginx.conf");
-    std::fs::write(&config, nginx_config(&dir, listen, instances, &files)).unwrap();
-    let mut nginx = Command::new(nginx_binary);
-    nginx
-        .arg("-p")
-        .arg(&dir)
-        .arg("-e")
-        .arg(dir.join("error.log"));
-    nginx.arg("-c").arg(&config);
-    processes.start("nginx", &mut nginx);
-    let site = format!("http://127.0.0.1:{listen}");
-    wait_until_up(&http, &format!("{site}/perfectgym-offers/embed.js")).await;
+    let site = start_nginx(
+        &mut processes,
+        &http,
+        &dir,
+        instances,
+        &[
+            ("rate=30r/m", "rate=100000r/m"),
+            ("burst=20 nodelay", "burst=100000 nodelay"),
+        ],
+    )
+    .await;
     let api = format!("{site}/pg-proxy");
 
     // 1,000 page loads through nginx; halfway, instance a is stopped.
     let started = Instant::now();
-    let failures = visitors(&api, || processes.terminate("a")).await;
+    let failures = visitors(&api, &token, || processes.terminate("a")).await;
     let elapsed = started.elapsed();
     assert!(
         failures.is_empty(),
@@ -329,6 +422,7 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
     for _ in 0..5 {
         let answer = fetch(
             http.post(format!("{api}/v1/online-offers/purchase/preview"))
+                .header("X-Customer-Token", &token)
                 .json(&preview),
         )
         .await
@@ -337,9 +431,12 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
             answer.contains("no-store") && !answer.contains(KEY),
             "{answer}"
         );
-        let answer = fetch(http.get(format!("{api}/v1/online-offers/67890/purchased")))
-            .await
-            .expect("the customer's purchases");
+        let answer = fetch(
+            http.get(format!("{api}/v1/online-offers/67890/purchased"))
+                .header("X-Customer-Token", &token),
+        )
+        .await
+        .expect("the customer's purchases");
         assert!(
             answer.contains("no-store") && !answer.contains(KEY),
             "{answer}"
@@ -383,16 +480,27 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
     let uncached = free_port();
     processes.start(
         "uncached",
-        proxy_binary()
-            .env("PERFECTGYM_API_KEY", KEY)
-            .args(["--upstream", &format!("http://127.0.0.1:{tenant}")])
-            .args(["--listen", &format!("127.0.0.1:{uncached}")])
+        instance(uncached, &tenant)
             .args(["--cache-seconds", "0"])
-            .args(["--write-burst", "100000", "--writes-per-minute", "100000"]),
+            // This run measures what the caches save, not the ceiling.
+            .args(["--tenant-reads-per-minute", "100000"])
+            .args(["--tenant-writes-per-minute", "100000"])
+            .args(["--write-burst", "100000", "--writes-per-minute", "100000"])
+            .args(["--read-burst", "100000", "--reads-per-minute", "100000"]),
     );
     wait_until_up(&http, &format!("http://127.0.0.1:{uncached}/")).await;
-    let failures = visitors(&format!("http://127.0.0.1:{uncached}/pg-proxy"), || {}).await;
-    assert!(failures.is_empty(), "{failures:?}");
+    let failures = visitors(
+        &format!("http://127.0.0.1:{uncached}/pg-proxy"),
+        &token,
+        || {},
+    )
+    .await;
+    assert!(
+        failures.is_empty(),
+        "{} failures, e.g. {:?}",
+        failures.len(),
+        &failures[..failures.len().min(3)]
+    );
     let uncached_calls = tenant_calls(&metrics, "purchasable").await - direct_list_before
         + tenant_calls(&metrics, "purchasable_offer").await
         - direct_detail_before;
