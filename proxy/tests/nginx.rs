@@ -521,3 +521,200 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
     assert!(uncached_calls >= PAGE_LOADS as u64 * 4);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// In front of the tenant: records the key of every call and each purchase, and can hold a
+/// purchase for a while (announcing which instance sent it) before passing it on.
+#[derive(Clone)]
+struct Recorder {
+    tenant: String,
+    http: reqwest::Client,
+    keys: Arc<Mutex<Vec<String>>>,
+    purchases: Arc<AtomicUsize>,
+    hold_purchases: Arc<AtomicBool>,
+    held: mpsc::UnboundedSender<&'static str>,
+    /// Which instance forwards to this recorder.
+    instance: &'static str,
+}
+
+async fn record(
+    State(recorder): State<Recorder>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, [(&'static str, &'static str); 1], Bytes) {
+    let keys: Vec<_> = headers
+        .get_all("x-api-key")
+        .iter()
+        .map(|key| key.to_str().unwrap_or("?").to_owned())
+        .collect();
+    recorder.keys.lock().unwrap().push(keys.join(" + "));
+    if uri.path() == "/v1/online-offers/purchase" {
+        recorder.purchases.fetch_add(1, Ordering::SeqCst);
+        if recorder.hold_purchases.load(Ordering::SeqCst) {
+            let _ = recorder.held.send(recorder.instance);
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+        }
+    }
+    let answer = recorder
+        .http
+        .request(method, format!("{}{uri}", recorder.tenant))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the mock tenant answers");
+    let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
+    let body = answer.bytes().await.unwrap();
+    (status, [("content-type", "application/json")], body)
+}
+
+/// A client whose requests come from `address` (any of 127.0.0.0/8 reaches nginx on loopback),
+/// so each part of the test is its own visitor to nginx's limit.
+fn client_from(address: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::from(address)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chain_keeps_one_ceiling_and_one_write_limit_and_buys_once() {
+    let dir = scratch_dir("chain");
+    let http = reqwest::Client::new();
+    let mut processes = Processes(Vec::new());
+    let (tenant, metrics) = start_tenant(&mut processes, &http).await;
+    let token = customer_token();
+
+    let (held_tx, mut held_rx) = mpsc::unbounded_channel();
+    let recorder = Recorder {
+        tenant,
+        http: http.clone(),
+        keys: Arc::default(),
+        purchases: Arc::default(),
+        hold_purchases: Arc::default(),
+        held: held_tx,
+        instance: "",
+    };
+    let instances = [free_port(), free_port()];
+    for (name, port) in ["c", "d"].into_iter().zip(instances) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let recorder_url = format!("http://{}", listener.local_addr().unwrap());
+        let router = axum::Router::new().fallback(record).with_state(Recorder {
+            instance: name,
+            ..recorder.clone()
+        });
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        // The shipped way: a ceiling for the chain, each instance its share; default limits.
+        processes.start(
+            name,
+            instance(port, &recorder_url)
+                .args(["--tenant-reads-per-minute", "100"])
+                .args(["--instances", "2"]),
+        );
+        wait_until_up(&http, &format!("http://127.0.0.1:{port}/")).await;
+    }
+    let site = start_nginx(&mut processes, &http, &dir, instances, &[]).await;
+    let api = format!("{site}/pg-proxy/v1/online-offers");
+
+    // A script reading 300 unknown offers from 30 addresses (each within its read limit):
+    // together the two instances ask the tenant at most the chain's 100 times.
+    let before = tenant_calls(&metrics, "purchasable_offer").await;
+    let mut reads = tokio::task::JoinSet::new();
+    for n in 0..300u32 {
+        let client = client_from([127, 0, 2, 1 + (n % 30) as u8]);
+        let url = format!("{api}/purchasable/{}", 50_000 + n);
+        reads.spawn(async move { client.get(url).send().await.map(|r| r.status().as_u16()) });
+    }
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    while let Some(status) = reads.join_next().await {
+        *statuses.entry(status.unwrap().unwrap()).or_default() += 1;
+    }
+    let detail_calls = tenant_calls(&metrics, "purchasable_offer").await - before;
+    println!("300 unknown-offer reads through nginx + 2 instances: {detail_calls} tenant calls, answers {statuses:?}");
+    assert!(
+        (51..=100).contains(&detail_calls),
+        "{detail_calls} calls for the chain's ceiling of 100 ({statuses:?})"
+    );
+    assert_eq!(
+        statuses.get(&503).copied().unwrap_or(0),
+        300 - detail_calls as usize
+    );
+
+    // One client's previews, with forged addresses and a forged key: nginx counts the client
+    // once for both instances, and only the gym's key reaches the tenant.
+    let before = tenant_calls(&metrics, "purchase_preview").await;
+    let writer = client_from([127, 0, 3, 1]);
+    let preview = json!({"onlineOfferId": 1003, "customerId": 67890});
+    let mut answered = 0;
+    for n in 0..60 {
+        let response = writer
+            .post(format!("{api}/purchase/preview"))
+            .header("X-Forwarded-For", format!("10.0.{n}.1"))
+            .header("Forwarded", format!("for=10.1.{n}.1"))
+            .header("X-API-KEY", "visitor-forged-key")
+            .header("X-Customer-Token", &token)
+            .json(&preview)
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            200 => answered += 1,
+            429 => {
+                assert_eq!(response.headers()["cache-control"], "no-store");
+                let body = response.text().await.unwrap();
+                assert!(body.contains("PROXY_RATE_LIMITED"), "{body}");
+            }
+            other => panic!("{other}: {}", response.text().await.unwrap()),
+        }
+    }
+    let previews = tenant_calls(&metrics, "purchase_preview").await - before;
+    println!("60 previews from one client with forged addresses: {answered} answered");
+    // The shipped burst of 20, and what 30 a minute gives back meanwhile.
+    assert!(
+        (20..=22).contains(&answered),
+        "{answered} of 60 previews answered"
+    );
+    assert_eq!(previews, answered);
+    let keys = recorder.keys.lock().unwrap().clone();
+    assert!(
+        !keys.is_empty() && keys.iter().all(|key| key == KEY),
+        "the tenant saw keys {:?}",
+        keys.iter().filter(|key| *key != KEY).collect::<Vec<_>>()
+    );
+
+    // A purchase in flight while its instance stops: it drains, the purchase is sent once.
+    let buyer = client_from([127, 0, 4, 1]);
+    let purchase = json!({"onlineOfferId": 1008, "customerId": 67890, "validFrom": "2099-01-01"});
+    let buy = |client: reqwest::Client| {
+        let (url, token, purchase) = (format!("{api}/purchase"), token.clone(), purchase.clone());
+        tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .header("X-Customer-Token", token)
+                .json(&purchase)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        })
+    };
+    let tenant_before = tenant_calls(&metrics, "purchase").await;
+    recorder.hold_purchases.store(true, Ordering::SeqCst);
+    let answer = buy(buyer.clone());
+    let sender = tokio::time::timeout(Duration::from_secs(10), held_rx.recv())
+        .await
+        .expect("the purchase reached the tenant")
+        .unwrap();
+    processes.signal_stop(sender);
+    let (status, body) = answer.await.unwrap();
+    assert_eq!(status, 200, "the purchase in flight: {body}");
+    recorder.hold_purchases.store(false, Ordering::SeqCst);
+    processes.wait_exited(sender);
+    // The next purchase finds one instance gone and goes to the other, once.
+    let (status, body) = buy(buyer).await.unwrap();
+    assert_eq!(status, 200, "the purchase after the stop: {body}");
+    assert_eq!(recorder.purchases.load(Ordering::SeqCst), 2);
+    assert_eq!(tenant_calls(&metrics, "purchase").await - tenant_before, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
