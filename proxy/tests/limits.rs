@@ -62,7 +62,7 @@ async fn only_the_configured_origins_may_call_cross_origin() {
 }
 
 #[tokio::test]
-async fn a_client_hammering_writes_is_limited_and_reads_are_not() {
+async fn a_client_hammering_writes_is_limited_and_its_reads_are_not_counted_with_them() {
     let limit = WriteLimit {
         burst: 3,
         per_minute: 1,
@@ -92,7 +92,7 @@ async fn a_client_hammering_writes_is_limited_and_reads_are_not() {
         text.contains(r#""errorCode":"PROXY_RATE_LIMITED""#),
         "{text}"
     );
-    // A purchase counts against the same client; the catalogue does not.
+    // A purchase counts against the same client; catalogue reads have their own limit.
     let (status, _, _) = call(
         http.post(format!("{api}/online-offers/purchase"))
             .json(&body),
