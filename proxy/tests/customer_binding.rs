@@ -141,6 +141,15 @@ fn customer_requests(api: &str) -> Vec<reqwest::RequestBuilder> {
     ]
 }
 
+/// The value of `perfectgym_customer_routes_unauthenticated` (its sample line, not its help text).
+fn unauthenticated_gauge(metrics: &perfectgym_offers_proxy::metrics::Metrics) -> String {
+    let text = metrics.render();
+    text.lines()
+        .find_map(|line| line.strip_prefix("perfectgym_customer_routes_unauthenticated "))
+        .unwrap_or_else(|| panic!("no gauge in {text}"))
+        .to_owned()
+}
+
 #[tokio::test]
 async fn a_real_tenant_without_binding_serves_no_customer_route() {
     let setup = fake_tenant::proxy_configured(|_| {}, |_| {}).await;
@@ -156,11 +165,7 @@ async fn a_real_tenant_without_binding_serves_no_customer_route() {
     let (status, _, _) =
         call(reqwest::Client::new().get(format!("{api}/online-offers/purchasable"))).await;
     assert_eq!(status, StatusCode::OK);
-    let metrics = setup.metrics.render();
-    assert!(
-        metrics.contains("perfectgym_customer_routes_unauthenticated 0"),
-        "{metrics}"
-    );
+    assert_eq!(unauthenticated_gauge(&setup.metrics), "0");
 }
 
 #[tokio::test]
@@ -173,11 +178,7 @@ async fn only_the_operators_explicit_opt_out_opens_them_and_it_shows() {
         let (status, _, body) = call(request).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
-    let metrics = setup.metrics.render();
-    assert!(
-        metrics.contains("perfectgym_customer_routes_unauthenticated 1"),
-        "{metrics}"
-    );
+    assert_eq!(unauthenticated_gauge(&setup.metrics), "1");
     // With binding on, the opt-out changes nothing: a token is needed.
     let bound = fake_tenant::proxy_configured(
         |_| {},
@@ -189,8 +190,5 @@ async fn only_the_operators_explicit_opt_out_opens_them_and_it_shows() {
     .await;
     let (status, _, _) = call(customer_requests(&format!("{}/v1", bound.api)).remove(0)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(bound
-        .metrics
-        .render()
-        .contains("perfectgym_customer_routes_unauthenticated 0"));
+    assert_eq!(unauthenticated_gauge(&bound.metrics), "0");
 }

@@ -61,8 +61,9 @@ async fn dot_segments_sent_raw_do_not_escape_the_allowlist() {
     let (api, tenant) = proxy_in_front(Duration::ZERO).await;
     let prefix = "/pg-proxy/v1/online-offers";
     for line in [
-        // A client would have made this the offer list (200): a 4xx shows it arrived raw.
-        format!("GET {prefix}/purchasable/1/.. HTTP/1.1"),
+        // A client would have made this offer 1's details (200, and a tenant call): a 4xx
+        // shows it arrived raw.
+        format!("GET {prefix}/purchasable/2/../1 HTTP/1.1"),
         format!("GET {prefix}/purchasable/1/../../../customers/67890 HTTP/1.1"),
         format!("GET {prefix}/purchasable/../../customers/67890 HTTP/1.1"),
         format!("GET {prefix}/purchasable/%2e%2e/%2e%2e/customers/67890 HTTP/1.1"),
