@@ -83,6 +83,7 @@ async fn the_vendors_component_pays_with_a_session_for_the_previewed_amount() {
     // What the amount pays for, so the gym's proxy can check it against a fresh preview.
     assert_eq!(sessions[0].payment_offer.as_deref(), Some("12345"));
     assert_eq!(sessions[0].payment_voucher, None);
+    assert_eq!(sessions[0].payment_currency.as_deref(), Some("EUR"));
     assert_eq!(
         vendor_calls(),
         [

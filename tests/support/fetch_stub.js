@@ -31,6 +31,7 @@ async function stubFetch(input, init) {
     customerToken: request.headers.get("x-customer-token"),
     paymentOffer: request.headers.get("x-online-offer-id"),
     paymentVoucher: request.headers.get("x-voucher-code"),
+    paymentCurrency: request.headers.get("x-payment-currency"),
     body: request.method === "GET" ? null : await request.clone().text(),
     aborted: false,
   };

@@ -65,9 +65,11 @@ pub struct SeenRequest {
     pub accept_language: Option<String>,
     pub content_type: Option<String>,
     pub customer_token: Option<String>,
-    /// What a payment session says it pays for (`X-Online-Offer-Id`, `X-Voucher-Code`).
+    /// What a payment session says it pays for (`X-Online-Offer-Id`, `X-Voucher-Code`,
+    /// `X-Payment-Currency`).
     pub payment_offer: Option<String>,
     pub payment_voucher: Option<String>,
+    pub payment_currency: Option<String>,
     pub body: Option<String>,
     pub aborted: bool,
 }
