@@ -362,7 +362,7 @@ mod native {
                 _ => PluralCategory::Other,
             },
             "fr" if n <= 1 => PluralCategory::One,
-            "fr" | "es" | "it" if n != 0 && n % 1_000_000 == 0 => PluralCategory::Many,
+            "fr" | "es" | "it" if n != 0 && n.is_multiple_of(1_000_000) => PluralCategory::Many,
             _ if n == 1 => PluralCategory::One,
             _ => PluralCategory::Other,
         }
