@@ -3,10 +3,11 @@
 //! the exact tag, so `de-CH` reads `CHF 35.00` and Polish counts `2 wejścia`, `5 wejść`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use js_sys::{Array, Function, Intl, Object, Reflect};
-use perfectgym_offers_core::i18n::{texts_file, Messages, PluralCategory, Regional, ENGLISH};
+use perfectgym_offers_core::i18n::{
+    texts_file, Messages, PluralCategory, Regional, TextsFile, ENGLISH,
+};
 use perfectgym_offers_core::{Locale, Money};
 use time::{Date, PrimitiveDateTime, Time};
 use wasm_bindgen::prelude::*;
@@ -23,10 +24,11 @@ extern "C" {
 const ASSETS_GLOBAL: &str = "perfectgymOffersAssets";
 
 thread_local! {
-    /// Each language's texts, decoded once for the page and kept.
-    static TEXTS: RefCell<HashMap<&'static str, &'static Messages>> = RefCell::new(HashMap::new());
-    /// One locale per tag (see `Locale::new`).
-    static LOCALES: RefCell<HashMap<String, Locale>> = RefCell::new(HashMap::new());
+    /// Each language's texts, decoded once for the page and kept. (A page holds a language or
+    /// two: a list, which costs the wasm less than a map.)
+    static TEXTS: RefCell<Vec<(&'static str, &'static Messages)>> = const { RefCell::new(Vec::new()) };
+    /// One locale per tag and texts file (see `Locale::new`).
+    static LOCALES: RefCell<Vec<Locale>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Formats with `Intl` for one canonical tag.
@@ -106,18 +108,62 @@ fn canonical(tag: &str) -> String {
         .unwrap_or_else(|| "en".to_owned())
 }
 
-fn decode(json: &str) -> Result<Messages, String> {
-    let value = js_sys::JSON::parse(json).map_err(|error| format!("{error:?}"))?;
-    serde_wasm_bindgen::from_value(value).map_err(|error| error.to_string())
+/// A texts file parsed by the browser's `JSON.parse`.
+struct ParsedTexts(JsValue);
+
+impl ParsedTexts {
+    fn get(&self, key: &str) -> Option<JsValue> {
+        let value = Reflect::get(&self.0, &key.into()).ok()?;
+        (!value.is_undefined()).then_some(value)
+    }
 }
 
-fn texts_of(file: &'static str) -> Option<&'static Messages> {
-    TEXTS.with(|texts| texts.borrow().get(file).copied())
+impl TextsFile for ParsedTexts {
+    fn keys(&self) -> Vec<String> {
+        match self.0.dyn_ref::<Object>() {
+            Some(object) => Object::keys(object)
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        self.get(key)?.as_string()
+    }
+
+    fn forms(&self, key: &str) -> Option<Vec<(String, String)>> {
+        let forms = ParsedTexts(self.get(key)?.dyn_into::<Object>().ok()?.into());
+        forms
+            .keys()
+            .into_iter()
+            .map(|name| {
+                let text = forms.text(&name)?;
+                Some((name, text))
+            })
+            .collect()
+    }
+}
+
+fn decode(json: &str) -> Result<Messages, String> {
+    let value = js_sys::JSON::parse(json).map_err(|error| format!("{error:?}"))?;
+    Messages::read(&ParsedTexts(value))
+}
+
+fn texts_of(file: &str) -> Option<&'static Messages> {
+    TEXTS.with(|texts| {
+        texts
+            .borrow()
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, m)| *m)
+    })
 }
 
 fn keep_texts(file: &'static str, messages: Messages) -> &'static Messages {
     let messages: &'static Messages = Box::leak(Box::new(messages));
-    TEXTS.with(|texts| texts.borrow_mut().insert(file, messages));
+    TEXTS.with(|texts| texts.borrow_mut().push((file, messages)));
     messages
 }
 
@@ -130,19 +176,21 @@ fn english_texts() -> &'static Messages {
 
 /// The locale of `tag` with the texts of `file` (made once per tag and file).
 fn locale_for(tag: &str, file: &'static str, messages: &'static Messages) -> Locale {
-    let key = format!("{tag} {file}");
-    if let Some(locale) = LOCALES.with(|locales| locales.borrow().get(&key).copied()) {
+    let made = LOCALES.with(|locales| {
+        let locales = locales.borrow();
+        locales
+            .iter()
+            .find(|l| l.tag() == tag && l.texts() == file)
+            .copied()
+    });
+    if let Some(locale) = made {
         return locale;
     }
-    let locale = Locale::new(
-        tag,
-        file,
-        messages,
-        Box::new(IntlRules {
-            tag: tag.to_owned(),
-        }),
-    );
-    LOCALES.with(|locales| locales.borrow_mut().insert(key, locale));
+    let rules = IntlRules {
+        tag: tag.to_owned(),
+    };
+    let locale = Locale::new(tag, file, messages, Box::new(rules));
+    LOCALES.with(|locales| locales.borrow_mut().push(locale));
     locale
 }
 

@@ -8,7 +8,6 @@
 
 use std::fmt;
 
-use serde::Deserialize;
 use time::{Date, Time};
 
 use crate::money::Money;
@@ -33,19 +32,30 @@ macro_rules! messages {
             $(pub $plural: Plural,)*
         }
 
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct MessagesFile {
-            $($text: String,)*
-            $($plural: PluralFile,)*
-        }
+        /// Every key of a texts file.
+        pub const KEYS: &[&str] = &[$(stringify!($text),)* $(stringify!($plural),)*];
 
-        impl<'de> Deserialize<'de> for Messages {
-            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Messages, D::Error> {
-                let file = MessagesFile::deserialize(input)?;
+        impl Messages {
+            /// Reads a decoded texts file: every key must be there, and no other. (A lookup per
+            /// key instead of a serde visitor keeps the wasm small.)
+            pub fn read(file: &impl TextsFile) -> Result<Messages, String> {
+                if let Some(unknown) = file.keys().into_iter().find(|k| !KEYS.contains(&k.as_str())) {
+                    return Err(format!("unknown key `{unknown}`"));
+                }
+                let text = |key: &str| {
+                    file.text(key)
+                        .map(leak)
+                        .ok_or_else(|| format!("missing key `{key}` (a text)"))
+                };
+                let plural = |key: &str| {
+                    let forms = file
+                        .forms(key)
+                        .ok_or_else(|| format!("missing key `{key}` (plural forms)"))?;
+                    Plural::read(key, forms)
+                };
                 Ok(Messages {
-                    $($text: leak(file.$text),)*
-                    $($plural: file.$plural.into(),)*
+                    $($text: text(stringify!($text))?,)*
+                    $($plural: plural(stringify!($plural))?,)*
                 })
             }
         }
@@ -133,31 +143,45 @@ pub struct Plural {
     pub other: &'static str,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PluralFile {
-    zero: Option<String>,
-    one: Option<String>,
-    two: Option<String>,
-    few: Option<String>,
-    many: Option<String>,
-    other: String,
-}
-
-impl From<PluralFile> for Plural {
-    fn from(file: PluralFile) -> Plural {
-        Plural {
-            zero: file.zero.map(leak),
-            one: file.one.map(leak),
-            two: file.two.map(leak),
-            few: file.few.map(leak),
-            many: file.many.map(leak),
-            other: leak(file.other),
-        }
-    }
+/// A texts file as decoded JSON: the browser's `JSON.parse` in the widget, serde_json natively.
+pub trait TextsFile {
+    /// Its keys.
+    fn keys(&self) -> Vec<String>;
+    /// The text at `key`, if that is a string.
+    fn text(&self, key: &str) -> Option<String>;
+    /// The forms at `key` (`("one", "{n} visit")` …), if that is an object of strings.
+    fn forms(&self, key: &str) -> Option<Vec<(String, String)>>;
 }
 
 impl Plural {
+    /// The forms of the plural `key`: CLDR's category names, `other` required.
+    fn read(key: &str, forms: Vec<(String, String)>) -> Result<Plural, String> {
+        let mut plural = Plural {
+            zero: None,
+            one: None,
+            two: None,
+            few: None,
+            many: None,
+            other: "",
+        };
+        for (name, text) in forms {
+            let text = leak(text);
+            match name.as_str() {
+                "zero" => plural.zero = Some(text),
+                "one" => plural.one = Some(text),
+                "two" => plural.two = Some(text),
+                "few" => plural.few = Some(text),
+                "many" => plural.many = Some(text),
+                "other" => plural.other = text,
+                _ => return Err(format!("unknown plural form `{key}.{name}`")),
+            }
+        }
+        if plural.other.is_empty() {
+            return Err(format!("missing key `{key}.other`"));
+        }
+        Ok(plural)
+    }
+
     /// The form written for `category`, if the file has one.
     pub fn form(&self, category: PluralCategory) -> Option<&'static str> {
         match category {
@@ -234,6 +258,11 @@ impl Locale {
     /// The exact tag, e.g. `de-CH`: sent as `Accept-Language` and set as the widget's `lang`.
     pub fn tag(self) -> &'static str {
         self.tag
+    }
+
+    /// The texts file the messages came from (`fr` for `fr-CH`).
+    pub fn texts(self) -> &'static str {
+        self.texts
     }
 
     /// The language the texts are in, for the widget's `lang`: the tag itself (`fr-CH`) unless
@@ -394,15 +423,40 @@ mod native {
         }
     }
 
-    /// Decodes the compiled-in texts file `tag` (`None` when there is none).
+    impl TextsFile for serde_json::Value {
+        fn keys(&self) -> Vec<String> {
+            self.as_object()
+                .map(|object| object.keys().cloned().collect())
+                .unwrap_or_default()
+        }
+
+        fn text(&self, key: &str) -> Option<String> {
+            Some(self.get(key)?.as_str()?.to_owned())
+        }
+
+        fn forms(&self, key: &str) -> Option<Vec<(String, String)>> {
+            self.get(key)?
+                .as_object()?
+                .iter()
+                .map(|(name, text)| Some((name.clone(), text.as_str()?.to_owned())))
+                .collect()
+        }
+    }
+
+    /// Decodes the texts file `json`.
+    pub fn decode_messages(json: &str) -> Result<Messages, String> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Messages::read(&value)
+    }
+
+    /// Decodes the compiled-in texts file `tag`.
     pub fn native_messages(tag: &str) -> Result<Messages, String> {
-        let json = native_file(tag).ok_or_else(|| format!("no texts file {tag}"))?;
-        serde_json::from_str(json).map_err(|error| error.to_string())
+        decode_messages(native_file(tag).ok_or_else(|| format!("no texts file {tag}"))?)
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::native_messages;
+pub use native::{decode_messages, native_messages};
 
 #[cfg(test)]
 mod tests {

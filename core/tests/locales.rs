@@ -71,21 +71,30 @@ fn every_language_has_every_key_with_its_placeholders() {
 fn a_missing_key_an_unknown_key_and_a_lost_placeholder_are_each_found() {
     let english_json: serde_json::Value =
         serde_json::from_str(perfectgym_offers_core::i18n::ENGLISH).unwrap();
-    let decode = |value: &serde_json::Value| serde_json::from_value::<Messages>(value.clone());
+    let decode = |value: &serde_json::Value| Messages::read(value);
 
     let mut missing = english_json.clone();
     missing.as_object_mut().unwrap().remove("voucher_invalid");
-    let error = decode(&missing).unwrap_err().to_string();
-    assert!(error.contains("missing field `voucher_invalid`"), "{error}");
+    let error = decode(&missing).unwrap_err();
+    assert!(error.contains("missing key `voucher_invalid`"), "{error}");
 
     let mut unknown = english_json.clone();
     unknown["voucher_expired"] = "This voucher has expired.".into();
-    let error = decode(&unknown).unwrap_err().to_string();
-    assert!(error.contains("unknown field `voucher_expired`"), "{error}");
+    let error = decode(&unknown).unwrap_err();
+    assert!(error.contains("unknown key `voucher_expired`"), "{error}");
 
     let mut unknown_form = english_json.clone();
     unknown_form["visits"]["several"] = "{n} visits".into();
-    assert!(decode(&unknown_form).is_err());
+    let error = decode(&unknown_form).unwrap_err();
+    assert!(
+        error.contains("unknown plural form `visits.several`"),
+        "{error}"
+    );
+
+    let mut no_other = english_json.clone();
+    no_other["visits"].as_object_mut().unwrap().remove("other");
+    let error = decode(&no_other).unwrap_err();
+    assert!(error.contains("missing key `visits.other`"), "{error}");
 
     let english = decode(&english_json).unwrap().entries();
     let mut lost = english_json.clone();
