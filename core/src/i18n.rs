@@ -230,12 +230,15 @@ pub trait Regional: Send + Sync {
 /// The visitor's locale: the exact tag, the texts of its language and its regional formatting.
 /// Copied freely into views; what it points to lives as long as the page (one per tag).
 #[derive(Clone, Copy)]
-pub struct Locale {
-    tag: &'static str,
+pub struct Locale(&'static Kept);
+
+/// What a [`Locale`] points to: one pointer to copy into every view, not seven words.
+struct Kept {
+    tag: String,
     /// The texts file the messages came from (`fr` for `fr-CH`; `en` when they fell back).
     texts: &'static str,
     messages: &'static Messages,
-    regional: &'static dyn Regional,
+    regional: Box<dyn Regional>,
 }
 
 impl Locale {
@@ -247,65 +250,65 @@ impl Locale {
         messages: &'static Messages,
         regional: Box<dyn Regional>,
     ) -> Locale {
-        Locale {
-            tag: leak(tag.to_owned()),
+        Locale(Box::leak(Box::new(Kept {
+            tag: tag.to_owned(),
             texts,
             messages,
-            regional: Box::leak(regional),
-        }
+            regional,
+        })))
     }
 
     /// The exact tag, e.g. `de-CH`: sent as `Accept-Language` and set as the widget's `lang`.
     pub fn tag(self) -> &'static str {
-        self.tag
+        &self.0.tag
     }
 
     /// The texts file the messages came from (`fr` for `fr-CH`).
     pub fn texts(self) -> &'static str {
-        self.texts
+        self.0.texts
     }
 
     /// The language the texts are in, for the widget's `lang`: the tag itself (`fr-CH`) unless
     /// the texts fell back to another language (`pt-BR` reads English: `en`).
     pub fn lang(self) -> &'static str {
         let language = |tag: &'static str| tag.split('-').next().unwrap_or(tag);
-        if language(self.tag).eq_ignore_ascii_case(language(self.texts)) {
-            self.tag
+        if language(self.tag()).eq_ignore_ascii_case(language(self.texts())) {
+            self.tag()
         } else {
-            self.texts
+            self.texts()
         }
     }
 
     pub fn messages(self) -> &'static Messages {
-        self.messages
+        self.0.messages
     }
 
     pub fn money(self, money: &Money) -> String {
-        self.regional.money(money)
+        self.0.regional.money(money)
     }
 
     pub fn date(self, date: Date) -> String {
-        self.regional.date(date)
+        self.0.regional.date(date)
     }
 
     pub fn date_time(self, date: Date, time: Time) -> String {
-        self.regional.date_time(date, time)
+        self.0.regional.date_time(date, time)
     }
 
     pub fn plural(self, n: i64) -> PluralCategory {
-        self.regional.plural(n)
+        self.0.regional.plural(n)
     }
 }
 
 impl fmt::Debug for Locale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Locale").field(&self.tag).finish()
+        f.debug_tuple("Locale").field(&self.tag()).finish()
     }
 }
 
 impl PartialEq for Locale {
     fn eq(&self, other: &Locale) -> bool {
-        self.tag == other.tag && self.texts == other.texts
+        self.tag() == other.tag() && self.texts() == other.texts()
     }
 }
 
@@ -405,7 +408,7 @@ mod native {
             let mut made = NATIVE
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Some(locale) = made.iter().find(|l| l.tag == tag) {
+            if let Some(locale) = made.iter().find(|l| l.tag() == tag) {
                 return *locale;
             }
             let file = texts_file(&tag);
