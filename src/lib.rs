@@ -3,11 +3,13 @@
 //! - [`api`]: the HTTP client of the online-offer operations (through the gym's proxy)
 //! - [`ui`]: the Leptos views
 //! - [`embed`]: the `<perfectgym-offers>` custom element
+//! - [`locale`]: the visitor's texts (fetched per language) and `Intl` formatting
 //!
 //! The contract and all pure logic live in `perfectgym-offers-core`.
 
 pub mod api;
 pub mod embed;
+pub mod locale;
 pub mod ui;
 
 pub use perfectgym_offers_core as core;

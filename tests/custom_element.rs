@@ -4,7 +4,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, ShadowRoot};
 
 mod support;
-use support::{fresh_container, offer_page, wait_until, Fetch};
+use support::{fresh_container, offer_page, serve_texts, wait_until, Fetch};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -29,6 +29,7 @@ async fn the_element_renders_in_its_shadow_root_and_follows_its_attributes() {
         200,
         &offer_page(&[(1, "Day Ticket Adult", "20")], None),
     );
+    serve_texts();
     perfectgym_offers::embed::define_element();
     let host = fresh_container();
     // The host page's own CSS must not reach into the widget.

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod support;
-use support::{mount_widget, offer_page, wait_until, Fetch};
+use support::{mount_widget, offer_page, serve_texts, wait_until, Fetch};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -69,6 +69,7 @@ async fn shows_loading_then_every_offer_of_every_page() {
 async fn speaks_german_with_german_money() {
     Fetch::reset();
     Fetch::respond(LIST, 200, &offer_page(&[(1, "Tageskarte", "1234.5")], None));
+    serve_texts();
     let widget = mount_widget(&[("api-base", "/pg-proxy"), ("locale", "de-DE")]);
     wait_until("the offer", 3_000.0, || {
         widget.query(".pgo-offer").is_some()
@@ -85,12 +86,16 @@ async fn speaks_german_with_german_money() {
             .unwrap()
             .get_attribute("lang")
             .as_deref(),
-        Some("de")
+        Some("de-DE")
     );
-    assert_eq!(Fetch::requests()[0].accept_language.as_deref(), Some("de"));
+    let catalogue = &Fetch::requests_to(LIST)[0];
     assert_eq!(
-        Fetch::requests()[0].customer_token,
-        None,
+        catalogue.accept_language.as_deref(),
+        Some("de-DE"),
+        "the exact tag, so the vendor answers in it"
+    );
+    assert_eq!(
+        catalogue.customer_token, None,
         "no token unless the page gives one"
     );
 }

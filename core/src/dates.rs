@@ -72,32 +72,19 @@ impl StudioDateTime {
         self.local.unix_timestamp()
     }
 
-    /// The studio-local date as `Intl.DateTimeFormat` with `dateStyle: "medium"` prints it:
-    /// `Jan 15, 2026` / `15.01.2026`.
+    /// The studio-local date as the visitor's locale prints it (`dateStyle: "medium"`):
+    /// `Jan 15, 2026` in en-US, `15.01.2026` in de-DE.
     pub fn format_date(&self, locale: Locale) -> String {
-        format_date(self.date(), locale)
+        locale.date(self.date())
     }
 
     /// Date and studio-local time (`dateStyle: "medium", timeStyle: "short"`):
     /// `Jan 15, 2026, 8:05 AM` / `15.01.2026, 08:05`. A date-only value prints only its date.
     pub fn format_date_time(&self, locale: Locale) -> String {
-        let date = self.format_date(locale);
         if self.date_only {
-            return date;
+            return self.format_date(locale);
         }
-        let (hour, minute) = (self.local.hour(), self.local.minute());
-        match locale {
-            Locale::En => {
-                let (hour12, meridiem) = match hour {
-                    0 => (12, "AM"),
-                    1..=11 => (hour, "AM"),
-                    12 => (12, "PM"),
-                    _ => (hour - 12, "PM"),
-                };
-                format!("{date}, {hour12}:{minute:02} {meridiem}")
-            }
-            Locale::De => format!("{date}, {hour:02}:{minute:02}"),
-        }
+        locale.date_time(self.date(), self.local.time())
     }
 }
 
@@ -183,25 +170,50 @@ pub fn date_at(unix_millis: f64, offset_minutes: i32) -> Option<Date> {
     Some(instant.to_offset(offset).date())
 }
 
-/// A date as `Intl.DateTimeFormat` with `dateStyle: "medium"` prints it.
+/// A date as the visitor's locale prints it (`dateStyle: "medium"`).
 pub fn format_date(date: Date, locale: Locale) -> String {
+    locale.date(date)
+}
+
+/// A date as `Intl.DateTimeFormat` with `dateStyle: "medium"` prints it in en-US or, with
+/// `german`, de-DE: natively, where there is no `Intl`.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn native_date(date: Date, german: bool) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    match locale {
-        Locale::En => format!(
-            "{} {}, {}",
-            MONTHS[usize::from(u8::from(date.month())) - 1],
-            date.day(),
-            date.year()
-        ),
-        Locale::De => format!(
+    if german {
+        format!(
             "{:02}.{:02}.{}",
             date.day(),
             u8::from(date.month()),
             date.year()
-        ),
+        )
+    } else {
+        format!(
+            "{} {}, {}",
+            MONTHS[usize::from(u8::from(date.month())) - 1],
+            date.day(),
+            date.year()
+        )
     }
+}
+
+/// Date and time with `dateStyle: "medium", timeStyle: "short"` in en-US or de-DE, natively.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn native_date_time(date: Date, time: Time, german: bool) -> String {
+    let day = native_date(date, german);
+    let (hour, minute) = (time.hour(), time.minute());
+    if german {
+        return format!("{day}, {hour:02}:{minute:02}");
+    }
+    let (hour12, meridiem) = match hour {
+        0 => (12, "AM"),
+        1..=11 => (hour, "AM"),
+        12 => (12, "PM"),
+        _ => (hour - 12, "PM"),
+    };
+    format!("{day}, {hour12}:{minute:02} {meridiem}")
 }
 
 #[cfg(test)]
@@ -224,12 +236,18 @@ mod tests {
     #[test]
     fn reads_millis_missing_zone_and_bare_dates() {
         let t = StudioDateTime::parse("2022-06-22T08:00:00.000+02:00[Europe/Berlin]").unwrap();
-        assert_eq!(t.format_date_time(Locale::De), "22.06.2022, 08:00");
+        assert_eq!(
+            t.format_date_time(Locale::native("de-DE")),
+            "22.06.2022, 08:00"
+        );
         let t = StudioDateTime::parse("2022-06-22T18:30:00Z").unwrap();
         assert_eq!(t.zone(), None);
-        assert_eq!(t.format_date_time(Locale::En), "Jun 22, 2022, 6:30 PM");
+        assert_eq!(
+            t.format_date_time(Locale::native("en-US")),
+            "Jun 22, 2022, 6:30 PM"
+        );
         let t = StudioDateTime::parse("2026-03-01").unwrap();
-        assert_eq!(t.format_date_time(Locale::En), "Mar 1, 2026");
+        assert_eq!(t.format_date_time(Locale::native("en-US")), "Mar 1, 2026");
         assert_eq!(t.to_string(), "2026-03-01");
     }
 
@@ -249,8 +267,8 @@ mod tests {
     #[test]
     fn formats_dates_in_english_and_german() {
         let date = Date::from_calendar_date(2026, Month::December, 3).unwrap();
-        assert_eq!(format_date(date, Locale::En), "Dec 3, 2026");
-        assert_eq!(format_date(date, Locale::De), "03.12.2026");
+        assert_eq!(format_date(date, Locale::native("en-US")), "Dec 3, 2026");
+        assert_eq!(format_date(date, Locale::native("de-DE")), "03.12.2026");
         assert_eq!(iso_date(date), "2026-12-03");
         assert_eq!(parse_date("2026-12-03"), Some(date));
         assert_eq!(parse_date("2026-02-30"), None);
@@ -299,8 +317,14 @@ mod tests {
     #[test]
     fn midnight_and_noon_in_twelve_hour_clock() {
         let t = StudioDateTime::parse("2026-01-15T00:05:00+01:00").unwrap();
-        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:05 AM");
+        assert_eq!(
+            t.format_date_time(Locale::native("en-US")),
+            "Jan 15, 2026, 12:05 AM"
+        );
         let t = StudioDateTime::parse("2026-01-15T12:00:00+01:00").unwrap();
-        assert_eq!(t.format_date_time(Locale::En), "Jan 15, 2026, 12:00 PM");
+        assert_eq!(
+            t.format_date_time(Locale::native("en-US")),
+            "Jan 15, 2026, 12:00 PM"
+        );
     }
 }

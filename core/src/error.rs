@@ -152,11 +152,11 @@ mod tests {
             "HTTP 404: Offer not found [errorCode NOT_FOUND] [traceId abc-123]"
         );
         assert_eq!(
-            not_found.user_message(Locale::En),
+            not_found.user_message(Locale::native("en-US")),
             "This offer is no longer available."
         );
         assert_eq!(
-            ApiError::Timeout { after_ms: 10_000 }.user_message(Locale::De),
+            ApiError::Timeout { after_ms: 10_000 }.user_message(Locale::native("de-DE")),
             "Der Buchungsdienst hat zu lange nicht geantwortet. Bitte versuche es erneut."
         );
     }

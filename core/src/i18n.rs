@@ -1,373 +1,536 @@
-//! The widget's two complete languages and every text it shows.
+//! The visitor's language: every text the widget shows, one file per language
+//! (`core/locales/<tag>.json`) chosen by fallback (`fr-CH` → `fr` → `en`), and money, dates and
+//! plurals formatted for the exact tag (`de-CH` prints `CHF 35.00`).
 //!
-//! All visible text comes from these tables, so a missing translation is a compile error.
+//! A texts file decodes into [`Messages`], whose fields are its keys: a file that misses a key or
+//! has an unknown one does not decode, and `core/tests/locales.rs` names the file and the key. To
+//! add a text, add its key below and its text to every file; to add a language, add its file.
 
-/// A language the widget speaks. Anything else falls back to English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Locale {
-    #[default]
-    En,
-    De,
+use std::fmt;
+
+use time::{Date, Time};
+
+use crate::money::Money;
+
+include!(concat!(env!("OUT_DIR"), "/languages.rs"));
+
+/// English, the fallback: compiled in, so a widget whose texts cannot be fetched still speaks.
+pub const ENGLISH: &str = include_str!("../locales/en.json");
+
+/// Texts live as long as the page (each language is decoded once and kept), so they are
+/// `&'static str` and every view can hold them without copying.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
 }
 
-impl Locale {
-    /// Reads a BCP 47 tag such as `de-DE`, `de_AT` or `en-GB`; unknown tags fall back to English.
-    pub fn from_tag(tag: &str) -> Locale {
-        let language = tag.trim().split(['-', '_']).next().unwrap_or("");
-        if language.eq_ignore_ascii_case("de") {
-            Locale::De
-        } else {
-            Locale::En
+macro_rules! messages {
+    (texts { $($text:ident),* $(,)? } plurals { $($plural:ident),* $(,)? }) => {
+        /// Every text of one language: the keys of a texts file.
+        #[derive(Debug)]
+        pub struct Messages {
+            $(pub $text: &'static str,)*
+            $(pub $plural: Plural,)*
+        }
+
+        /// Every key of a texts file.
+        pub const KEYS: &[&str] = &[$(stringify!($text),)* $(stringify!($plural),)*];
+
+        impl Messages {
+            /// Reads a decoded texts file: every key must be there, and no other. (A lookup per
+            /// key instead of a serde visitor keeps the wasm small.)
+            pub fn read(file: &impl TextsFile) -> Result<Messages, String> {
+                if let Some(unknown) = file.keys().into_iter().find(|k| !KEYS.contains(&k.as_str())) {
+                    return Err(format!("unknown key `{unknown}`"));
+                }
+                let text = |key: &str| {
+                    file.text(key)
+                        .map(leak)
+                        .ok_or_else(|| format!("missing key `{key}` (a text)"))
+                };
+                let plural = |key: &str| {
+                    let forms = file
+                        .forms(key)
+                        .ok_or_else(|| format!("missing key `{key}` (plural forms)"))?;
+                    Plural::read(key, forms)
+                };
+                Ok(Messages {
+                    $($text: text(stringify!($text))?,)*
+                    $($plural: plural(stringify!($plural))?,)*
+                })
+            }
+        }
+
+        impl Messages {
+            /// Every text with its key (`visits.few` for a plural form), to compare languages.
+            pub fn entries(&self) -> Vec<(String, &'static str)> {
+                let mut entries = vec![$((stringify!($text).to_owned(), self.$text),)*];
+                $(entries.extend(self.$plural.forms().map(|(category, text)| {
+                    (format!("{}.{}", stringify!($plural), category.name()), text)
+                }));)*
+                entries
+            }
+        }
+    };
+}
+
+messages! {
+    texts {
+        widget_label, loading_offers, no_offers, retry, offers_heading, uncategorised,
+        price_on_request, free, valid_for, period_of_use, one_time_suffix, min_age,
+        main_studio_only, all_studios, selected_studios, selected_studio_ids, time_restricted, error_network,
+        error_timeout, error_rate_limited, error_not_found, error_server, error_request,
+        error_decode, error_config, all_categories, category_filter, choose_offer, loading_detail,
+        payment_methods, online_payment, your_price, list_price, checking_price, sign_in_for_price,
+        original_price, discount, to_pay, voucher_label, voucher_apply, voucher_remove,
+        voucher_invalid, voucher_not_accepted, voucher_applied, start_date, start_in_past, buy,
+        buying, paying, payment_cancelled, payment_unavailable, price_changed, sign_in_required,
+        price_not_ready, voucher_blocks, purchase_failed, receipt_heading, purchase_number, offer,
+        purchase_unconfirmed, purchase_checking, cancel_payment, payment_resumed, paid, valid_from,
+        valid_until, access_code, access_code_hint, copy_code, copied, qr_label, buy_another,
+        tab_buy, tab_my_offers, loading_purchases, no_purchases, purchased_on, expires, expired,
+        voucher_used,
+    }
+    plurals {
+        offer_count, visits, minutes, hours, days, weeks, months, years,
+    }
+}
+
+/// The CLDR plural categories `Intl.PluralRules` selects from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluralCategory {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+impl PluralCategory {
+    /// As `Intl.PluralRules.select` names it; anything else is `other`.
+    pub fn from_name(name: &str) -> PluralCategory {
+        match name {
+            "zero" => PluralCategory::Zero,
+            "one" => PluralCategory::One,
+            "two" => PluralCategory::Two,
+            "few" => PluralCategory::Few,
+            "many" => PluralCategory::Many,
+            _ => PluralCategory::Other,
         }
     }
 
-    /// The tag sent as `Accept-Language` and set as the widget's `lang`.
-    pub fn tag(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
-            Locale::En => "en",
-            Locale::De => "de",
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        }
+    }
+}
+
+/// A counted phrase in each plural form its language has, with `{n}` where the number goes:
+/// Polish `{n} wejście` / `{n} wejścia` / `{n} wejść`.
+#[derive(Debug)]
+pub struct Plural {
+    pub zero: Option<&'static str>,
+    pub one: Option<&'static str>,
+    pub two: Option<&'static str>,
+    pub few: Option<&'static str>,
+    pub many: Option<&'static str>,
+    pub other: &'static str,
+}
+
+/// A texts file as decoded JSON: the browser's `JSON.parse` in the widget, serde_json natively.
+pub trait TextsFile {
+    /// Its keys.
+    fn keys(&self) -> Vec<String>;
+    /// The text at `key`, if that is a string.
+    fn text(&self, key: &str) -> Option<String>;
+    /// The forms at `key` (`("one", "{n} visit")` …), if that is an object of strings.
+    fn forms(&self, key: &str) -> Option<Vec<(String, String)>>;
+}
+
+impl Plural {
+    /// The forms of the plural `key`: CLDR's category names, `other` required.
+    fn read(key: &str, forms: Vec<(String, String)>) -> Result<Plural, String> {
+        let mut plural = Plural {
+            zero: None,
+            one: None,
+            two: None,
+            few: None,
+            many: None,
+            other: "",
+        };
+        for (name, text) in forms {
+            let text = leak(text);
+            match name.as_str() {
+                "zero" => plural.zero = Some(text),
+                "one" => plural.one = Some(text),
+                "two" => plural.two = Some(text),
+                "few" => plural.few = Some(text),
+                "many" => plural.many = Some(text),
+                "other" => plural.other = text,
+                _ => return Err(format!("unknown plural form `{key}.{name}`")),
+            }
+        }
+        if plural.other.is_empty() {
+            return Err(format!("missing key `{key}.other`"));
+        }
+        Ok(plural)
+    }
+
+    /// The form written for `category`, if the file has one.
+    pub fn form(&self, category: PluralCategory) -> Option<&'static str> {
+        match category {
+            PluralCategory::Zero => self.zero,
+            PluralCategory::One => self.one,
+            PluralCategory::Two => self.two,
+            PluralCategory::Few => self.few,
+            PluralCategory::Many => self.many,
+            PluralCategory::Other => Some(self.other),
+        }
+    }
+
+    /// The forms the file has, `other` last.
+    pub fn forms(&self) -> impl Iterator<Item = (PluralCategory, &'static str)> + '_ {
+        [
+            PluralCategory::Zero,
+            PluralCategory::One,
+            PluralCategory::Two,
+            PluralCategory::Few,
+            PluralCategory::Many,
+            PluralCategory::Other,
+        ]
+        .into_iter()
+        .filter_map(|category| Some((category, self.form(category)?)))
+    }
+
+    /// `1 visit`, `3 wejścia`, `5 wejść`: the form the language's plural rules choose for `n`.
+    pub fn count(&self, n: i64, locale: Locale) -> String {
+        self.form(locale.plural(n))
+            .unwrap_or(self.other)
+            .replace("{n}", &n.to_string())
+    }
+}
+
+/// Money, dates and plural categories for one locale tag: the browser's `Intl` in the widget,
+/// fixed en-US / de-DE patterns natively (`Locale::native`).
+pub trait Regional: Send + Sync {
+    fn money(&self, money: &Money) -> String;
+    /// As `Intl.DateTimeFormat` with `dateStyle: "medium"`.
+    fn date(&self, date: Date) -> String;
+    /// A wall-clock date and time, with `dateStyle: "medium", timeStyle: "short"`.
+    fn date_time(&self, date: Date, time: Time) -> String;
+    fn plural(&self, n: i64) -> PluralCategory;
+}
+
+/// The visitor's locale: the exact tag, the texts of its language and its regional formatting.
+/// Copied freely into views; what it points to lives as long as the page (one per tag).
+#[derive(Clone, Copy)]
+pub struct Locale(&'static Kept);
+
+/// What a [`Locale`] points to: one pointer to copy into every view, not seven words.
+struct Kept {
+    tag: String,
+    /// The texts file the messages came from (`fr` for `fr-CH`; `en` when they fell back).
+    texts: &'static str,
+    messages: &'static Messages,
+    regional: Box<dyn Regional>,
+}
+
+impl Locale {
+    /// `tag` speaking `messages` (from the texts file `texts`) and formatting with `regional`,
+    /// kept for the page's life: make one per tag and reuse it.
+    pub fn new(
+        tag: &str,
+        texts: &'static str,
+        messages: &'static Messages,
+        regional: Box<dyn Regional>,
+    ) -> Locale {
+        Locale(Box::leak(Box::new(Kept {
+            tag: tag.to_owned(),
+            texts,
+            messages,
+            regional,
+        })))
+    }
+
+    /// The exact tag, e.g. `de-CH`: sent as `Accept-Language` and set as the widget's `lang`.
+    pub fn tag(self) -> &'static str {
+        &self.0.tag
+    }
+
+    /// The texts file the messages came from (`fr` for `fr-CH`).
+    pub fn texts(self) -> &'static str {
+        self.0.texts
+    }
+
+    /// The language the texts are in, for the widget's `lang`: the tag itself (`fr-CH`) unless
+    /// the texts fell back to another language (`pt-BR` reads English: `en`).
+    pub fn lang(self) -> &'static str {
+        let language = |tag: &'static str| tag.split('-').next().unwrap_or(tag);
+        if language(self.tag()).eq_ignore_ascii_case(language(self.texts())) {
+            self.tag()
+        } else {
+            self.texts()
         }
     }
 
     pub fn messages(self) -> &'static Messages {
-        match self {
-            Locale::En => &EN,
-            Locale::De => &DE,
+        self.0.messages
+    }
+
+    pub fn money(self, money: &Money) -> String {
+        self.0.regional.money(money)
+    }
+
+    pub fn date(self, date: Date) -> String {
+        self.0.regional.date(date)
+    }
+
+    pub fn date_time(self, date: Date, time: Time) -> String {
+        self.0.regional.date_time(date, time)
+    }
+
+    pub fn plural(self, n: i64) -> PluralCategory {
+        self.0.regional.plural(n)
+    }
+}
+
+impl fmt::Debug for Locale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Locale").field(&self.tag()).finish()
+    }
+}
+
+impl PartialEq for Locale {
+    fn eq(&self, other: &Locale) -> bool {
+        self.tag() == other.tag() && self.texts() == other.texts()
+    }
+}
+
+/// The element's `locale` attribute as a tag the browser accepts: `de_AT` becomes `de-AT`;
+/// anything that is not shaped like a BCP 47 tag (or is absent) is `en`.
+pub fn well_formed_tag(attribute: Option<&str>) -> String {
+    let tag = attribute.unwrap_or("").trim().replace('_', "-");
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or("");
+    let language_ok =
+        (2..=8).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if language_ok && rest_ok {
+        tag
+    } else {
+        "en".to_owned()
+    }
+}
+
+/// The texts file for `tag`: the longest prefix of it that has a file (`fr-CH` → `fr`), else
+/// English.
+pub fn texts_file(tag: &str) -> &'static str {
+    let tag = tag.to_ascii_lowercase();
+    let mut candidate = tag.as_str();
+    loop {
+        if let Some(found) = LANGUAGES.iter().find(|language| **language == candidate) {
+            return found;
+        }
+        match candidate.rfind('-') {
+            Some(end) => candidate = &candidate[..end],
+            None => return "en",
         }
     }
 }
 
-/// A noun in singular and plural.
-#[derive(Debug, Clone, Copy)]
-pub struct Plural {
-    pub one: &'static str,
-    pub other: &'static str,
-}
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::sync::Mutex;
 
-impl Plural {
-    /// `1 visit`, `10 visits`.
-    pub fn count(&self, n: i64) -> String {
-        format!("{n} {}", if n == 1 { self.one } else { self.other })
+    use super::*;
+
+    /// Locales made natively, one per tag (see [`Locale::new`]).
+    static NATIVE: Mutex<Vec<Locale>> = Mutex::new(Vec::new());
+
+    /// Fixed patterns for native use: de-DE rules for `de-*` tags, en-US for the rest, and the
+    /// plural rules of the languages the widget ships.
+    struct NativeRules {
+        language: String,
+    }
+
+    impl Regional for NativeRules {
+        fn money(&self, money: &Money) -> String {
+            money.native_format(self.language == "de")
+        }
+
+        fn date(&self, date: Date) -> String {
+            crate::dates::native_date(date, self.language == "de")
+        }
+
+        fn date_time(&self, date: Date, time: Time) -> String {
+            crate::dates::native_date_time(date, time, self.language == "de")
+        }
+
+        fn plural(&self, n: i64) -> PluralCategory {
+            native_plural(&self.language, n)
+        }
+    }
+
+    /// CLDR's integer plural rules for the shipped languages (the widget asks `Intl` instead).
+    fn native_plural(language: &str, n: i64) -> PluralCategory {
+        let n = n.unsigned_abs();
+        let (last, last_two) = (n % 10, n % 100);
+        match language {
+            "pl" if n == 1 => PluralCategory::One,
+            "pl" if (2..=4).contains(&last) && !(12..=14).contains(&last_two) => {
+                PluralCategory::Few
+            }
+            "pl" => PluralCategory::Many,
+            "cs" => match n {
+                1 => PluralCategory::One,
+                2..=4 => PluralCategory::Few,
+                _ => PluralCategory::Other,
+            },
+            "fr" if n <= 1 => PluralCategory::One,
+            "fr" | "es" | "it" if n != 0 && n.is_multiple_of(1_000_000) => PluralCategory::Many,
+            _ if n == 1 => PluralCategory::One,
+            _ => PluralCategory::Other,
+        }
+    }
+
+    impl Locale {
+        /// The locale for `tag` with its texts by fallback and native formatting: for native
+        /// tests and tools. The widget formats with the browser's `Intl` instead.
+        pub fn native(tag: &str) -> Locale {
+            let tag = well_formed_tag(Some(tag));
+            let mut made = NATIVE
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(locale) = made.iter().find(|l| l.tag() == tag) {
+                return *locale;
+            }
+            let file = texts_file(&tag);
+            let messages = native_messages(file)
+                .unwrap_or_else(|error| panic!("core/locales/{file}.json: {error}"));
+            let language = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            let locale = Locale::new(
+                &tag,
+                file,
+                Box::leak(Box::new(messages)),
+                Box::new(NativeRules { language }),
+            );
+            made.push(locale);
+            locale
+        }
+    }
+
+    impl TextsFile for serde_json::Value {
+        fn keys(&self) -> Vec<String> {
+            self.as_object()
+                .map(|object| object.keys().cloned().collect())
+                .unwrap_or_default()
+        }
+
+        fn text(&self, key: &str) -> Option<String> {
+            Some(self.get(key)?.as_str()?.to_owned())
+        }
+
+        fn forms(&self, key: &str) -> Option<Vec<(String, String)>> {
+            self.get(key)?
+                .as_object()?
+                .iter()
+                .map(|(name, text)| Some((name.clone(), text.as_str()?.to_owned())))
+                .collect()
+        }
+    }
+
+    /// Decodes the texts file `json`.
+    pub fn decode_messages(json: &str) -> Result<Messages, String> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Messages::read(&value)
+    }
+
+    /// Decodes the compiled-in texts file `tag`.
+    pub fn native_messages(tag: &str) -> Result<Messages, String> {
+        decode_messages(native_file(tag).ok_or_else(|| format!("no texts file {tag}"))?)
     }
 }
 
-/// Every text of one language.
-#[derive(Debug)]
-pub struct Messages {
-    pub widget_label: &'static str,
-    pub loading_offers: &'static str,
-    pub no_offers: &'static str,
-    pub retry: &'static str,
-    pub offers_heading: &'static str,
-    pub offer_count: Plural,
-    pub uncategorised: &'static str,
-    pub price_on_request: &'static str,
-    pub free: &'static str,
-    pub visits: Plural,
-    pub valid_for: &'static str,
-    pub period_of_use: &'static str,
-    pub one_time_suffix: &'static str,
-    pub minutes: Plural,
-    pub hours: Plural,
-    pub days: Plural,
-    pub weeks: Plural,
-    pub months: Plural,
-    pub years: Plural,
-    pub min_age: &'static str,
-    pub main_studio_only: &'static str,
-    pub all_studios: &'static str,
-    pub selected_studios: &'static str,
-    pub time_restricted: &'static str,
-    pub error_network: &'static str,
-    pub error_timeout: &'static str,
-    pub error_rate_limited: &'static str,
-    pub error_not_found: &'static str,
-    pub error_server: &'static str,
-    pub error_request: &'static str,
-    pub error_decode: &'static str,
-    pub error_config: &'static str,
-    pub all_categories: &'static str,
-    pub category_filter: &'static str,
-    pub choose_offer: &'static str,
-    pub loading_detail: &'static str,
-    pub payment_methods: &'static str,
-    pub online_payment: &'static str,
-    pub your_price: &'static str,
-    pub list_price: &'static str,
-    pub checking_price: &'static str,
-    pub sign_in_for_price: &'static str,
-    pub original_price: &'static str,
-    pub discount: &'static str,
-    pub to_pay: &'static str,
-    pub voucher_label: &'static str,
-    pub voucher_apply: &'static str,
-    pub voucher_remove: &'static str,
-    pub voucher_invalid: &'static str,
-    pub voucher_not_accepted: &'static str,
-    pub voucher_applied: &'static str,
-    pub start_date: &'static str,
-    pub start_in_past: &'static str,
-    pub buy: &'static str,
-    pub buying: &'static str,
-    pub paying: &'static str,
-    pub payment_cancelled: &'static str,
-    pub payment_unavailable: &'static str,
-    pub price_changed: &'static str,
-    pub sign_in_required: &'static str,
-    pub price_not_ready: &'static str,
-    pub voucher_blocks: &'static str,
-    pub purchase_failed: &'static str,
-    pub receipt_heading: &'static str,
-    pub purchase_number: &'static str,
-    pub offer: &'static str,
-    pub purchase_unconfirmed: &'static str,
-    pub purchase_checking: &'static str,
-    pub cancel_payment: &'static str,
-    pub payment_resumed: &'static str,
-    pub paid: &'static str,
-    pub valid_from: &'static str,
-    pub valid_until: &'static str,
-    pub access_code: &'static str,
-    pub access_code_hint: &'static str,
-    pub copy_code: &'static str,
-    pub copied: &'static str,
-    pub qr_label: &'static str,
-    pub buy_another: &'static str,
-    pub tab_buy: &'static str,
-    pub tab_my_offers: &'static str,
-    pub loading_purchases: &'static str,
-    pub no_purchases: &'static str,
-    pub purchased_on: &'static str,
-    pub expires: &'static str,
-    pub expired: &'static str,
-    pub voucher_used: &'static str,
-}
-
-pub static EN: Messages = Messages {
-    widget_label: "Online offers",
-    loading_offers: "Loading offers…",
-    no_offers: "There are no offers to buy online right now. Please check back later.",
-    retry: "Try again",
-    offers_heading: "Buy online",
-    offer_count: Plural {
-        one: "offer",
-        other: "offers",
-    },
-    uncategorised: "Other offers",
-    price_on_request: "Price on request",
-    free: "Free",
-    visits: Plural {
-        one: "visit",
-        other: "visits",
-    },
-    valid_for: "Valid for",
-    period_of_use: "Each use lasts",
-    one_time_suffix: "(one time)",
-    minutes: Plural {
-        one: "minute",
-        other: "minutes",
-    },
-    hours: Plural {
-        one: "hour",
-        other: "hours",
-    },
-    days: Plural {
-        one: "day",
-        other: "days",
-    },
-    weeks: Plural {
-        one: "week",
-        other: "weeks",
-    },
-    months: Plural {
-        one: "month",
-        other: "months",
-    },
-    years: Plural {
-        one: "year",
-        other: "years",
-    },
-    min_age: "From age {age}",
-    main_studio_only: "Main studio only",
-    all_studios: "All studios",
-    selected_studios: "Selected studios",
-    time_restricted: "Only during certain opening hours",
-    error_network:
-        "We could not reach the gym's booking service. Check your connection and try again.",
-    error_timeout: "The booking service took too long to answer. Please try again.",
-    error_rate_limited: "The booking service is very busy right now. Please try again in a minute.",
-    error_not_found: "This offer is no longer available.",
-    error_server: "The booking service has a problem right now. Please try again later.",
-    error_request: "The booking service could not accept this request.",
-    error_decode: "The booking service sent an answer we could not read. Please try again later.",
-    error_config: "This widget is not set up correctly. Please tell the gym.",
-    all_categories: "All",
-    category_filter: "Filter by category",
-    choose_offer: "Choose an offer",
-    loading_detail: "Loading details…",
-    payment_methods: "Payment",
-    online_payment: "Online payment",
-    your_price: "Your price",
-    list_price: "Price",
-    checking_price: "Checking your price…",
-    sign_in_for_price: "Sign in to see your personal price and buy.",
-    original_price: "Regular price",
-    discount: "Discount",
-    to_pay: "To pay",
-    voucher_label: "Voucher code",
-    voucher_apply: "Apply",
-    voucher_remove: "Remove",
-    voucher_invalid: "This voucher code is not valid.",
-    voucher_not_accepted: "This voucher cannot be used for this offer.",
-    voucher_applied: "Voucher applied.",
-    start_date: "Start date",
-    start_in_past: "The start date cannot be in the past.",
-    buy: "Buy now",
-    buying: "Buying… please wait",
-    paying: "Waiting for payment…",
-    payment_cancelled: "Payment cancelled. Nothing was charged.",
-    payment_unavailable: "Online payment is not available right now. Please try again later.",
-    price_changed: "The price has changed. Please check it and press Buy now again.",
-    sign_in_required: "Please sign in to buy this offer.",
-    price_not_ready: "Please wait until your price is confirmed.",
-    voucher_blocks: "Remove or correct the voucher code first.",
-    purchase_failed: "The purchase did not go through. Nothing was charged.",
-    receipt_heading: "Thank you! Your purchase is complete.",
-    purchase_number: "Purchase number",
-    offer: "Offer",
-    purchase_unconfirmed: "We could not confirm whether your purchase went through. Please check “My offers” before buying again.",
-    purchase_checking: "Checking whether your purchase went through…",
-    cancel_payment: "Cancel payment",
-    payment_resumed: "Your payment was interrupted. Check your details and press Buy to continue.",
-    paid: "Paid",
-    valid_from: "Valid from",
-    valid_until: "Valid until",
-    access_code: "Studio access code",
-    access_code_hint: "Show this code or the QR code at the front desk.",
-    copy_code: "Copy code",
-    copied: "Copied",
-    qr_label: "QR code of your access code",
-    buy_another: "Buy another offer",
-    tab_buy: "Buy online",
-    tab_my_offers: "My offers",
-    loading_purchases: "Loading your offers…",
-    no_purchases: "You have not bought any offers online yet.",
-    purchased_on: "Bought on",
-    expires: "Expires",
-    expired: "Expired",
-    voucher_used: "Voucher",
-};
-
-pub static DE: Messages = Messages {
-    widget_label: "Online-Angebote",
-    loading_offers: "Angebote werden geladen …",
-    no_offers: "Zurzeit gibt es keine Angebote zum Online-Kauf. Bitte schau später wieder vorbei.",
-    retry: "Erneut versuchen",
-    offers_heading: "Online kaufen",
-    offer_count: Plural { one: "Angebot", other: "Angebote" },
-    uncategorised: "Weitere Angebote",
-    price_on_request: "Preis auf Anfrage",
-    free: "Kostenlos",
-    visits: Plural { one: "Besuch", other: "Besuche" },
-    valid_for: "Gültig für",
-    period_of_use: "Jede Nutzung dauert",
-    one_time_suffix: "(einmalig)",
-    minutes: Plural { one: "Minute", other: "Minuten" },
-    hours: Plural { one: "Stunde", other: "Stunden" },
-    days: Plural { one: "Tag", other: "Tage" },
-    weeks: Plural { one: "Woche", other: "Wochen" },
-    months: Plural { one: "Monat", other: "Monate" },
-    years: Plural { one: "Jahr", other: "Jahre" },
-    min_age: "Ab {age} Jahren",
-    main_studio_only: "Nur im Hauptstudio",
-    all_studios: "Alle Studios",
-    selected_studios: "Ausgewählte Studios",
-    time_restricted: "Nur zu bestimmten Öffnungszeiten",
-    error_network: "Der Buchungsdienst des Studios ist nicht erreichbar. Prüfe deine Verbindung und versuche es erneut.",
-    error_timeout: "Der Buchungsdienst hat zu lange nicht geantwortet. Bitte versuche es erneut.",
-    error_rate_limited: "Der Buchungsdienst ist gerade stark ausgelastet. Bitte versuche es in einer Minute erneut.",
-    error_not_found: "Dieses Angebot ist nicht mehr verfügbar.",
-    error_server: "Der Buchungsdienst hat gerade ein Problem. Bitte versuche es später erneut.",
-    error_request: "Der Buchungsdienst konnte diese Anfrage nicht annehmen.",
-    error_decode: "Der Buchungsdienst hat eine unlesbare Antwort geschickt. Bitte versuche es später erneut.",
-    error_config: "Dieses Widget ist nicht richtig eingerichtet. Bitte gib dem Studio Bescheid.",
-    all_categories: "Alle",
-    category_filter: "Nach Kategorie filtern",
-    choose_offer: "Angebot auswählen",
-    loading_detail: "Details werden geladen …",
-    payment_methods: "Zahlung",
-    online_payment: "Online-Zahlung",
-    your_price: "Dein Preis",
-    list_price: "Preis",
-    checking_price: "Dein Preis wird geprüft …",
-    sign_in_for_price: "Melde dich an, um deinen Preis zu sehen und zu kaufen.",
-    original_price: "Regulärer Preis",
-    discount: "Rabatt",
-    to_pay: "Zu zahlen",
-    voucher_label: "Gutscheincode",
-    voucher_apply: "Einlösen",
-    voucher_remove: "Entfernen",
-    voucher_invalid: "Dieser Gutscheincode ist ungültig.",
-    voucher_not_accepted: "Dieser Gutschein kann für dieses Angebot nicht verwendet werden.",
-    voucher_applied: "Gutschein eingelöst.",
-    start_date: "Startdatum",
-    start_in_past: "Das Startdatum darf nicht in der Vergangenheit liegen.",
-    buy: "Jetzt kaufen",
-    buying: "Kauf läuft … bitte warten",
-    paying: "Warte auf die Zahlung …",
-    payment_cancelled: "Zahlung abgebrochen. Es wurde nichts abgebucht.",
-    payment_unavailable: "Die Online-Zahlung ist gerade nicht verfügbar. Bitte versuche es später erneut.",
-    price_changed: "Der Preis hat sich geändert. Bitte prüfe ihn und tippe erneut auf „Jetzt kaufen“.",
-    sign_in_required: "Bitte melde dich an, um dieses Angebot zu kaufen.",
-    price_not_ready: "Bitte warte, bis dein Preis bestätigt ist.",
-    voucher_blocks: "Entferne oder korrigiere zuerst den Gutscheincode.",
-    purchase_failed: "Der Kauf hat nicht geklappt. Es wurde nichts abgebucht.",
-    receipt_heading: "Danke! Dein Kauf ist abgeschlossen.",
-    purchase_number: "Kaufnummer",
-    offer: "Angebot",
-    purchase_unconfirmed: "Wir konnten nicht bestätigen, ob dein Kauf geklappt hat. Bitte sieh unter „Meine Angebote“ nach, bevor du erneut kaufst.",
-    purchase_checking: "Wir prüfen, ob dein Kauf geklappt hat …",
-    cancel_payment: "Zahlung abbrechen",
-    payment_resumed: "Deine Zahlung wurde unterbrochen. Prüfe deine Angaben und tippe auf Kaufen, um fortzufahren.",
-    paid: "Bezahlt",
-    valid_from: "Gültig ab",
-    valid_until: "Gültig bis",
-    access_code: "Studio-Zugangscode",
-    access_code_hint: "Zeige diesen Code oder den QR-Code am Empfang.",
-    copy_code: "Code kopieren",
-    copied: "Kopiert",
-    qr_label: "QR-Code deines Zugangscodes",
-    buy_another: "Weiteres Angebot kaufen",
-    tab_buy: "Online kaufen",
-    tab_my_offers: "Meine Angebote",
-    loading_purchases: "Deine Angebote werden geladen …",
-    no_purchases: "Du hast noch keine Angebote online gekauft.",
-    purchased_on: "Gekauft am",
-    expires: "Läuft ab",
-    expired: "Abgelaufen",
-    voucher_used: "Gutschein",
-};
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::{decode_messages, native_messages};
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn reads_tags_and_falls_back_to_english() {
-        assert_eq!(Locale::from_tag("de-DE"), Locale::De);
-        assert_eq!(Locale::from_tag("DE_at"), Locale::De);
-        assert_eq!(Locale::from_tag("de"), Locale::De);
-        assert_eq!(Locale::from_tag("en-GB"), Locale::En);
-        assert_eq!(Locale::from_tag("fr-FR"), Locale::En);
-        assert_eq!(Locale::from_tag(""), Locale::En);
-        assert_eq!(Locale::from_tag("deu"), Locale::En);
+    fn tags_fall_back_from_region_to_language_to_english() {
+        assert_eq!(texts_file("fr-CH"), "fr");
+        assert_eq!(texts_file("DE-at"), "de");
+        assert_eq!(texts_file("pl"), "pl");
+        assert_eq!(texts_file("cs-CZ"), "cs");
+        assert_eq!(texts_file("pt-BR"), "en");
+        assert_eq!(texts_file("deu"), "en");
+        assert_eq!(texts_file("en-GB"), "en");
     }
 
     #[test]
-    fn counts_in_singular_and_plural() {
-        assert_eq!(EN.visits.count(1), "1 visit");
-        assert_eq!(EN.visits.count(10), "10 visits");
-        assert_eq!(DE.weeks.count(2), "2 Wochen");
-        assert_eq!(DE.days.count(1), "1 Tag");
+    fn reads_the_locale_attribute() {
+        assert_eq!(well_formed_tag(Some(" de_CH ")), "de-CH");
+        assert_eq!(well_formed_tag(Some("zh-Hant-TW")), "zh-Hant-TW");
+        for bad in [
+            None,
+            Some(""),
+            Some("d"),
+            Some("de-"),
+            Some("<b>"),
+            Some("de CH"),
+            Some("x-123456789"),
+        ] {
+            assert_eq!(well_formed_tag(bad), "en", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn counts_with_each_languages_plural_forms() {
+        let en = Locale::native("en-GB");
+        assert_eq!(en.messages().visits.count(1, en), "1 visit");
+        assert_eq!(en.messages().visits.count(10, en), "10 visits");
+        let de = Locale::native("de-DE");
+        assert_eq!(de.messages().weeks.count(2, de), "2 Wochen");
+        assert_eq!(de.messages().days.count(1, de), "1 Tag");
+        let pl = Locale::native("pl-PL");
+        let visits = |n| pl.messages().visits.count(n, pl);
+        assert_eq!(
+            [
+                visits(1),
+                visits(3),
+                visits(5),
+                visits(12),
+                visits(22),
+                visits(25)
+            ],
+            [
+                "1 wejście",
+                "3 wejścia",
+                "5 wejść",
+                "12 wejść",
+                "22 wejścia",
+                "25 wejść"
+            ]
+        );
+        let cs = Locale::native("cs");
+        let days = |n| cs.messages().days.count(n, cs);
+        assert_eq!([days(1), days(2), days(5)], ["1 den", "2 dny", "5 dní"]);
+        let fr = Locale::native("fr-CH");
+        assert_eq!(fr.messages().visits.count(0, fr), "0 entrée");
+        assert_eq!(fr.lang(), "fr-CH");
+        assert_eq!(
+            Locale::native("pt-BR").lang(),
+            "en",
+            "Portuguese reads English"
+        );
     }
 }

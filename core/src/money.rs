@@ -214,15 +214,19 @@ impl Money {
         }
     }
 
-    /// The amount as `Intl.NumberFormat(locale, {style: "currency", currency})` prints it for
-    /// the locales the widget supports (en-US and de-DE rules), e.g. `€1,234.50` / `1.234,50 €`.
+    /// The amount as the visitor's locale prints it (`CHF 35.00` in `de-CH`, `35,00 €` in
+    /// `de-DE`): the browser's `Intl.NumberFormat` in the widget.
     pub fn format(&self, locale: Locale) -> String {
+        locale.money(self)
+    }
+
+    /// The amount as `Intl.NumberFormat` with `style: "currency"` prints it in en-US
+    /// (`€1,234.50`) or, with `german`, de-DE (`1.234,50 €`): natively, where there is no `Intl`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn native_format(&self, german: bool) -> String {
         let code = self.currency.trim().to_ascii_uppercase();
         let (whole, fraction) = self.amount.rounded_parts(minor_digits(&code));
-        let (group, decimal) = match locale {
-            Locale::En => (',', '.'),
-            Locale::De => ('.', ','),
-        };
+        let (group, decimal) = if german { ('.', ',') } else { (',', '.') };
         let mut number = group_thousands(whole, group);
         let digits = minor_digits(&code) as usize;
         if digits > 0 {
@@ -231,17 +235,18 @@ impl Money {
         }
         // Like Intl, a negative amount keeps its sign even where it rounds to zero.
         let sign = if self.amount.is_negative() { "-" } else { "" };
-        let symbol = currency_symbol(&code, locale);
+        let symbol = currency_symbol(&code, german);
         const NBSP: char = '\u{a0}';
-        match (locale, symbol) {
-            (Locale::En, Some(symbol)) => format!("{sign}{symbol}{number}"),
-            (Locale::En, None) => format!("{sign}{code}{NBSP}{number}"),
-            (Locale::De, symbol) => format!("{sign}{number}{NBSP}{}", symbol.unwrap_or(&code)),
+        match (german, symbol) {
+            (false, Some(symbol)) => format!("{sign}{symbol}{number}"),
+            (false, None) => format!("{sign}{code}{NBSP}{number}"),
+            (true, symbol) => format!("{sign}{number}{NBSP}{}", symbol.unwrap_or(&code)),
         }
     }
 }
 
 /// Fraction digits a currency is shown with (ISO 4217 as ICU applies it).
+#[cfg(not(target_arch = "wasm32"))]
 fn minor_digits(code: &str) -> u32 {
     match code {
         "BIF" | "CLP" | "DJF" | "GNF" | "HUF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
@@ -251,9 +256,10 @@ fn minor_digits(code: &str) -> u32 {
     }
 }
 
-/// The symbol CLDR gives a currency in a locale, where it has one other than the code itself.
-fn currency_symbol(code: &str, locale: Locale) -> Option<&'static str> {
-    let symbol = match (code, locale) {
+/// The symbol CLDR gives a currency in en-US or de-DE, where it has one other than the code.
+#[cfg(not(target_arch = "wasm32"))]
+fn currency_symbol(code: &str, german: bool) -> Option<&'static str> {
+    let symbol = match (code, german) {
         ("EUR", _) => "€",
         ("USD", _) => "$",
         ("GBP", _) => "£",
@@ -269,13 +275,14 @@ fn currency_symbol(code: &str, locale: Locale) -> Option<&'static str> {
         ("MXN", _) => "MX$",
         ("CNY", _) => "CN¥",
         ("TWD", _) => "NT$",
-        ("AUD", Locale::En) => "A$",
-        ("AUD", Locale::De) => "AU$",
+        ("AUD", false) => "A$",
+        ("AUD", true) => "AU$",
         _ => return None,
     };
     Some(symbol)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn group_thousands(value: u64, separator: char) -> String {
     let digits = value.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
@@ -359,21 +366,30 @@ mod tests {
     #[test]
     fn formats_like_intl_in_english() {
         let nbsp = '\u{a0}';
-        assert_eq!(money("20", "EUR").format(Locale::En), "€20.00");
-        assert_eq!(money("1234.5", "EUR").format(Locale::En), "€1,234.50");
-        assert_eq!(money("19.99", "USD").format(Locale::En), "$19.99");
-        assert_eq!(money("2500", "JPY").format(Locale::En), "¥2,500");
+        assert_eq!(money("20", "EUR").format(Locale::native("en-US")), "€20.00");
         assert_eq!(
-            money("25", "CHF").format(Locale::En),
+            money("1234.5", "EUR").format(Locale::native("en-US")),
+            "€1,234.50"
+        );
+        assert_eq!(
+            money("19.99", "USD").format(Locale::native("en-US")),
+            "$19.99"
+        );
+        assert_eq!(
+            money("2500", "JPY").format(Locale::native("en-US")),
+            "¥2,500"
+        );
+        assert_eq!(
+            money("25", "CHF").format(Locale::native("en-US")),
             format!("CHF{nbsp}25.00")
         );
         assert_eq!(
-            money("1.2345", "KWD").format(Locale::En),
+            money("1.2345", "KWD").format(Locale::native("en-US")),
             format!("KWD{nbsp}1.235")
         );
-        assert_eq!(money("-5", "GBP").format(Locale::En), "-£5.00");
+        assert_eq!(money("-5", "GBP").format(Locale::native("en-US")), "-£5.00");
         assert_eq!(
-            money("1234567.891", "PLN").format(Locale::En),
+            money("1234567.891", "PLN").format(Locale::native("en-US")),
             format!("PLN{nbsp}1,234,567.89")
         );
     }
@@ -382,32 +398,32 @@ mod tests {
     fn formats_like_intl_in_german() {
         let nbsp = '\u{a0}';
         assert_eq!(
-            money("20", "EUR").format(Locale::De),
+            money("20", "EUR").format(Locale::native("de-DE")),
             format!("20,00{nbsp}€")
         );
         assert_eq!(
-            money("1234.5", "EUR").format(Locale::De),
+            money("1234.5", "EUR").format(Locale::native("de-DE")),
             format!("1.234,50{nbsp}€")
         );
         assert_eq!(
-            money("19.99", "USD").format(Locale::De),
+            money("19.99", "USD").format(Locale::native("de-DE")),
             format!("19,99{nbsp}$")
         );
         assert_eq!(
-            money("25", "CHF").format(Locale::De),
+            money("25", "CHF").format(Locale::native("de-DE")),
             format!("25,00{nbsp}CHF")
         );
         assert_eq!(
-            money("2500", "JPY").format(Locale::De),
+            money("2500", "JPY").format(Locale::native("de-DE")),
             format!("2.500{nbsp}¥")
         );
         assert_eq!(
-            money("-0.004", "EUR").format(Locale::De),
+            money("-0.004", "EUR").format(Locale::native("de-DE")),
             format!("-0,00{nbsp}€"),
             "like Intl, a negative amount keeps its sign"
         );
         assert_eq!(
-            money("25", "AUD").format(Locale::De),
+            money("25", "AUD").format(Locale::native("de-DE")),
             format!("25,00{nbsp}AU$")
         );
     }

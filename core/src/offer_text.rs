@@ -18,7 +18,7 @@ pub fn term(term: &Term, locale: Locale) -> String {
         TermUnit::Year => &m.years,
         TermUnit::Unknown(unit) => return format!("{} {}", term.value, unit.to_lowercase()),
     };
-    plural.count(i64::from(term.value))
+    plural.count(i64::from(term.value), locale)
 }
 
 /// The offer's price, "Free" for a zero price, or "price on request" when the vendor sent none.
@@ -33,17 +33,18 @@ pub fn price(offer: &OnlineOffer, locale: Locale) -> String {
 /// `10 visits`.
 pub fn scope_of_usage(offer: &OnlineOffer, locale: Locale) -> Option<String> {
     let uses = offer.scope_of_usage.filter(|uses| *uses > 0)?;
-    Some(locale.messages().visits.count(uses))
+    Some(locale.messages().visits.count(uses, locale))
 }
 
 /// `Valid for 2 weeks`.
 pub fn validity(offer: &OnlineOffer, locale: Locale) -> Option<String> {
     let validity = offer.validity.as_ref().filter(|v| v.value > 0)?;
-    Some(format!(
-        "{} {}",
-        locale.messages().valid_for,
-        term(validity, locale)
-    ))
+    Some(
+        locale
+            .messages()
+            .valid_for
+            .replace("{term}", &term(validity, locale)),
+    )
 }
 
 /// `Each use lasts 1 day (one time)`.
@@ -51,7 +52,7 @@ pub fn period_of_use(offer: &OnlineOffer, locale: Locale) -> Option<String> {
     let period = offer.period_of_use.as_ref()?;
     let length = period.term.as_ref().filter(|t| t.value > 0)?;
     let m = locale.messages();
-    let mut line = format!("{} {}", m.period_of_use, term(length, locale));
+    let mut line = m.period_of_use.replace("{term}", &term(length, locale));
     if period.period_type == Some(PeriodOfUseType::OneTime) {
         line.push(' ');
         line.push_str(m.one_time_suffix);
@@ -73,7 +74,7 @@ pub fn payment_methods(offer: &OnlineOffer, locale: Locale) -> Option<String> {
             PaymentMethod::Unknown(other) => other.replace('_', " ").to_lowercase(),
         })
         .collect();
-    Some(format!("{}: {}", m.payment_methods, names.join(", ")))
+    Some(m.payment_methods.replace("{methods}", &names.join(", ")))
 }
 
 /// One line per restriction: minimum age, studios, time of day.
@@ -94,7 +95,7 @@ pub fn restrictions(restrictions: &Restrictions, locale: Locale) -> Vec<String> 
                 .iter()
                 .map(i64::to_string)
                 .collect();
-            lines.push(format!("{}: {}", m.selected_studios, ids.join(", ")));
+            lines.push(m.selected_studio_ids.replace("{ids}", &ids.join(", ")));
         }
         Some(StudioAccessType::RestrictedStudios) => lines.push(m.selected_studios.to_owned()),
         Some(StudioAccessType::Unknown(_)) | None => {}
@@ -138,17 +139,29 @@ mod tests {
     #[test]
     fn describes_an_offer_in_english_and_german() {
         let offer = day_ticket();
-        assert_eq!(price(&offer, Locale::En), "€20.00");
-        assert_eq!(scope_of_usage(&offer, Locale::En).unwrap(), "10 visits");
-        assert_eq!(scope_of_usage(&offer, Locale::De).unwrap(), "10 Besuche");
-        assert_eq!(validity(&offer, Locale::En).unwrap(), "Valid for 2 weeks");
-        assert_eq!(validity(&offer, Locale::De).unwrap(), "Gültig für 2 Wochen");
+        assert_eq!(price(&offer, Locale::native("en-US")), "€20.00");
         assert_eq!(
-            period_of_use(&offer, Locale::En).unwrap(),
+            scope_of_usage(&offer, Locale::native("en-US")).unwrap(),
+            "10 visits"
+        );
+        assert_eq!(
+            scope_of_usage(&offer, Locale::native("de-DE")).unwrap(),
+            "10 Besuche"
+        );
+        assert_eq!(
+            validity(&offer, Locale::native("en-US")).unwrap(),
+            "Valid for 2 weeks"
+        );
+        assert_eq!(
+            validity(&offer, Locale::native("de-DE")).unwrap(),
+            "Gültig für 2 Wochen"
+        );
+        assert_eq!(
+            period_of_use(&offer, Locale::native("en-US")).unwrap(),
             "Each use lasts 1 day (one time)"
         );
         assert_eq!(
-            period_of_use(&offer, Locale::De).unwrap(),
+            period_of_use(&offer, Locale::native("de-DE")).unwrap(),
             "Jede Nutzung dauert 1 Tag (einmalig)"
         );
     }
@@ -162,28 +175,28 @@ mod tests {
             period_of_use: None,
             ..day_ticket()
         };
-        assert_eq!(price(&offer, Locale::De), "Preis auf Anfrage");
+        assert_eq!(price(&offer, Locale::native("de-DE")), "Preis auf Anfrage");
         let guest_pass = OnlineOffer {
             price: Some(Money::new(Amount::ZERO, "EUR")),
             ..day_ticket()
         };
-        assert_eq!(price(&guest_pass, Locale::En), "Free");
-        assert_eq!(price(&guest_pass, Locale::De), "Kostenlos");
-        assert_eq!(scope_of_usage(&offer, Locale::En), None);
-        assert_eq!(validity(&offer, Locale::En), None);
-        assert_eq!(period_of_use(&offer, Locale::En), None);
+        assert_eq!(price(&guest_pass, Locale::native("en-US")), "Free");
+        assert_eq!(price(&guest_pass, Locale::native("de-DE")), "Kostenlos");
+        assert_eq!(scope_of_usage(&offer, Locale::native("en-US")), None);
+        assert_eq!(validity(&offer, Locale::native("en-US")), None);
+        assert_eq!(period_of_use(&offer, Locale::native("en-US")), None);
     }
 
     #[test]
     fn names_payment_methods() {
         let mut offer = day_ticket();
-        assert_eq!(payment_methods(&offer, Locale::En), None);
+        assert_eq!(payment_methods(&offer, Locale::native("en-US")), None);
         offer.payment_methods = vec![
             PaymentMethod::OnlinePayment,
             PaymentMethod::Unknown("CASH_AT_DESK".into()),
         ];
         assert_eq!(
-            payment_methods(&offer, Locale::De).unwrap(),
+            payment_methods(&offer, Locale::native("de-DE")).unwrap(),
             "Zahlung: Online-Zahlung, cash at desk"
         );
     }
@@ -194,7 +207,7 @@ mod tests {
             value: 3,
             unit: TermUnit::Unknown("FORTNIGHT".into()),
         };
-        assert_eq!(term(&odd, Locale::En), "3 fortnight");
+        assert_eq!(term(&odd, Locale::native("en-US")), "3 fortnight");
     }
 
     #[test]
@@ -206,7 +219,7 @@ mod tests {
             time_restrictions: Some(OpaqueJson),
         };
         assert_eq!(
-            restrictions(&r, Locale::En),
+            restrictions(&r, Locale::native("en-US")),
             [
                 "From age 18",
                 "Main studio only",
@@ -216,15 +229,18 @@ mod tests {
         r.studio_access_type = Some(StudioAccessType::AllStudios);
         r.time_restrictions = None;
         assert_eq!(
-            restrictions(&r, Locale::De),
+            restrictions(&r, Locale::native("de-DE")),
             ["Ab 18 Jahren", "Alle Studios"]
         );
         r.studio_access_type = Some(StudioAccessType::RestrictedStudios);
         r.restricted_studio_ids = vec![3, 7];
         r.min_age = None;
-        assert_eq!(restrictions(&r, Locale::En), ["Selected studios: 3, 7"]);
+        assert_eq!(
+            restrictions(&r, Locale::native("en-US")),
+            ["Selected studios: 3, 7"]
+        );
         r.studio_access_type = Some(StudioAccessType::Unknown("NEW_KIND".into()));
         r.restricted_studio_ids = vec![];
-        assert!(restrictions(&r, Locale::En).is_empty());
+        assert!(restrictions(&r, Locale::native("en-US")).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The widget's settings, read from the custom element's attributes.
 
 use crate::error::ApiError;
-use crate::i18n::Locale;
+use crate::i18n::well_formed_tag;
 
 /// The attributes the element reads; a change to any of them re-reads the settings.
 pub const ATTRIBUTES: [&str; 10] = [
@@ -22,7 +22,8 @@ pub const ATTRIBUTES: [&str; 10] = [
 pub struct WidgetConfig {
     /// Where the gym's proxy is mounted, e.g. `/pg-proxy`.
     pub api_base: String,
-    pub locale: Locale,
+    /// The visitor's locale tag as set (`de-CH`), or `en`: texts by fallback, formats exact.
+    pub locale: String,
     /// The signed-in visitor, when the host page knows them.
     pub customer_id: Option<i64>,
     /// The token the gym's backend signed for that customer, when the proxy binds customers.
@@ -72,9 +73,7 @@ impl WidgetConfig {
         };
         Ok(WidgetConfig {
             api_base,
-            locale: text("locale")
-                .map(|tag| Locale::from_tag(&tag))
-                .unwrap_or_default(),
+            locale: well_formed_tag(text("locale").as_deref()),
             customer_id: id("customer-id")?,
             customer_token: text("customer-token"),
             offer_id: id("offer-id")?,
@@ -118,7 +117,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(config.api_base, "/pg-proxy");
-        assert_eq!(config.locale, Locale::De);
+        assert_eq!(config.locale, "de-DE");
         assert_eq!(config.customer_id, Some(67890));
         assert_eq!(
             config.customer_token.as_deref(),
@@ -138,7 +137,7 @@ mod tests {
     #[test]
     fn only_api_base_is_required() {
         let config = read(&[("api-base", "https://gym.example/pg-proxy")]).unwrap();
-        assert_eq!(config.locale, Locale::En);
+        assert_eq!(config.locale, "en");
         assert_eq!(
             (config.customer_id, config.offer_id, config.category),
             (None, None, None)

@@ -36,14 +36,14 @@ fn decode_everything(body: &str) {
         render(&offer);
     }
     if let Ok(preview) = serde_json::from_str::<PurchasePreview>(body) {
-        let _ = preview.discounted_price.format(Locale::De);
+        let _ = preview.discounted_price.format(Locale::native("de-DE"));
     }
     let _ = serde_json::from_str::<PurchaseResult>(body);
     if let Ok(purchases) = serde_json::from_str::<Vec<PurchasedOffer>>(body) {
         for purchase in &purchases {
             render(&purchase.offer);
             if let Some(date) = &purchase.expiry_date {
-                let _ = date.format_date_time(Locale::En);
+                let _ = date.format_date_time(Locale::native("en-US"));
             }
         }
     }
@@ -53,7 +53,7 @@ fn decode_everything(body: &str) {
 
 fn render(offer: &OnlineOffer) {
     use perfectgym_offers_core::offer_text::*;
-    for locale in [Locale::En, Locale::De] {
+    for locale in [Locale::native("en-US"), Locale::native("de-DE")] {
         let _ = price(offer, locale);
         let _ = (
             scope_of_usage(offer, locale),
@@ -175,7 +175,7 @@ proptest! {
     fn the_hand_written_parsers_never_panic(text in "\\PC{0,40}|[0-9.\\-eE+\\[\\]:TZ]{0,40}") {
         let _ = text.parse::<Amount>();
         if let Ok(stamp) = StudioDateTime::parse(&text) {
-            let _ = (stamp.format_date_time(Locale::En), stamp.to_string());
+            let _ = (stamp.format_date_time(Locale::native("en-US")), stamp.to_string());
         }
         let _ = parse_date(&text);
         let _ = normalise_voucher(&text);

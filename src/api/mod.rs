@@ -18,7 +18,7 @@ use perfectgym_offers_core::model::{
     SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_all_pages;
-use perfectgym_offers_core::{ApiError, Locale};
+use perfectgym_offers_core::ApiError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -28,11 +28,13 @@ pub const MAX_BODY_CHARS: usize = 2 * 1024 * 1024;
 /// How long one request may take, body included, before it is aborted.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 
-/// A client for one proxy base URL and one visitor language.
+/// A client for one proxy base URL and one visitor locale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiClient {
     base: String,
-    locale: Locale,
+    /// The element's exact tag (`de-CH`), sent as `Accept-Language` so the vendor's own messages
+    /// come back in it.
+    language: String,
     /// Sent as `X-Customer-Token` when the proxy binds customers.
     customer_token: Option<String>,
     timeout_ms: u32,
@@ -41,10 +43,10 @@ pub struct ApiClient {
 
 impl ApiClient {
     /// `api_base` is the proxy's mount point, e.g. `/pg-proxy` or `https://gym.example/pg-proxy`.
-    pub fn new(api_base: &str, locale: Locale) -> ApiClient {
+    pub fn new(api_base: &str, language: &str) -> ApiClient {
         ApiClient {
             base: api_base.trim().trim_end_matches('/').to_owned(),
-            locale,
+            language: language.to_owned(),
             customer_token: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             retry: RetryPolicy::default(),
@@ -187,7 +189,7 @@ impl ApiClient {
         let mut builder = RequestBuilder::new(&format!("{}{path}", self.base))
             .method(method)
             .header("Accept", "application/json")
-            .header("Accept-Language", self.locale.tag())
+            .header("Accept-Language", &self.language)
             .abort_signal(signal.as_ref());
         if let Some(token) = &self.customer_token {
             builder = builder.header("X-Customer-Token", token);

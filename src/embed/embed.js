@@ -4,4 +4,7 @@
 // <perfectgym-offers>. Loading it twice is harmless.
 import init from "./perfectgym-offers.js";
 
+// The widget fetches the active language's texts (locales/<language>.json) from beside this file.
+globalThis.perfectgymOffersAssets ??= new URL("./", import.meta.url).href;
+
 await init({ module_or_path: new URL("./perfectgym-offers_bg.wasm", import.meta.url) });

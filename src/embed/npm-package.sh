@@ -10,6 +10,8 @@ out="${1:-pkg}"
 wasm-pack build --release --target web --out-dir "$out" --out-name perfectgym-offers --no-pack >&2
 wasm-opt -Oz "$out/perfectgym-offers_bg.wasm" -o "$out/perfectgym-offers_bg.wasm"
 cp src/embed/embed.js "$out/embed.js"
+# The texts of every language but English (compiled in), fetched from beside embed.js.
+rm -rf "$out/locales" && cp -r core/locales "$out/locales"
 # The entry and what a bundler must keep: importing embed.js has an effect (it defines the
 # element), so it must never be tree-shaken away.
 manifest=$(cat <<'JS'

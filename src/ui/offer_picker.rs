@@ -204,7 +204,7 @@ fn OfferChoices(
     };
     let count = move || {
         let shown = visible.with(Vec::len) as i64;
-        locale.messages().offer_count.count(shown)
+        locale.messages().offer_count.count(shown, locale)
     };
     view! {
         <p class="pgo-count" role="status">{count}</p>

@@ -1,12 +1,14 @@
 //! The widget's root: its settings in; the catalogue, the checkout and "my offers" out.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::widget_config::WidgetConfig;
-use perfectgym_offers_core::ApiError;
+use perfectgym_offers_core::{ApiError, Locale};
 
 use crate::api::ApiClient;
 use crate::embed::host::Host;
+use crate::locale;
 use crate::ui::checkout::OfferCheckout;
 use crate::ui::context::WidgetContext;
 use crate::ui::my_offers::MyOffers;
@@ -20,7 +22,7 @@ enum Tab {
 }
 
 /// The whole widget for one element. A configuration error is shown in place of the offers, and
-/// no request is made.
+/// no request is made. Texts other than English are fetched first (once per page and language).
 #[component]
 pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl IntoView {
     let config = match config {
@@ -28,17 +30,38 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
         Err(error) => {
             return view! {
                 <section class="pgo-widget">
-                    <ErrorNotice error locale=Default::default()/>
+                    <ErrorNotice error locale=locale::english()/>
                 </section>
             }
             .into_any()
         }
     };
-    let locale = config.locale;
+    if let Some(locale) = locale::ready(&config.locale) {
+        return view! { <LocalisedWidget config host locale/> }.into_any();
+    }
+    let loaded = RwSignal::new(None::<Locale>);
+    let tag = config.locale.clone();
+    spawn_local(async move {
+        let locale = locale::load(&tag).await;
+        // The widget may have been removed from the page meanwhile.
+        let _ = loaded.try_set(Some(locale));
+    });
+    (move || match loaded.get() {
+        Some(locale) => {
+            view! { <LocalisedWidget config=config.clone() host=host.clone() locale/> }.into_any()
+        }
+        None => view! { <section class="pgo-widget" aria-busy="true"></section> }.into_any(),
+    })
+    .into_any()
+}
+
+/// The widget in the visitor's locale.
+#[component]
+fn LocalisedWidget(config: WidgetConfig, host: Host, locale: Locale) -> impl IntoView {
     let m = locale.messages();
     let customer_id = config.customer_id;
     provide_context(WidgetContext {
-        client: ApiClient::new(&config.api_base, locale)
+        client: ApiClient::new(&config.api_base, locale.tag())
             .with_customer_token(config.customer_token.clone()),
         locale,
         config,
@@ -63,7 +86,7 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
         }
     };
     view! {
-        <section class="pgo-widget" lang=locale.tag() aria-label=m.widget_label>
+        <section class="pgo-widget" lang=locale.lang() aria-label=m.widget_label>
             {match customer_id {
                 Some(_) => view! {
                     <div class="pgo-tabs" role="tablist" aria-label=m.widget_label>
@@ -90,5 +113,4 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
             }}
         </section>
     }
-    .into_any()
 }

@@ -13,6 +13,7 @@ const timer = setInterval(() => {
     : "";
   if ((offers > 0 && font) || Date.now() - started > 15000) {
     clearInterval(timer);
-    document.title = `offers=${offers} styled=${font.startsWith("system-ui")} violations=${violations.length} ${violations.join("; ")}`;
+    const lang = root?.querySelector(".pgo-widget")?.getAttribute("lang");
+    document.title = `offers=${offers} styled=${font.startsWith("system-ui")} violations=${violations.length} ${violations.join("; ")} lang=${lang}`;
   }
 }, 100);

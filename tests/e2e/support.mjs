@@ -80,7 +80,8 @@ export function buildSite(pages) {
   const widget = join(site, WIDGET_PATH);
   mkdirSync(widget, { recursive: true });
   for (const name of readdirSync(dist)) {
-    if (name === "embed.js" || name === "snippets" || name.startsWith("perfectgym-offers-")) {
+    // What a gym hosts (docs/deploy.md): the loader, the hashed files, the snippets, the texts.
+    if (["embed.js", "snippets", "locales"].includes(name) || name.startsWith("perfectgym-offers-")) {
       cpSync(join(dist, name), join(widget, name), { recursive: true });
     }
   }

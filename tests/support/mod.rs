@@ -6,7 +6,6 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
 use perfectgym_offers::core::widget_config::WidgetConfig;
-use perfectgym_offers::core::Locale;
 use perfectgym_offers::embed::host::Host;
 use perfectgym_offers::ui::OfferWidget;
 use serde::Deserialize;
@@ -270,11 +269,30 @@ pub async fn wait_until(what: &str, deadline_ms: f64, condition: impl Fn() -> bo
     }
 }
 
-pub fn tag(locale: Locale) -> &'static str {
-    match locale {
-        Locale::En => "en-US",
-        Locale::De => "de-DE",
+/// Every texts file as the build serves it (`locales/` beside the loader).
+pub const TEXTS: [(&str, &str); 8] = [
+    ("cs", include_str!("../../core/locales/cs.json")),
+    ("de", include_str!("../../core/locales/de.json")),
+    ("en", include_str!("../../core/locales/en.json")),
+    ("es", include_str!("../../core/locales/es.json")),
+    ("fr", include_str!("../../core/locales/fr.json")),
+    ("it", include_str!("../../core/locales/it.json")),
+    ("nl", include_str!("../../core/locales/nl.json")),
+    ("pl", include_str!("../../core/locales/pl.json")),
+];
+
+/// Answers the widget's requests for texts files with the real files. (A language's texts are
+/// fetched once per page, so most tests never ask.)
+pub fn serve_texts() {
+    for (language, json) in TEXTS {
+        Fetch::respond(&format!("locales/{language}.json"), 200, json);
     }
+}
+
+/// The locale the widget makes for `tag`, its texts served as the build serves them.
+pub async fn load_locale(tag: &str) -> perfectgym_offers::core::Locale {
+    serve_texts();
+    perfectgym_offers::locale::load(tag).await
 }
 
 /// A host event as a listener saw it.

@@ -1,0 +1,107 @@
+//! Every texts file in `core/locales/` is complete: it decodes (no key missing, none unknown),
+//! no text is empty, and each text has exactly the placeholders its English original has.
+
+use std::collections::BTreeSet;
+
+use perfectgym_offers_core::i18n::{native_messages, Messages, LANGUAGES};
+
+/// `{age}`, `{n}` …: the names between braces.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// The English text a key is checked against: a plural form against English's `other`.
+fn english_for<'a>(english: &'a [(String, &'static str)], key: &str) -> Option<&'a str> {
+    let base = match key.split_once('.') {
+        Some((plural, _)) => format!("{plural}.other"),
+        None => key.to_owned(),
+    };
+    english
+        .iter()
+        .find(|(k, _)| *k == base)
+        .map(|(_, text)| *text)
+}
+
+fn problems_of(
+    language: &str,
+    messages: &Messages,
+    english: &[(String, &'static str)],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (key, text) in messages.entries() {
+        if text.trim().is_empty() {
+            problems.push(format!("{language}: {key} is empty"));
+        }
+        let Some(original) = english_for(english, &key) else {
+            problems.push(format!("{language}: {key} has no English original"));
+            continue;
+        };
+        if placeholders(text) != placeholders(original) {
+            problems.push(format!(
+                "{language}: {key} has placeholders {:?}, English has {:?}",
+                placeholders(text),
+                placeholders(original)
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_language_has_every_key_with_its_placeholders() {
+    assert!(LANGUAGES.len() >= 8, "{LANGUAGES:?}");
+    for required in ["en", "de", "pl", "fr", "it", "nl", "es", "cs"] {
+        assert!(LANGUAGES.contains(&required), "{required} is missing");
+    }
+    let english = native_messages("en").expect("en.json").entries();
+    let mut problems = Vec::new();
+    for language in LANGUAGES {
+        match native_messages(language) {
+            Ok(messages) => problems.extend(problems_of(language, &messages, &english)),
+            Err(error) => problems.push(format!("core/locales/{language}.json: {error}")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_missing_key_an_unknown_key_and_a_lost_placeholder_are_each_found() {
+    let english_json: serde_json::Value =
+        serde_json::from_str(perfectgym_offers_core::i18n::ENGLISH).unwrap();
+    let decode = |value: &serde_json::Value| Messages::read(value);
+
+    let mut missing = english_json.clone();
+    missing.as_object_mut().unwrap().remove("voucher_invalid");
+    let error = decode(&missing).unwrap_err();
+    assert!(error.contains("missing key `voucher_invalid`"), "{error}");
+
+    let mut unknown = english_json.clone();
+    unknown["voucher_expired"] = "This voucher has expired.".into();
+    let error = decode(&unknown).unwrap_err();
+    assert!(error.contains("unknown key `voucher_expired`"), "{error}");
+
+    let mut unknown_form = english_json.clone();
+    unknown_form["visits"]["several"] = "{n} visits".into();
+    let error = decode(&unknown_form).unwrap_err();
+    assert!(
+        error.contains("unknown plural form `visits.several`"),
+        "{error}"
+    );
+
+    let mut no_other = english_json.clone();
+    no_other["visits"].as_object_mut().unwrap().remove("other");
+    let error = decode(&no_other).unwrap_err();
+    assert!(error.contains("missing key `visits.other`"), "{error}");
+
+    let english = decode(&english_json).unwrap().entries();
+    let mut lost = english_json.clone();
+    lost["min_age"] = "From age 18".into();
+    lost["visits"]["one"] = "one visit".into();
+    let problems = problems_of("xx", &decode(&lost).unwrap(), &english);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].contains("min_age"), "{problems:#?}");
+    assert!(problems[1].contains("visits.one"), "{problems:#?}");
+}
