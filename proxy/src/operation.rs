@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use perfectgym_offers_core::checkout::MAX_VOUCHER_LEN;
-use perfectgym_offers_core::i18n::Locale;
+use perfectgym_offers_core::i18n::texts_file;
 use perfectgym_offers_core::model::{
     paths, PageOffset, PaymentSessionRequest, PurchasePreview, PurchasePreviewRequest,
     PurchaseRequest, PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_SCOPE_ECOM,
@@ -159,11 +159,10 @@ pub fn offered_language(list: &str) -> Option<&'static str> {
                 Some(q) => quality(q.strip_prefix("q=")?)?,
             };
             let primary = tag.split(['-', '_']).next()?;
-            // The widget's own table decides what is offered; it falls back to English for
-            // anything else, so only a tag that maps to itself is offered.
-            let locale = Locale::from_tag(primary);
-            (weight > 0 && locale.tag().eq_ignore_ascii_case(primary))
-                .then(|| (weight, locale.tag()))
+            // The widget's own texts files decide what is offered; it falls back to English
+            // for anything else, so only a language that has its own file is offered.
+            let language = texts_file(primary);
+            (weight > 0 && language.eq_ignore_ascii_case(primary)).then_some((weight, language))
         })
         .collect();
     choices.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
