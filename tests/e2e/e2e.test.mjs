@@ -38,7 +38,7 @@ before(async () => {
   });
   proxy = await startProxy(site);
   gateway = await startGateway(proxy);
-  browser = await launchBrowser(ENGINE, gateway);
+  browser = await launchBrowser(ENGINE, gateway, join(SCREENSHOTS, "driver.log"));
 });
 
 after(async () => {
@@ -46,7 +46,7 @@ after(async () => {
   await gateway?.stop();
   proxy?.stop();
   if (site) removeSite(site);
-  console.log(`screenshots: ${SCREENSHOTS}`);
+  console.log(`screenshots and the driver's log: ${SCREENSHOTS}`);
   console.log(`axe-core (WCAG 2.1 A/AA) per state in ${ENGINE}:`);
   for (const line of audits) console.log(`  ${line}`);
 });

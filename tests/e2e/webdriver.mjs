@@ -6,7 +6,9 @@
 // (through open shadow roots) by role, accessible name, text or label, as a visitor perceives them,
 // and clicks and keys are real WebDriver input actions.
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { CHROMIUM_ARGS, freePort } from "./support.mjs";
 
@@ -28,8 +30,12 @@ const DRIVERS = {
   },
   firefox: {
     command: (port) => ["geckodriver", ["--port", String(port)]],
+    // Firefox keeps its window at least 500 px wide: the phone's 360 px viewport is set over
+    // WebDriver BiDi (browsingContext.setViewport), as Playwright does for Firefox.
+    viewportByBidi: true,
     capabilities: {
       browserName: "firefox",
+      webSocketUrl: true,
       "moz:firefoxOptions": {
         binary: "/usr/bin/firefox-esr",
         args: ["-headless"],
@@ -41,7 +47,15 @@ const DRIVERS = {
   webkit: {
     // WebKitGTK has no headless mode: MiniBrowser draws into a virtual X screen, tall enough for
     // full-page screenshots.
-    command: (port) => ["xvfb-run", ["-a", "-s", "-screen 0 1600x4000x24", "WebKitWebDriver", `--port=${port}`]],
+    command: (port) => ["xvfb-run", ["-a", "-s", "-screen 0 1600x8200x24", "WebKitWebDriver", `--port=${port}`]],
+    // MiniBrowser's toolbar keeps its window at least 447 px wide; shrunk by a GTK style sheet (it
+    // styles the browser's own widgets, not the page), the window takes the phone's 360 px.
+    environment: () => {
+      const config = mkdtempSync(join(tmpdir(), "pgo-e2e-gtk-"));
+      mkdirSync(join(config, "gtk-3.0"));
+      writeFileSync(join(config, "gtk-3.0", "gtk.css"), "* { min-width: 0; min-height: 0; padding: 0; margin: 0; font-size: 1px; border-width: 0; }\n");
+      return { XDG_CONFIG_HOME: config };
+    },
     capabilities: { "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } },
   },
 };
@@ -54,13 +68,25 @@ const KEYS = { Tab: Key.TAB, Enter: Key.ENTER, ArrowDown: Key.ARROW_DOWN, ArrowU
  * empty caches and storage), its `close` stops the driver. `gateway` (support.mjs) is the
  * forwarding server pages are loaded through: it answers `page.route` and `page.waitForResponse`.
  */
-export async function launchBrowser(engine, gateway) {
+export async function launchBrowser(engine, gateway, log) {
   const driver = DRIVERS[engine];
   if (!driver) throw new Error(`E2E_BROWSER=${engine}: not one of ${ENGINES.join(", ")}`);
   const port = await freePort();
   const [program, args] = driver.command(port);
-  // Its own process group, so stopping it also stops what it started (Xvfb, the browsers).
-  const child = spawn(program, args, { stdio: ["ignore", "ignore", "inherit"], detached: true });
+  // The driver's and the browser's own chatter goes to `log`. Its own process group, so stopping
+  // it also stops what it started (Xvfb, the browsers), even when the suite dies.
+  const output = openSync(log, "w");
+  const environment = driver.environment?.() ?? {};
+  const child = spawn(program, args, { stdio: ["ignore", output, output], detached: true, env: { ...process.env, ...environment } });
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    if (environment.XDG_CONFIG_HOME) rmSync(environment.XDG_CONFIG_HOME, { recursive: true, force: true });
+  };
+  process.once("exit", stop);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.once("error", (error) => console.error(`${program}: ${error.message}`));
   const url = `http://127.0.0.1:${port}`;
@@ -72,27 +98,30 @@ export async function launchBrowser(engine, gateway) {
     }
     await sleep(100);
   }
+  let open = null;
   return {
     engine,
+    /** A fresh visitor; one at a time (geckodriver serves one session), so one a failed test left open ends here. */
     async newContext({ viewport }) {
+      await open?.close();
       const session = WebDriver.createSession(new Executor(new HttpClient(url)), new Capabilities(driver.capabilities));
-      await session.manage().setTimeouts({ script: 120000, pageLoad: 60000 });
-      const page = new Page(session, gateway);
-      await page.setViewportSize(viewport);
-      return {
+      const page = new Page(session, gateway, driver.viewportByBidi);
+      const context = {
         newPage: async () => page,
         close: async () => {
+          if (open === context) open = null;
           gateway.unroute(page);
           await session.quit();
         },
       };
+      open = context;
+      await session.manage().setTimeouts({ script: 120000, pageLoad: 60000 });
+      await page.setViewportSize(viewport);
+      return context;
     },
     async close() {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
+      await open?.close();
+      stop();
       await exited;
     },
   };
@@ -114,9 +143,10 @@ async function inPage(session, fn, arg) {
 
 /** One tab of a session, with the Playwright-like calls the scenarios use. */
 class Page {
-  constructor(session, gateway) {
+  constructor(session, gateway, viewportByBidi) {
     this.session = session;
     this.gateway = gateway;
+    this.viewportByBidi = viewportByBidi;
     this.keyboard = {
       press: (key) => this.session.actions().sendKeys(KEYS[key] ?? key).perform(),
       type: (text) => this.session.actions().sendKeys(text).perform(),
@@ -154,6 +184,12 @@ class Page {
 
   /** Sizes the window so the page's own viewport is `width`×`height` (browser chrome aside). */
   async setViewportSize({ width, height }) {
+    if (this.viewportByBidi) {
+      const bidi = await this.session.getBidi();
+      const context = await this.session.getWindowHandle();
+      await bidi.send({ method: "browsingContext.setViewport", params: { context, viewport: { width, height } } });
+      return;
+    }
     const window = this.session.manage().window();
     let outer = { width, height };
     for (let i = 0; i < 3; i++) {
@@ -172,7 +208,7 @@ class Page {
     const window = this.session.manage().window();
     const before = await this.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
     const full = fullPage ? await this.evaluate(() => document.documentElement.scrollHeight) : before.height;
-    if (full > before.height) await this.setViewportSize({ width: before.width, height: Math.min(full, 3800) });
+    if (full > before.height) await this.setViewportSize({ width: before.width, height: Math.min(full, 8000) });
     writeFileSync(path, Buffer.from(await this.session.takeScreenshot(), "base64"));
     if (full > before.height) await this.setViewportSize(before);
   }
