@@ -105,6 +105,15 @@ export async function launchBrowser(engine, gateway, log) {
     async newContext({ viewport }) {
       await open?.close();
       const session = WebDriver.createSession(new Executor(new HttpClient(url)), new Capabilities(driver.capabilities));
+      // A browser that cannot start (seen once: MiniBrowser "cannot open display") leaves the
+      // driver waiting for ever: fail the scenario instead.
+      let timer;
+      await Promise.race([
+        session.getSession(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${engine} did not start within 60 s; see ${log}`)), 60000);
+        }),
+      ]).finally(() => clearTimeout(timer));
       const page = new Page(session, gateway, driver.viewportByBidi);
       const context = {
         newPage: async () => page,
@@ -147,6 +156,8 @@ class Page {
     this.session = session;
     this.gateway = gateway;
     this.viewportByBidi = viewportByBidi;
+    /** How much larger the window is than the page's viewport (toolbars), once measured. */
+    this.chrome = { width: 0, height: 0 };
     this.keyboard = {
       press: (key) => this.session.actions().sendKeys(KEYS[key] ?? key).perform(),
       type: (text) => this.session.actions().sendKeys(text).perform(),
@@ -191,16 +202,34 @@ class Page {
       return;
     }
     const window = this.session.manage().window();
-    let outer = { width, height };
-    for (let i = 0; i < 3; i++) {
-      await window.setRect(outer);
-      const inner = await this.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
-      if (inner.width === width && inner.height === height) return;
+    for (let i = 0; i < 5; i++) {
+      const before = await this.#viewport();
+      if (before.width === width && before.height === height) return;
+      await window.setRect({ width: width + this.chrome.width, height: height + this.chrome.height });
+      const now = await this.#resized(before);
+      if (now.width === width && now.height === height) return;
       const rect = await window.getRect();
-      outer = { width: rect.width + width - inner.width, height: rect.height + height - inner.height };
+      this.chrome = { width: Math.max(0, rect.width - now.width), height: Math.max(0, rect.height - now.height) };
     }
-    const inner = await this.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
-    if (inner.width !== width) throw new Error(`the viewport stays ${inner.width}×${inner.height}, not ${width}×${height}`);
+    const now = await this.#viewport();
+    throw new Error(`the viewport stays ${now.width}×${now.height}, not ${width}×${height}`);
+  }
+
+  #viewport() {
+    return this.evaluate(() => ({ width: window.innerWidth, height: window.innerHeight }));
+  }
+
+  /** The viewport once a resize from `before` has happened and settled (GTK resizes later). */
+  async #resized(before) {
+    let last = before;
+    for (let i = 0; i < 40; i++) {
+      await sleep(50);
+      const now = await this.#viewport();
+      const same = now.width === last.width && now.height === last.height;
+      if (same && (now.width !== before.width || now.height !== before.height || i >= 20)) return now;
+      last = now;
+    }
+    return last;
   }
 
   /** A PNG of the viewport; `fullPage` grows the window to the page's height for the shot. */
