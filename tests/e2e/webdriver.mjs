@@ -45,9 +45,9 @@ const DRIVERS = {
     },
   },
   webkit: {
-    // WebKitGTK has no headless mode: MiniBrowser draws into a virtual X screen, tall enough for
-    // full-page screenshots.
-    command: (port) => ["xvfb-run", ["-a", "-s", "-screen 0 1600x8200x24", "WebKitWebDriver", `--port=${port}`]],
+    // WebKitGTK has no headless mode: MiniBrowser draws into a virtual X screen (startScreen).
+    command: (port) => ["WebKitWebDriver", [`--port=${port}`]],
+    screen: true,
     // MiniBrowser's toolbar keeps its window at least 447 px wide; shrunk by a GTK style sheet (it
     // styles the browser's own widgets, not the page), the window takes the phone's 360 px.
     environment: () => {
@@ -73,16 +73,19 @@ export async function launchBrowser(engine, gateway, log) {
   if (!driver) throw new Error(`E2E_BROWSER=${engine}: not one of ${ENGINES.join(", ")}`);
   const port = await freePort();
   const [program, args] = driver.command(port);
-  // The driver's and the browser's own chatter goes to `log`. Its own process group, so stopping
-  // it also stops what it started (Xvfb, the browsers), even when the suite dies.
+  // The driver's, the browser's and Xvfb's own chatter goes to `log`. Each in its own process
+  // group, so stopping it also stops what it started (the browsers), even when the suite dies.
   const output = openSync(log, "w");
-  const environment = driver.environment?.() ?? {};
+  const screen = driver.screen ? await startScreen(output) : null;
+  const environment = { ...driver.environment?.(), ...(screen ? { DISPLAY: screen.display } : {}) };
   const child = spawn(program, args, { stdio: ["ignore", output, output], detached: true, env: { ...process.env, ...environment } });
   const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // already gone
+    for (const group of [child, screen?.process]) {
+      try {
+        if (group) process.kill(-group.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
     }
     if (environment.XDG_CONFIG_HOME) rmSync(environment.XDG_CONFIG_HOME, { recursive: true, force: true });
   };
@@ -134,6 +137,26 @@ export async function launchBrowser(engine, gateway, log) {
       await exited;
     },
   };
+}
+
+/**
+ * A virtual X screen on a free display (Xvfb picks it and says which), tall enough for full-page
+ * screenshots; local clients only.
+ */
+async function startScreen(output) {
+  const xvfb = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "1600x8200x24", "-nolisten", "tcp"], {
+    stdio: ["ignore", output, output, "pipe"], detached: true,
+  });
+  const number = await new Promise((resolve, reject) => {
+    let said = "";
+    xvfb.stdio[3].on("data", (chunk) => {
+      said += chunk;
+      if (said.includes("\n")) resolve(said.trim());
+    });
+    xvfb.once("error", reject);
+    xvfb.once("exit", (code) => reject(new Error(`Xvfb stopped (${code})`)));
+  });
+  return { display: `:${number}`, process: xvfb };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -355,17 +378,21 @@ class Locator {
   }
 
   /**
-   * A real mouse click at the element's centre, once the element is there and nothing covers it
-   * (the hit test goes through shadow roots, as the pointer does).
+   * A real mouse click at the element's centre, once the element is there, enabled, still and
+   * not covered (the hit test goes through shadow roots, as the pointer does): Playwright's checks.
    */
   async click({ timeout = 30000 } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
       await this.waitFor({ timeout: Math.max(0, deadline - Date.now()) });
-      const target = await this.#run((found) => {
+      const target = await this.#run(async (found) => {
         const element = found[0];
+        if (element.disabled || element.getAttribute("aria-disabled") === "true") return { reaches: false, hit: "(it is disabled)" };
         element.scrollIntoView({ block: "center", inline: "center" });
+        const moving = element.getBoundingClientRect();
+        await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)));
         const box = element.getBoundingClientRect();
+        if (box.x !== moving.x || box.y !== moving.y) return { reaches: false, hit: "(it is still moving)" };
         const x = Math.floor(box.left + box.width / 2);
         const y = Math.floor(box.top + box.height / 2);
         let hit = document.elementFromPoint(x, y);
