@@ -90,6 +90,13 @@ export async function launchBrowser(engine, gateway, log) {
     if (environment.XDG_CONFIG_HOME) rmSync(environment.XDG_CONFIG_HOME, { recursive: true, force: true });
   };
   process.once("exit", stop);
+  // Ctrl-C or a stopped CI job reaches the suite, not the drivers' own process groups.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      stop();
+      process.exit(1);
+    });
+  }
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.once("error", (error) => console.error(`${program}: ${error.message}`));
   const url = `http://127.0.0.1:${port}`;
