@@ -115,8 +115,8 @@ export async function launchBrowser(engine, gateway, log) {
     async newContext({ viewport }) {
       await open?.close();
       const session = WebDriver.createSession(new Executor(new HttpClient(url)), new Capabilities(driver.capabilities));
-      // A browser that cannot start (seen once: MiniBrowser "cannot open display") leaves the
-      // driver waiting for ever: fail the scenario instead.
+      // A browser that cannot start (seen with xvfb-run: MiniBrowser "cannot open display") leaves
+      // the driver waiting for ever: fail the scenario instead.
       let timer;
       await Promise.race([
         session.getSession(),
