@@ -2,25 +2,29 @@
 // (mock tenant) under a gym's own path prefix, on a page with loud CSS of its own, driven in
 // Debian's Chromium by keyboard and mouse. Each scenario checks what a visitor sees and what the
 // mock tenant recorded; axe-core audits every main state (WCAG 2.1 A/AA, zero violations).
-// Screenshots of the states, at desktop and phone width, go to target/e2e-screenshots/.
-//   node --test tests/e2e/        (after `trunk build --release`; .ci/e2e does both)
+// Screenshots of the states, at desktop and phone width, go to target/e2e-screenshots/<engine>/.
+//   E2E_BROWSER=firefox node --test tests/e2e/   (after `trunk build --release`; .ci/e2e does
+//   both, in every engine)
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  API_PREFIX, ROOT, buildSite, focused, freePort, hostPage, launchChromium, pressUntil, purchases,
-  removeSite, startProxy, tenantCalls,
+  API_PREFIX, ROOT, buildSite, focused, freePort, hostPage, pressUntil, purchases, removeSite,
+  startGateway, startProxy, tenantCalls,
 } from "./support.mjs";
+import { launchBrowser } from "./webdriver.mjs";
 
-const SCREENSHOTS = join(ROOT, "target", "e2e-screenshots");
+const ENGINE = process.env.E2E_BROWSER ?? "chromium";
+const SCREENSHOTS = join(ROOT, "target", "e2e-screenshots", ENGINE);
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 360, height: 740 };
 
 let site;
 let proxy;
+let gateway;
 let browser;
 const audits = [];
 
@@ -28,35 +32,31 @@ before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const deadPort = await freePort();
   site = buildSite({
-    "index.html": hostPage(),
-    "de.html": hostPage({ locale: "de-DE", title: "Studio Süd" }),
-    "down.html": hostPage({ apiBase: `http://127.0.0.1:${deadPort}${API_PREFIX}` }),
+    "index.html": hostPage({ watch: true }),
+    "de.html": hostPage({ locale: "de-DE", title: "Studio Süd", watch: true }),
+    "down.html": hostPage({ apiBase: `http://127.0.0.1:${deadPort}${API_PREFIX}`, watch: true }),
   });
   proxy = await startProxy(site);
-  browser = await launchChromium();
+  gateway = await startGateway(proxy);
+  browser = await launchBrowser(ENGINE, gateway, join(SCREENSHOTS, "driver.log"));
 });
 
 after(async () => {
   await browser?.close();
+  await gateway?.stop();
   proxy?.stop();
   if (site) removeSite(site);
-  console.log(`screenshots: ${SCREENSHOTS}`);
-  console.log("axe-core (WCAG 2.1 A/AA) per state:");
+  console.log(`screenshots and the driver's log: ${SCREENSHOTS}`);
+  console.log(`axe-core (WCAG 2.1 A/AA) per state in ${ENGINE}:`);
   for (const line of audits) console.log(`  ${line}`);
 });
 
-/** A fresh visitor: a new browser context, with console errors and panics collected. */
+/** A fresh visitor: a new browser session; `problems()` reads the page's errors and panics. */
 async function visit(path = "/", viewport = DESKTOP) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    const text = message.text();
-    if (/panicked|unreachable|RuntimeError/.test(text)) problems.push(`console: ${text}`);
-  });
-  await page.goto(proxy.base + path);
-  return { page, context, problems };
+  await page.goto(gateway.base + path);
+  return { page, context, problems: () => page.problems() };
 }
 
 const widget = (page) => page.locator("perfectgym-offers");
@@ -115,7 +115,7 @@ test("browse: every page of offers appears, filters work, nothing panics", async
   assert.notEqual(style.border, "dashed");
   await screenshot(page, "offer-list-desktop");
   await audit(page, "offer list");
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   await context.close();
 });
 
@@ -173,7 +173,7 @@ test("keyboard-only purchase with a valid voucher: one purchase, charged the pre
   assert.match(await entry.textContent(), /10-Visit Card/);
   await screenshot(page, "my-offers-desktop");
   await audit(page, "my offers");
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   await context.close();
 });
 
@@ -236,7 +236,7 @@ test("a 360×740 phone: nothing wider than the screen, the whole purchase reacha
   await page.locator("#demo-payment").getByRole("button", { name: "Pay now" }).click();
   await widget(page).getByRole("heading", { name: "Thank you! Your purchase is complete." }).waitFor();
   await screenshot(page, "receipt-phone");
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   await context.close();
 });
 
@@ -250,7 +250,7 @@ test("the proxy answering 503: the error is shown, Try again recovers", async ()
     refused += 1;
     return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ errorMessage: "Service Unavailable", errorCode: "SERVICE_UNAVAILABLE" }) });
   });
-  await page.goto(proxy.base + "/");
+  await page.goto(gateway.base + "/");
   const alert = widget(page).getByRole("alert");
   await alert.waitFor({ timeout: 20000 });
   assert.match(await alert.textContent(), /The booking service has a problem right now/);
@@ -271,7 +271,7 @@ test("the proxy down: a clear message, no panic", async () => {
   await alert.waitFor({ timeout: 30000 });
   assert.match(await alert.textContent(), /could not reach the gym's booking service/);
   await widget(page).getByRole("button", { name: "Try again" }).waitFor();
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems(), []);
   await context.close();
 });
 
@@ -285,7 +285,7 @@ test("an offer name with markup is shown as text, never run", async () => {
     if (route.request().url().includes("offset=0&")) page.result[0].name = evil;
     await route.fulfill({ response, json: page });
   });
-  await page.goto(proxy.base + "/");
+  await page.goto(gateway.base + "/");
   await offersShown(page);
   await widget(page).getByText(evil).waitFor();
   assert.equal(await page.evaluate(() => window.__ran), undefined);

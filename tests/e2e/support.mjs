@@ -1,9 +1,12 @@
 // What the end-to-end suite and the browser benchmark share: a host site built from the release
-// bundle, the reference proxy in mock mode serving it, Debian's Chromium, and helpers that look
-// at the widget the way a visitor (or a screen reader) does.
+// bundle, the reference proxy in mock mode serving it (behind the suite's gateway, which can stand
+// in for it), Debian's Chromium for the benchmark, and helpers that look at the widget the way a
+// visitor (or a screen reader) does.
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,15 +30,35 @@ export function freePort() {
   });
 }
 
+/**
+ * The e2e suite's watch on a page, before anything else runs: uncaught errors, rejections and
+ * console lines of a panic, kept in `window.__problems` (WebDriver has no console or error events
+ * in every engine; this works in all).
+ */
+const PROBLEM_WATCH = `<script>
+  window.__problems = [];
+  addEventListener("error", (event) => window.__problems.push("page error: " + event.message));
+  addEventListener("unhandledrejection", (event) => window.__problems.push("page error: " + (event.reason?.message ?? event.reason)));
+  for (const level of ["log", "info", "warn", "error", "debug"]) {
+    const write = console[level];
+    console[level] = function (...parts) {
+      const text = parts.map(String).join(" ");
+      if (/panicked|unreachable|RuntimeError/.test(text)) window.__problems.push("console: " + text);
+      return write.apply(this, parts);
+    };
+  }
+</script>
+`;
+
 /** A host page with loud CSS of its own, embedding the widget exactly as the README says. */
-export function hostPage({ locale = "en", apiBase = API_PREFIX, customer = CUSTOMER, title = "Studio Nord" } = {}) {
+export function hostPage({ locale = "en", apiBase = API_PREFIX, customer = CUSTOMER, title = "Studio Nord", watch = false } = {}) {
   return `<!doctype html>
 <html lang="${locale.slice(0, 2)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<style>
+${watch ? PROBLEM_WATCH : ""}<style>
   /* A site's own aggressive global CSS: none of it may break the widget. */
   * { box-sizing: content-box !important; letter-spacing: .08em; }
   html { font-size: 18px; }
@@ -117,6 +140,117 @@ export async function startProxy(site, extraArgs = []) {
     api: `${base}${API_PREFIX}/v1`,
     metrics: `http://127.0.0.1:${metricsPort}/metrics`,
     stop: () => child.kill("SIGTERM"),
+  };
+}
+
+const decoders = { gzip: gunzipSync, br: brotliDecompressSync, deflate: inflateSync };
+
+/** A glob of Playwright's kind (`**` any text, `*` any text without `/`) as a RegExp. */
+function globRegExp(glob) {
+  const source = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*\*|\*/g, (star) => (star === "**" ? ".*" : "[^/]*"));
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * A forwarding server in front of `proxy` that pages are loaded through, so a scenario can stand
+ * in for the proxy (`route`) or read an answer the widget got (`waitForResponse`) in every engine,
+ * over real HTTP. Every request goes on unchanged unless a route takes it.
+ */
+export async function startGateway(proxy) {
+  const upstream = new URL(proxy.base);
+  const routes = [];
+  const waiters = new Set();
+  const forward = (method, path, headers, body) => new Promise((resolve, reject) => {
+    const ask = httpRequest({ host: upstream.hostname, port: upstream.port, method, path, headers }, (answer) => {
+      const chunks = [];
+      answer.on("data", (chunk) => chunks.push(chunk));
+      answer.on("end", () => resolve({ status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks) }));
+      answer.on("error", reject);
+    });
+    ask.on("error", reject);
+    ask.end(body);
+  });
+  /** An answer with the Playwright-like reading calls a scenario uses. */
+  const readable = (url, postData, answer) => {
+    const decode = decoders[answer.headers["content-encoding"]];
+    const text = () => (decode ? decode(answer.body) : answer.body).toString("utf8");
+    return {
+      url: () => url,
+      status: () => answer.status,
+      request: () => ({ url: () => url, postData: () => postData }),
+      text: async () => text(),
+      json: async () => JSON.parse(text()),
+      answer,
+    };
+  };
+  const server = createHttpServer(async (request, response) => {
+    const chunks = [];
+    for await (const chunk of request) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const url = `http://${request.headers.host}${request.url}`;
+    const postData = body.length ? body.toString("utf8") : null;
+    const pass = () => forward(request.method, request.url, request.headers, body);
+    const send = ({ status, headers, body: content }) => {
+      response.writeHead(status, headers);
+      response.end(content);
+    };
+    try {
+      let answer;
+      const handler = routes.find((route) => route.pattern.test(url))?.handler;
+      if (handler) {
+        answer = await new Promise((resolve, reject) => {
+          Promise.resolve(handler({
+            request: () => ({ url: () => url, postData: () => postData }),
+            continue: async () => resolve(await pass()),
+            fetch: async () => readable(url, postData, await pass()),
+            fulfill: async ({ status, contentType = "application/json", body: text, response: original, json }) => {
+              const content = Buffer.from(json === undefined ? text : JSON.stringify(json));
+              const headers = { ...(original?.answer.headers ?? {}), "content-type": contentType, "content-length": String(content.length) };
+              delete headers["content-encoding"];
+              delete headers["transfer-encoding"];
+              resolve({ status: status ?? original?.status() ?? 200, headers, body: content });
+            },
+          })).catch(reject);
+        });
+      } else {
+        answer = await pass();
+      }
+      send(answer);
+      const seen = readable(url, postData, answer);
+      for (const waiter of waiters) waiter(seen);
+    } catch (error) {
+      send({ status: 502, headers: { "content-type": "text/plain" }, body: `gateway: ${error.message}` });
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    route(owner, glob, handler) {
+      routes.push({ owner, pattern: globRegExp(glob), handler });
+    },
+    unroute(owner) {
+      routes.splice(0, routes.length, ...routes.filter((route) => route.owner !== owner));
+    },
+    /** The next answer `wanted(answer)` accepts, from now on. */
+    waitForResponse(wanted, timeout) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no answer as wanted within ${timeout} ms`));
+        }, timeout);
+        const waiter = (answer) => {
+          if (!wanted(answer)) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve(answer);
+        };
+        waiters.add(waiter);
+      });
+    },
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
   };
 }
 
