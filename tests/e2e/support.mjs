@@ -80,7 +80,7 @@ export function buildSite(pages) {
   const widget = join(site, WIDGET_PATH);
   mkdirSync(widget, { recursive: true });
   for (const name of readdirSync(dist)) {
-    if (name === "embed.js" || name === "snippets" || name.startsWith("perfectgym-offers-")) {
+    if (name.startsWith("embed.js") || name === "snippets" || name.startsWith("perfectgym-offers-")) {
       cpSync(join(dist, name), join(widget, name), { recursive: true });
     }
   }
