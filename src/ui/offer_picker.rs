@@ -1,5 +1,5 @@
-//! The catalogue as a single choice: every purchasable offer, loaded page by page, filterable by
-//! category. Arrow keys (and Home/End) move between offers, Enter or Space (or a click) selects.
+//! The catalogue as a single choice: every purchasable offer, shown as its pages arrive,
+//! filterable by category. Arrow keys (and Home/End) move between offers, Enter or Space (or a click) selects.
 
 use std::sync::Arc;
 
@@ -20,7 +20,11 @@ use crate::ui::status::{ErrorNotice, Loading};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Catalogue {
     Loading,
-    Loaded(Arc<Vec<OnlineOffer>>),
+    /// The offers so far; `more` while the next pages load.
+    Loaded {
+        offers: Arc<Vec<OnlineOffer>>,
+        more: bool,
+    },
     Failed(ApiError),
 }
 
@@ -58,7 +62,14 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
             catalogue.set(Catalogue::Loading);
             let context = context.clone();
             spawn_local(async move {
-                let loaded = match context.client.all_purchasable().await {
+                let so_far = |offers: &[OnlineOffer]| {
+                    let _ = catalogue.try_set(Catalogue::Loaded {
+                        offers: Arc::new(offers.to_vec()),
+                        more: true,
+                    });
+                    context.host.reveal();
+                };
+                let loaded = match context.client.all_purchasable(so_far).await {
                     Ok(offers) => {
                         context.host.emit(
                             HostEvent::Ready,
@@ -76,12 +87,16 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
                         {
                             let _ = selected.try_set(Some(offer.clone()));
                         }
-                        Catalogue::Loaded(Arc::new(offers))
+                        Catalogue::Loaded {
+                            offers: Arc::new(offers),
+                            more: false,
+                        }
                     }
                     Err(error) => Catalogue::Failed(error),
                 };
                 // The widget may have been removed from the page meanwhile.
                 let _ = catalogue.try_set(loaded);
+                context.host.reveal();
             });
         }
     };
@@ -94,13 +109,17 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
             let load = load.clone();
             view! { <ErrorNotice error locale on_retry=move |()| load()/> }.into_any()
         }
-        Catalogue::Loaded(offers) if offers.is_empty() => {
+        Catalogue::Loaded {
+            offers,
+            more: false,
+        } if offers.is_empty() => {
             view! { <p class="pgo-status pgo-status--empty" role="status">{messages.no_offers}</p> }
                 .into_any()
         }
-        Catalogue::Loaded(offers) => view! {
+        Catalogue::Loaded { offers, more } => view! {
             <CategoryFilter offers=offers.clone() filter/>
             <OfferChoices offers filter selected/>
+            {more.then(|| view! { <Loading text=messages.loading_offers/> })}
         }
         .into_any(),
     }

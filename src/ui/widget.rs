@@ -26,12 +26,13 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
     let config = match config {
         Ok(config) => config,
         Err(error) => {
+            host.reveal();
             return view! {
                 <section class="pgo-widget">
                     <ErrorNotice error locale=Default::default()/>
                 </section>
             }
-            .into_any()
+            .into_any();
         }
     };
     let locale = config.locale;
