@@ -62,12 +62,24 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
             catalogue.set(Catalogue::Loading);
             let context = context.clone();
             spawn_local(async move {
+                // Pages the loader fetched while the wasm loaded come in together: a page is
+                // shown at the next frame only if the rest is not there by then, so the list is
+                // drawn once instead of once per page.
                 let so_far = |offers: &[OnlineOffer]| {
-                    let _ = catalogue.try_set(Catalogue::Loaded {
-                        offers: Arc::new(offers.to_vec()),
-                        more: true,
+                    let offers = Arc::new(offers.to_vec());
+                    let host = context.host.clone();
+                    request_animation_frame(move || {
+                        let waiting = catalogue.try_with_untracked(|now| {
+                            matches!(
+                                now,
+                                Catalogue::Loading | Catalogue::Loaded { more: true, .. }
+                            )
+                        });
+                        if waiting == Some(true) {
+                            let _ = catalogue.try_set(Catalogue::Loaded { offers, more: true });
+                            host.reveal();
+                        }
                     });
-                    context.host.reveal();
                 };
                 let loaded = match context.client.all_purchasable(so_far).await {
                     Ok(offers) => {
