@@ -11,15 +11,20 @@
 // - interaction: choosing an offer to its details painted, and a voucher applied (Enter) to the
 //   discounted price painted, each also without the time its request spent on the network;
 // - memory: JS heap and wasm memory after loading, and after 1,000 offer switches with previews.
-//   node tests/e2e/bench.mjs [--loads N] [--pairs N]
-import { readdirSync, readFileSync } from "node:fs";
+// With --before DIR (another build's dist/, e.g. of the main branch), that widget runs beside
+// this one in the same rounds, so before and after are measured together.
+//   node tests/e2e/bench.mjs [--loads N] [--pairs N] [--before DIR]
+import { execFileSync } from "node:child_process";
+import { cpSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { API_PREFIX, ROOT, WIDGET_PATH, buildSite, hostPage, launchChromium, removeSite, startProxy } from "./support.mjs";
 
-const option = (name, fallback) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
+const argument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const option = (name, fallback) => Number(argument(name)) || fallback;
 const loads = option("--loads", 20);
 const pairs = option("--pairs", 10);
+const before = argument("--before");
+const BEFORE_PATH = `${WIDGET_PATH}-before`;
 const dist = join(ROOT, "dist");
 const glue = readdirSync(dist).find((name) => /^perfectgym-offers-[0-9a-f]+\.js$/.test(name));
 const OFFERS = 14;
@@ -82,9 +87,10 @@ const BASELINE_SCRIPT = `<script type="module">
 
 const probes = `${WIDGET_PROBE}\n${SHIFT_PROBE}\n</head>`;
 const widgetPage = hostPage().replace("</head>", probes).replace("</main>", `${BELOW}\n</main>`);
+const beforePage = widgetPage.replace(`${WIDGET_PATH}/embed.js`, `${BEFORE_PATH}/embed.js`);
 const baselinePage = hostPage()
   .replace("</head>", `${SHIFT_PROBE}\n</head>`)
-  .replace(/<script type="module" src="[^"]*embed.js"><\/script>/, BASELINE_SCRIPT)
+  .replace(/<script type="module" src="[^"]*embed.js"[^>]*><\/script>/, BASELINE_SCRIPT)
   .replace(/<perfectgym-offers[^>]*><\/perfectgym-offers>/, "")
   .replace("</main>", `${BELOW}\n</main>`);
 
@@ -97,19 +103,19 @@ const ms = (value) => `${value.toFixed(1)} ms`;
 const mib = (bytes) => `${(bytes / 1048576).toFixed(2)} MiB`;
 const bytes = (value) => value.toLocaleString("en");
 
-/** The widget's files as .ci/bundle-size counts them, compressed as the build's hook does. */
-function bundleBytes() {
-  const files = readdirSync(dist, { recursive: true })
+/** The widget's files in `dir` as .ci/bundle-size counts them (the same gzip and brotli tools). */
+function bundleBytes(dir, label) {
+  const files = readdirSync(dir, { recursive: true })
     .filter((name) => /^perfectgym-offers-[0-9a-f]+(_bg\.wasm|\.js)$/.test(name) || name === "embed.js"
       || /^snippets\/.*\/src\/embed\/[^/]+\.js$/.test(name));
   const total = { raw: 0, gzip: 0, brotli: 0 };
   for (const name of files) {
-    const content = readFileSync(join(dist, name));
-    total.raw += content.length;
-    total.gzip += gzipSync(content, { level: 9 }).length;
-    total.brotli += brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    const file = join(dir, name);
+    total.raw += statSync(file).size;
+    total.gzip += execFileSync("gzip", ["-9", "-n", "-c", file]).length;
+    total.brotli += execFileSync("brotli", ["-q", "11", "-c", file]).length;
   }
-  console.log(`bytes: the complete widget (${files.length} files): ${bytes(total.raw)} B raw, `
+  console.log(`bytes: the complete widget${label} (${files.length} files): ${bytes(total.raw)} B raw, `
     + `${bytes(total.gzip)} B gzip -9, ${bytes(total.brotli)} B brotli -q 11`);
 }
 
@@ -153,26 +159,36 @@ async function coldLoad(browser, base, path, profile) {
   return result;
 }
 
+/** The pages measured side by side in each round: this widget, the one of --before, the plain page. */
+const CONTENDERS = [
+  { name: "widget", path: "/bench.html" },
+  ...(before ? [{ name: "widget before", path: "/before.html" }] : []),
+  { name: "plain-DOM page", path: "/baseline.html" },
+];
+
 async function startup(browser, base) {
-  console.log(`startup: navigation start to ${OFFERS} offers painted, cold loads, widget and plain-DOM page in pairs of alternating order`);
+  const names = CONTENDERS.map((c) => c.name).join(", ");
+  console.log(`startup: navigation start to ${OFFERS} offers painted, cold loads; ${names} in rounds of rotating order`);
   for (const profile of PROFILES) {
     const count = profile.network ? pairs : loads;
-    const widget = [];
-    const baseline = [];
+    const results = new Map(CONTENDERS.map((c) => [c, []]));
     for (let i = 0; i < count; i++) {
-      const order = i % 2 ? ["/baseline.html", "/bench.html"] : ["/bench.html", "/baseline.html"];
-      for (const path of order) {
-        const result = await coldLoad(browser, base, path, profile);
-        (path === "/bench.html" ? widget : baseline).push(result);
+      for (let j = 0; j < CONTENDERS.length; j++) {
+        const contender = CONTENDERS[(i + j) % CONTENDERS.length];
+        results.get(contender).push(await coldLoad(browser, base, contender.path, profile));
       }
     }
-    const [w, b] = [median(widget.map((r) => r.ready)), median(baseline.map((r) => r.ready))];
-    console.log(`  ${profile.name}: widget ${ms(w)}, plain-DOM page ${ms(b)}, ratio ${(w / b).toFixed(2)} (median of ${count} pairs)`);
+    const ready = (c) => median(results.get(c).map((r) => r.ready));
+    const plain = ready(CONTENDERS.at(-1));
+    const figures = CONTENDERS.slice(0, -1).map((c) => `${c.name} ${ms(ready(c))} (ratio ${(ready(c) / plain).toFixed(2)})`);
+    console.log(`  ${profile.name}: ${figures.join(", ")}, plain-DOM page ${ms(plain)} (median of ${count} rounds)`);
     if (profile === MOBILE) {
-      console.log(`  on the wire: the widget's files ${bytes(median(widget.map((r) => r.wire)))} B per cold load`);
-      const shifts = widget.map((r) => r.shift);
-      console.log(`layout shift (CLS, mobile profile, content below the widget; goal <= 0.05): widget median ${median(shifts).toFixed(3)}, `
-        + `worst ${Math.max(...shifts).toFixed(3)}; plain-DOM page median ${median(baseline.map((r) => r.shift)).toFixed(3)}`);
+      for (const c of CONTENDERS.slice(0, -1)) {
+        const shifts = results.get(c).map((r) => r.shift);
+        console.log(`  ${c.name}: its files took ${bytes(median(results.get(c).map((r) => r.wire)))} B on the wire; `
+          + `layout shift (CLS, goal <= 0.05) median ${median(shifts).toFixed(3)}, worst ${Math.max(...shifts).toFixed(3)}`);
+      }
+      console.log(`  plain-DOM page: layout shift median ${median(results.get(CONTENDERS.at(-1)).map((r) => r.shift)).toFixed(3)}`);
     }
   }
 }
@@ -286,12 +302,20 @@ async function memory(browser, base) {
   console.log(`  after ${switches} offer switches with voucher previews: JS heap ${mib(after.usedSize)}, wasm memory ${mib(after.wasm)}`);
 }
 
-const site = buildSite({ "bench.html": widgetPage, "baseline.html": baselinePage });
+const site = buildSite({ "bench.html": widgetPage, "baseline.html": baselinePage, "before.html": beforePage });
+if (before) {
+  for (const name of readdirSync(before)) {
+    if (name.startsWith("embed.js") || name === "snippets" || name.startsWith("perfectgym-offers-")) {
+      cpSync(join(before, name), join(site, BEFORE_PATH, name), { recursive: true });
+    }
+  }
+}
 const proxy = await startProxy(site);
 const browser = await launchChromium();
 try {
   console.log(`headless ${browser.version()} (Chromium), release bundle served brotli-compressed, mock tenant on loopback`);
-  bundleBytes();
+  bundleBytes(dist, "");
+  if (before) bundleBytes(before, " before");
   await startup(browser, proxy.base);
   await interaction(browser, proxy.base);
   await memory(browser, proxy.base);

@@ -49,7 +49,7 @@ export function hostPage({ locale = "en", apiBase = API_PREFIX, customer = CUSTO
   main { max-width: 960px; margin: 0 auto; padding: 0 1rem; }
   dialog::backdrop { background: rgba(0, 0, 0, .5); }
 </style>
-<script type="module" src="${WIDGET_PATH}/embed.js"></script>
+<script type="module" src="${WIDGET_PATH}/embed.js" blocking="render"></script>
 </head>
 <body>
 <header><p>${title}</p></header>
