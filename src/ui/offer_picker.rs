@@ -2,6 +2,7 @@
 //! filterable by category. Arrow keys (and Home/End) move between offers, Enter or Space (or a click) selects.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +16,9 @@ use crate::embed::host::{resumable_pending, HostEvent};
 use crate::ui::context::WidgetContext;
 use crate::ui::offer_card::OfferCard;
 use crate::ui::status::{ErrorNotice, Loading};
+
+/// How long the rest of the catalogue may take before the offers so far are shown.
+const SLOW_PAGE: Duration = Duration::from_millis(250);
 
 /// Where loading the catalogue stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,24 +66,27 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
             catalogue.set(Catalogue::Loading);
             let context = context.clone();
             spawn_local(async move {
-                // Pages the loader fetched while the wasm loaded come in together: a page is
-                // shown at the next frame only if the rest is not there by then, so the list is
-                // drawn once instead of once per page.
+                // Drawing the list costs as much as a page of JSON takes on a phone, and the
+                // pages the loader fetched while the wasm loaded come in together: the offers so
+                // far are shown only when the rest is not there after SLOW_PAGE.
                 let so_far = |offers: &[OnlineOffer]| {
                     let offers = Arc::new(offers.to_vec());
                     let host = context.host.clone();
-                    request_animation_frame(move || {
-                        let waiting = catalogue.try_with_untracked(|now| {
-                            matches!(
-                                now,
-                                Catalogue::Loading | Catalogue::Loaded { more: true, .. }
-                            )
-                        });
-                        if waiting == Some(true) {
-                            let _ = catalogue.try_set(Catalogue::Loaded { offers, more: true });
-                            host.reveal();
-                        }
-                    });
+                    set_timeout(
+                        move || {
+                            let waiting = catalogue.try_with_untracked(|now| {
+                                matches!(
+                                    now,
+                                    Catalogue::Loading | Catalogue::Loaded { more: true, .. }
+                                )
+                            });
+                            if waiting == Some(true) {
+                                let _ = catalogue.try_set(Catalogue::Loaded { offers, more: true });
+                                host.reveal();
+                            }
+                        },
+                        SLOW_PAGE,
+                    );
                 };
                 let loaded = match context.client.all_purchasable(so_far).await {
                     Ok(offers) => {
