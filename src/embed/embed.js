@@ -24,6 +24,7 @@ const MAX_PAGES = 10;
 // until the widget removes the skeleton, once its catalogue is there.
 const SKELETON_CSS = `
 :host { display: block; }
+:host([hidden]) { display: none; }
 .pgo-skeleton {
   display: flex; flex-direction: column; gap: 12px;
   min-block-size: var(--pgo-loading-height, 560px);
