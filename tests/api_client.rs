@@ -42,7 +42,7 @@ async fn lists_every_page_by_sending_back_the_returned_offset() {
         200,
         &offer_page(&[(4, "Pass", "1299")], None),
     );
-    let offers = client("de-CH").all_purchasable().await.unwrap();
+    let offers = client("de-CH").all_purchasable(|_| {}).await.unwrap();
     let names: Vec<&str> = offers.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["Day", "Week", "Card", "Pass"]);
     let requests = Fetch::requests();

@@ -197,3 +197,73 @@ async fn a_bad_configuration_is_shown_and_no_request_is_made() {
         .contains("customer-id"));
     assert!(Fetch::requests().is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn shows_the_first_page_while_the_next_one_loads() {
+    Fetch::reset();
+    Fetch::respond(
+        "offset=0&",
+        200,
+        &offer_page(
+            &[(1, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
+            Some("2"),
+        ),
+    );
+    Fetch::respond_after(
+        "offset=2&",
+        1_500,
+        200,
+        &offer_page(&[(3, "10-Visit Card", "179")], None),
+    );
+    let widget = mount_widget(&[("api-base", "/pg-proxy")]);
+    wait_until("the first page's offers", 1_000.0, || {
+        widget.query_all(".pgo-offer").len() == 2
+    })
+    .await;
+    assert!(
+        widget.query(".pgo-status--loading").is_some(),
+        "the rest is still loading, and says so"
+    );
+    wait_until("the second page appended", 3_000.0, || {
+        widget.query_all(".pgo-offer").len() == 3
+    })
+    .await;
+    assert!(widget.query(".pgo-status--loading").is_none());
+    assert_eq!(widget.text(".pgo-count"), "3 offers");
+}
+
+/// What embed.js leaves for the widget when it fetched the catalogue while the wasm loaded.
+fn prefetched(key: &str, body: &str) {
+    let answer = js_sys::Object::new();
+    js_sys::Reflect::set(&answer, &"status".into(), &200.into()).unwrap();
+    js_sys::Reflect::set(&answer, &"text".into(), &body.into()).unwrap();
+    let waiting = js_sys::Map::new();
+    waiting.set(&key.into(), &js_sys::Promise::resolve(&answer));
+    let well_known = js_sys::Symbol::for_("perfectgym-offers.prefetch");
+    js_sys::Reflect::set(&js_sys::global(), &well_known, &waiting).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn takes_the_catalogue_page_the_loader_already_fetched_once() {
+    Fetch::reset();
+    Fetch::respond(
+        LIST,
+        200,
+        &offer_page(&[(9, "From the network", "5")], None),
+    );
+    prefetched(
+        "de /pg-proxy/v1/online-offers/purchasable?offset=0&sliceSize=100",
+        &offer_page(&[(8, "Vorab geladen", "5")], None),
+    );
+    let widget = mount_widget(&[("api-base", "/pg-proxy/"), ("locale", "de-AT")]);
+    wait_until("the offer", 3_000.0, || {
+        widget.query(".pgo-offer").is_some()
+    })
+    .await;
+    assert_eq!(widget.text(".pgo-offer__name"), "Vorab geladen");
+    assert!(Fetch::requests_to(LIST).is_empty(), "not asked twice");
+    // Taken once: a second widget (or a retry) asks the network.
+    let again = mount_widget(&[("api-base", "/pg-proxy"), ("locale", "de")]);
+    wait_until("the offer", 3_000.0, || again.query(".pgo-offer").is_some()).await;
+    assert_eq!(again.text(".pgo-offer__name"), "From the network");
+}

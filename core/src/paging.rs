@@ -13,7 +13,20 @@ pub const MAX_PAGES: usize = 200;
 /// until `hasNext` is false. A server may return fewer offers than asked for; offers seen twice
 /// (a cursor moving under a changing catalogue) are kept once. A server that repeats an offset or
 /// pages without end is a decode error rather than an endless loop.
-pub async fn fetch_all_pages<F, Fut>(mut fetch_page: F) -> Result<Vec<OnlineOffer>, ApiError>
+pub async fn fetch_all_pages<F, Fut>(fetch_page: F) -> Result<Vec<OnlineOffer>, ApiError>
+where
+    F: FnMut(PageOffset) -> Fut,
+    Fut: Future<Output = Result<OfferPage, ApiError>>,
+{
+    fetch_pages_showing(fetch_page, |_| {}).await
+}
+
+/// [`fetch_all_pages`], telling `so_far` the offers gathered after each page that has a next one,
+/// so a list can show them while the rest loads. The complete list is the result.
+pub async fn fetch_pages_showing<F, Fut>(
+    mut fetch_page: F,
+    mut so_far: impl FnMut(&[OnlineOffer]),
+) -> Result<Vec<OnlineOffer>, ApiError>
 where
     F: FnMut(PageOffset) -> Fut,
     Fut: Future<Output = Result<OfferPage, ApiError>>,
@@ -33,6 +46,7 @@ where
         if !page.has_next {
             return Ok(offers);
         }
+        so_far(&offers);
         offset = match page.offset {
             Some(next) if !seen_offsets.contains(&next) => next,
             Some(repeated) => {

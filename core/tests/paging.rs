@@ -4,7 +4,7 @@ use std::cell::RefCell;
 
 use futures_executor::block_on;
 use perfectgym_offers_core::model::{OfferPage, OnlineOffer, PageOffset};
-use perfectgym_offers_core::paging::{fetch_all_pages, MAX_PAGES};
+use perfectgym_offers_core::paging::{fetch_all_pages, fetch_pages_showing, MAX_PAGES};
 use perfectgym_offers_core::ApiError;
 
 fn offer(id: i64) -> OnlineOffer {
@@ -47,6 +47,27 @@ fn follows_cursor_offsets_and_short_pages_to_the_end() {
         ["0", "cursor-3", "cursor-4"],
         "offsets are sent back as returned"
     );
+}
+
+#[test]
+fn shows_the_offers_so_far_after_each_page_but_the_last() {
+    let mut answers = vec![
+        page(&[1, 2], Some("2")),
+        page(&[3], Some("3")),
+        page(&[4], None),
+    ]
+    .into_iter();
+    let mut shown = Vec::new();
+    let offers = block_on(fetch_pages_showing(
+        |_| {
+            let next = answers.next().unwrap();
+            async move { Ok(next) }
+        },
+        |so_far| shown.push(so_far.iter().map(|o| o.online_offer_id).collect::<Vec<_>>()),
+    ))
+    .unwrap();
+    assert_eq!(shown, [vec![1, 2], vec![1, 2, 3]]);
+    assert_eq!(offers.len(), 4);
 }
 
 #[test]

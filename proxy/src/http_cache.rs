@@ -100,7 +100,8 @@ fn is_content_addressed(path: &str) -> bool {
 
 /// Caching headers for the static files: hashed names are immutable for a year; the loader, the
 /// host page and the rest are revalidated on every use (their `Last-Modified` makes that a 304),
-/// so a new release reaches visitors at once.
+/// so a new release reaches visitors at once. Every file may be served precompressed, so caches
+/// keep one copy per `Accept-Encoding`.
 pub async fn static_file_headers(request: Request, next: Next) -> Response {
     let immutable = is_content_addressed(request.uri().path());
     let mut response = next.run(request).await;
@@ -110,9 +111,9 @@ pub async fn static_file_headers(request: Request, next: Next) -> Response {
         } else {
             "no-cache"
         };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
     response
 }

@@ -219,7 +219,9 @@ pub fn app(config: ProxyConfig) -> Router {
     };
     if let Some(dir) = config.static_dir {
         let files = Router::new()
-            .fallback_service(ServeDir::new(dir))
+            // A build's `.br` / `.gz` siblings go out to browsers that accept them, with the
+            // original file's Content-Type (so `application/wasm` keeps streaming compilation).
+            .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
             .layer(axum::middleware::from_fn(http_cache::static_file_headers));
         router = router.fallback_service(files);
     }

@@ -7,7 +7,10 @@ use axum::http::StatusCode;
 use perfectgym_offers_proxy::metrics::{self, Metrics};
 use perfectgym_offers_proxy::mock::{MockTenant, DEMO_CUSTOMER_ID};
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant};
-use reqwest::header::{HeaderMap, CACHE_CONTROL, ETAG, IF_NONE_MATCH, VARY};
+use reqwest::header::{
+    HeaderMap, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    VARY,
+};
 use serde_json::json;
 
 mod common;
@@ -137,6 +140,57 @@ async fn hashed_widget_files_are_immutable_and_the_loader_is_revalidated() {
             expected,
             "{path}"
         );
+    }
+}
+
+#[tokio::test]
+async fn widget_files_go_out_precompressed_by_accept_encoding_with_their_own_type() {
+    let dir = std::env::temp_dir().join(format!("pgo-precompressed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = "perfectgym-offers-0123456789abcdef_bg.wasm";
+    for name in ["embed.js", wasm] {
+        // Stand-ins: the proxy picks a file by name and never looks inside.
+        std::fs::write(dir.join(name), format!("{name} raw")).unwrap();
+        std::fs::write(dir.join(format!("{name}.gz")), format!("{name} gzip")).unwrap();
+        std::fs::write(dir.join(format!("{name}.br")), format!("{name} brotli")).unwrap();
+    }
+    let base = mock_proxy(Metrics::new(), Some(dir)).await;
+    let http = reqwest::Client::new();
+    for (name, content_type) in [("embed.js", "text/javascript"), (wasm, "application/wasm")] {
+        for (accepted, encoding, body) in [
+            ("gzip, deflate, br, zstd", "br", "brotli"),
+            ("gzip", "gzip", "gzip"),
+            ("identity", "", "raw"),
+        ] {
+            let response = http
+                .get(format!("{base}/{name}"))
+                .header(ACCEPT_ENCODING, accepted)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{name} {accepted}");
+            let headers = response.headers().clone();
+            assert_eq!(
+                header(&headers, CONTENT_ENCODING),
+                encoding,
+                "{name} {accepted}"
+            );
+            assert_eq!(
+                header(&headers, CONTENT_TYPE),
+                content_type,
+                "{name} {accepted}"
+            );
+            assert_eq!(
+                header(&headers, VARY),
+                "Accept-Encoding",
+                "{name} {accepted}"
+            );
+            assert!(
+                !header(&headers, CACHE_CONTROL).is_empty(),
+                "{name} {accepted}"
+            );
+            assert_eq!(response.text().await.unwrap(), format!("{name} {body}"));
+        }
     }
 }
 

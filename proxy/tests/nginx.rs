@@ -373,6 +373,9 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
     let files = dir.join("files");
     for name in ["embed.js", "perfectgym-offers-0123456789abcdef_bg.wasm"] {
         std::fs::write(files.join("perfectgym-offers").join(name), name).unwrap();
+        // The build's gzip copy (a stand-in: nginx picks it by name).
+        let gzip = files.join("perfectgym-offers").join(format!("{name}.gz"));
+        std::fs::write(gzip, format!("{name} gzip")).unwrap();
     }
     let http = reqwest::Client::new();
     let mut processes = Processes(Vec::new());
@@ -470,6 +473,28 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
         loader.contains("\"cache-control\": \"no-cache\""),
         "{loader}"
     );
+    // A browser that accepts gzip gets the build's .gz, typed as the file, never compressed anew.
+    for (name, content_type) in [
+        ("embed.js", "text/javascript"),
+        (
+            "perfectgym-offers-0123456789abcdef_bg.wasm",
+            "application/wasm",
+        ),
+    ] {
+        let (headers, body) = fetch_parts(
+            http.get(format!("{site}/perfectgym-offers/{name}"))
+                .header(reqwest::header::ACCEPT_ENCODING, "gzip, br"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(body, format!("{name} gzip"));
+        assert!(
+            headers.contains("\"content-encoding\": \"gzip\"")
+                && headers.contains(&format!("\"content-type\": \"{content_type}\""))
+                && headers.contains("\"vary\": \"Accept-Encoding\""),
+            "{headers}"
+        );
+    }
 
     // The same page loads straight to one instance with its cache off: every read reaches the
     // tenant. This is what the caches save.

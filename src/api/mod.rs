@@ -17,11 +17,13 @@ use perfectgym_offers_core::model::{
     VendorErrorBody, PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER,
     SLICE_SIZE_MAX,
 };
-use perfectgym_offers_core::paging::fetch_all_pages;
+use perfectgym_offers_core::paging::fetch_pages_showing;
 use perfectgym_offers_core::ApiError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
+
+use crate::embed::host::prefetched;
 
 /// No answer of this API is anywhere near this size; a larger body is refused before parsing.
 pub const MAX_BODY_CHARS: usize = 2 * 1024 * 1024;
@@ -77,10 +79,15 @@ impl ApiClient {
         self.get(&paths::purchasable(offset, slice_size)).await
     }
 
-    /// Every purchasable offer, following the pages to the end.
-    pub async fn all_purchasable(&self) -> Result<Vec<OnlineOffer>, ApiError> {
-        fetch_all_pages(
+    /// Every purchasable offer, following the pages to the end; `so_far` sees the offers
+    /// gathered after each page but the last.
+    pub async fn all_purchasable(
+        &self,
+        so_far: impl FnMut(&[OnlineOffer]),
+    ) -> Result<Vec<OnlineOffer>, ApiError> {
+        fetch_pages_showing(
             |offset| async move { self.purchasable_page(&offset, SLICE_SIZE_MAX).await },
+            so_far,
         )
         .await
     }
@@ -184,9 +191,11 @@ impl ApiClient {
         body: Option<String>,
         headers: &[(&str, &str)],
     ) -> Result<JsValue, ApiError> {
+        let url = format!("{}{path}", self.base);
+        let is_get = method == Method::GET;
         let controller = web_sys::AbortController::new().ok();
         let signal = controller.as_ref().map(|c| c.signal());
-        let mut builder = RequestBuilder::new(&format!("{}{path}", self.base))
+        let mut builder = RequestBuilder::new(&url)
             .method(method)
             .header("Accept", "application/json")
             .header("Accept-Language", &self.language)
@@ -207,6 +216,12 @@ impl ApiClient {
             cause: format!("request to {path} could not be built: {error}"),
         })?;
         let exchange = async {
+            // The loader may have asked exactly this while the wasm loaded.
+            if is_get {
+                if let Some(answer) = prefetched(self.locale.tag(), &url).await {
+                    return Ok(answer);
+                }
+            }
             let response = request.send().await.map_err(|error| ApiError::Network {
                 cause: error.to_string(),
             })?;

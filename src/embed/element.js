@@ -17,17 +17,22 @@ export function defineOffersElement(tagName, attributes, css, mount, unmount) {
 
     connectedCallback() {
       if (!this._container) {
+        // embed.js may have given the element its root already, with the loading skeleton's
+        // sheet and the container holding the skeleton: both stay until the widget reveals itself.
         const root = this.shadowRoot || this.attachShadow({ mode: "open" });
         if (sheet) {
-          root.adoptedStyleSheets = [sheet];
+          root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
         } else {
           const style = document.createElement("style");
           style.textContent = css;
           root.append(style);
         }
-        this._container = document.createElement("div");
-        this._container.className = "pgo-root";
-        root.append(this._container);
+        this._container = root.querySelector(":scope > .pgo-root");
+        if (!this._container) {
+          this._container = document.createElement("div");
+          this._container.className = "pgo-root";
+          root.append(this._container);
+        }
       }
       this._mount();
     }
@@ -52,4 +57,10 @@ export function defineOffersElement(tagName, attributes, css, mount, unmount) {
       }
     }
   });
+}
+
+// Removes the loading skeleton embed.js showed (if any), which uncovers the widget's own tree.
+export function revealWidget(element) {
+  const skeleton = element && element.shadowRoot && element.shadowRoot.querySelector(".pgo-skeleton");
+  if (skeleton) skeleton.remove();
 }

@@ -1,10 +1,156 @@
-// The one script a gym's page includes:
-//   <script type="module" src="https://your-site.example/perfectgym-offers/embed.js"></script>
+// The one script a gym's page includes (README, "Embedding"):
+//   <script type="module" src="https://your-site.example/perfectgym-offers/embed.js" blocking="render"></script>
 // It loads the widget from beside itself, whatever the path prefix, and defines
 // <perfectgym-offers>. Loading it twice is harmless.
-import init from "./perfectgym-offers.js";
+//
+// It imports nothing up front, so it runs as soon as it arrives, and then starts everything at
+// once instead of one after the other: the glue, its snippets and the wasm download and compile
+// while each element already shows its loading skeleton and its catalogue's first pages load.
+// The widget takes those answers (src/api) instead of asking again.
+const TAG = "perfectgym-offers";
+// The glue's own modules; pin-loader.sh lists them for this build (empty in the npm package,
+// where a bundler resolves them).
+const SNIPPETS = [];
+// Where the prefetched answers wait for the widget (host.js `takePrefetched` reads them).
+const PREFETCH = Symbol.for("perfectgym-offers.prefetch");
+// Mirrors core's paging: the largest slice the vendor allows, and a bound on pages followed.
+const FIRST_PAGE = "/v1/online-offers/purchasable?offset=0&sliceSize=100";
+const MAX_PAGES = 10;
 
 // The widget fetches the active language's texts (locales/<language>.json) from beside this file.
 globalThis.perfectgymOffersAssets ??= new URL("./", import.meta.url).href;
 
-await init({ module_or_path: new URL("./perfectgym-offers_bg.wasm", import.meta.url) });
+// What the skeleton looks like: a constructed (adopted) stylesheet, so a strict
+// Content-Security-Policy without 'unsafe-inline' allows it. The element.js class keeps it
+// adopted beside the widget's sheet. It reserves the widget's usual height (hosts can tune it
+// with --pgo-loading-height) so the page below does not jump, and hides the widget's own tree
+// until the widget removes the skeleton, once its catalogue is there.
+const SKELETON_CSS = `
+:host { display: block; }
+:host([hidden]) { display: none; }
+.pgo-skeleton {
+  display: flex; flex-direction: column; gap: 12px;
+  min-block-size: var(--pgo-loading-height, 560px);
+  padding: 16px 0; box-sizing: border-box;
+}
+.pgo-skeleton ~ * { display: none !important; }
+.pgo-skeleton__bar, .pgo-skeleton__card {
+  border-radius: 10px;
+  background: var(--pgo-skeleton, #e4e9e6);
+  animation: pgo-pulse 1.2s ease-in-out infinite alternate;
+}
+.pgo-skeleton__bar { block-size: 40px; inline-size: 60%; }
+.pgo-skeleton__card { block-size: 84px; }
+.pgo-skeleton__text {
+  position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap;
+}
+@keyframes pgo-pulse { to { opacity: 0.55; } }
+@media (prefers-color-scheme: dark) {
+  .pgo-skeleton__bar, .pgo-skeleton__card { background: var(--pgo-skeleton-dark, #2a332f); }
+}
+@media (prefers-reduced-motion: reduce) {
+  .pgo-skeleton__bar, .pgo-skeleton__card { animation: none; }
+}`;
+
+/** A constructed sheet, or null where the browser has none (the widget then simply appears). */
+function skeletonSheet() {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(SKELETON_CSS);
+    return sheet;
+  } catch (_) {
+    return null;
+  }
+}
+
+/** The element's shadow root with the container the widget mounts into, holding the skeleton:
+ * a status that says "Loading offers" (in English: the widget's translations come with the
+ * wasm, which then replaces it) above placeholder cards. */
+function showSkeleton(element, sheet) {
+  if (element.shadowRoot) return;
+  const root = element.attachShadow({ mode: "open" });
+  root.adoptedStyleSheets = [sheet];
+  const container = document.createElement("div");
+  container.className = "pgo-root";
+  const skeleton = document.createElement("div");
+  skeleton.className = "pgo-skeleton";
+  skeleton.setAttribute("role", "status");
+  const text = document.createElement("span");
+  text.className = "pgo-skeleton__text";
+  text.lang = "en";
+  text.textContent = "Loading offers";
+  skeleton.append(text);
+  const bar = document.createElement("div");
+  bar.className = "pgo-skeleton__bar";
+  skeleton.append(bar);
+  for (let i = 0; i < 4; i++) {
+    const card = document.createElement("div");
+    card.className = "pgo-skeleton__card";
+    skeleton.append(card);
+  }
+  for (const placeholder of skeleton.children) {
+    if (placeholder !== text) placeholder.setAttribute("aria-hidden", "true");
+  }
+  container.append(skeleton);
+  root.append(container);
+}
+
+/** `tag` (`de_ch`) as Intl spells it (`de-CH`), `en` when absent or refused: what the widget sends. */
+function canonicalTag(tag) {
+  try {
+    return Intl.getCanonicalLocales((tag || "").trim().replace(/_/g, "-"))[0] || "en";
+  } catch (_) {
+    return "en";
+  }
+}
+
+/** Starts `element`'s catalogue: the first page, then each next page its cursor names. Each
+ * answer waits under the request the widget will make (its Accept-Language, api-base + path)
+ * as a promise of { status, text }. Only what the widget would ask exactly is ever used. */
+function prefetchCatalogue(element, waiting) {
+  const base = (element.getAttribute("api-base") || "").trim().replace(/\/+$/, "");
+  if (!base) return;
+  // The widget's Accept-Language: the element's tag as the browser spells it (src/locale.rs),
+  // so a tag spelled differently simply finds no prefetched answer.
+  const language = canonicalTag(element.getAttribute("locale"));
+  const fetchPage = (path, pages) => {
+    const key = `${language} ${base}${path}`;
+    if (waiting.has(key)) return;
+    const answer = fetch(base + path, { headers: { Accept: "application/json", "Accept-Language": language } })
+      .then(async (response) => ({ status: response.status, text: await response.text() }));
+    waiting.set(key, answer);
+    answer.then(({ status, text }) => {
+      if (status !== 200 || pages >= MAX_PAGES) return;
+      const page = JSON.parse(text);
+      if (page && page.hasNext === true && page.offset !== undefined && page.offset !== null) {
+        fetchPage(`/v1/online-offers/purchasable?offset=${encodeURIComponent(String(page.offset))}&sliceSize=100`, pages + 1);
+      }
+    }).catch(() => {
+      // the widget asks again itself
+    });
+  };
+  fetchPage(FIRST_PAGE, 1);
+}
+
+// A second copy of the loader (another URL) finds the first one's map and leaves it the work.
+if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
+  // Everything the widget's code needs starts downloading now, together.
+  for (const snippet of SNIPPETS) {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = new URL(snippet, import.meta.url).href;
+    document.head.append(link);
+  }
+  const wasm = fetch(new URL("./perfectgym-offers_bg.wasm", import.meta.url));
+  const glue = import("./perfectgym-offers.js");
+  const waiting = (globalThis[PREFETCH] = new Map());
+  const sheet = skeletonSheet();
+  for (const element of document.querySelectorAll(TAG)) {
+    if (sheet) showSkeleton(element, sheet);
+    prefetchCatalogue(element, waiting);
+  }
+  glue
+    .then(({ default: init }) => init({ module_or_path: wasm }))
+    .catch((error) => console.error("perfectgym-offers: the widget could not start", error));
+}

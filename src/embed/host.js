@@ -129,3 +129,12 @@ export function storageSet(key, value) {
     // storage may be off (private mode): the checkout simply does not survive a redirect
   }
 }
+
+// A catalogue answer embed.js fetched while the wasm loaded (see there), taken once: a promise
+// of { status, text } for exactly this request, or undefined.
+export function takePrefetched(key) {
+  const waiting = globalThis[Symbol.for("perfectgym-offers.prefetch")];
+  const answer = waiting && waiting.get(key);
+  if (answer) waiting.delete(key);
+  return answer;
+}

@@ -34,6 +34,27 @@ extern "C" {
     fn storage_get(key: &str) -> Option<String>;
     #[wasm_bindgen(js_name = storageSet)]
     fn storage_set(key: &str, value: Option<String>);
+    #[wasm_bindgen(js_name = takePrefetched)]
+    fn take_prefetched(key: &str) -> Option<js_sys::Promise>;
+}
+
+#[wasm_bindgen(module = "/src/embed/element.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = revealWidget)]
+    fn reveal_widget(element: &HtmlElement);
+}
+
+/// The answer embed.js already fetched for a GET of `url` in `language` while the wasm loaded
+/// (taken once): its status and body text. `None` when there is none or it failed, and the
+/// caller asks the network itself.
+pub async fn prefetched(language: &str, url: &str) -> Option<(u16, String)> {
+    let answer = JsFuture::from(take_prefetched(&format!("{language} {url}"))?)
+        .await
+        .ok()?;
+    let field = |name: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(name)).ok();
+    let status = field("status")?.as_f64()?;
+    let text = field("text")?.as_string()?;
+    Some((status as u16, text))
 }
 
 /// The events a host page can listen to (all bubble and cross the shadow boundary).
@@ -132,6 +153,14 @@ pub struct Host(SendWrapper<Option<HtmlElement>>);
 impl Host {
     pub fn new(element: Option<HtmlElement>) -> Host {
         Host(SendWrapper::new(element))
+    }
+
+    /// Takes away the loading skeleton embed.js showed, uncovering the widget: once the
+    /// catalogue (or an error in its place) is there to be seen.
+    pub fn reveal(&self) {
+        if let Some(element) = self.0.as_ref() {
+            reveal_widget(element);
+        }
     }
 
     /// Dispatches `event` with a JSON-friendly `detail`.

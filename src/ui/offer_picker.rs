@@ -1,7 +1,8 @@
-//! The catalogue as a single choice: every purchasable offer, loaded page by page, filterable by
-//! category. Arrow keys (and Home/End) move between offers, Enter or Space (or a click) selects.
+//! The catalogue as a single choice: every purchasable offer, shown as its pages arrive,
+//! filterable by category. Arrow keys (and Home/End) move between offers, Enter or Space (or a click) selects.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,11 +17,18 @@ use crate::ui::context::WidgetContext;
 use crate::ui::offer_card::OfferCard;
 use crate::ui::status::{ErrorNotice, Loading};
 
+/// How long the rest of the catalogue may take before the offers so far are shown.
+const SLOW_PAGE: Duration = Duration::from_millis(250);
+
 /// Where loading the catalogue stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Catalogue {
     Loading,
-    Loaded(Arc<Vec<OnlineOffer>>),
+    /// The offers so far; `more` while the next pages load.
+    Loaded {
+        offers: Arc<Vec<OnlineOffer>>,
+        more: bool,
+    },
     Failed(ApiError),
 }
 
@@ -58,7 +66,29 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
             catalogue.set(Catalogue::Loading);
             let context = context.clone();
             spawn_local(async move {
-                let loaded = match context.client.all_purchasable().await {
+                // Drawing the list costs as much as a page of JSON takes on a phone, and the
+                // pages the loader fetched while the wasm loaded come in together: the offers so
+                // far are shown only when the rest is not there after SLOW_PAGE.
+                let so_far = |offers: &[OnlineOffer]| {
+                    let offers = Arc::new(offers.to_vec());
+                    let host = context.host.clone();
+                    set_timeout(
+                        move || {
+                            let waiting = catalogue.try_with_untracked(|now| {
+                                matches!(
+                                    now,
+                                    Catalogue::Loading | Catalogue::Loaded { more: true, .. }
+                                )
+                            });
+                            if waiting == Some(true) {
+                                let _ = catalogue.try_set(Catalogue::Loaded { offers, more: true });
+                                host.reveal();
+                            }
+                        },
+                        SLOW_PAGE,
+                    );
+                };
+                let loaded = match context.client.all_purchasable(so_far).await {
                     Ok(offers) => {
                         context.host.emit(
                             HostEvent::Ready,
@@ -76,12 +106,16 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
                         {
                             let _ = selected.try_set(Some(offer.clone()));
                         }
-                        Catalogue::Loaded(Arc::new(offers))
+                        Catalogue::Loaded {
+                            offers: Arc::new(offers),
+                            more: false,
+                        }
                     }
                     Err(error) => Catalogue::Failed(error),
                 };
                 // The widget may have been removed from the page meanwhile.
                 let _ = catalogue.try_set(loaded);
+                context.host.reveal();
             });
         }
     };
@@ -94,13 +128,17 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
             let load = load.clone();
             view! { <ErrorNotice error locale on_retry=move |()| load()/> }.into_any()
         }
-        Catalogue::Loaded(offers) if offers.is_empty() => {
+        Catalogue::Loaded {
+            offers,
+            more: false,
+        } if offers.is_empty() => {
             view! { <p class="pgo-status pgo-status--empty" role="status">{messages.no_offers}</p> }
                 .into_any()
         }
-        Catalogue::Loaded(offers) => view! {
+        Catalogue::Loaded { offers, more } => view! {
             <CategoryFilter offers=offers.clone() filter/>
             <OfferChoices offers filter selected/>
+            {more.then(|| view! { <Loading text=messages.loading_offers/> })}
         }
         .into_any(),
     }

@@ -28,12 +28,13 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
     let config = match config {
         Ok(config) => config,
         Err(error) => {
+            host.reveal();
             return view! {
                 <section class="pgo-widget">
                     <ErrorNotice error locale=locale::english()/>
                 </section>
             }
-            .into_any()
+            .into_any();
         }
     };
     if let Some(locale) = locale::ready(&config.locale) {

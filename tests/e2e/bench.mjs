@@ -1,19 +1,33 @@
 // The browser half of the benchmark (.ci/bench runs it): prints figures, asserts nothing about
-// time. The release bundle on the e2e host page, served with the mock tenant by the release proxy,
-// in Debian's headless Chromium:
-// - startup: navigation start to all offers painted, median of cold loads (a fresh browser
-//   context each), at full speed and with 4x CPU throttling, beside a baseline page that fetches
-//   the same pages of JSON and renders the same list with plain DOM calls;
+// time. The release bundle on the e2e host page, served precompressed (brotli, as a CDN sends it)
+// with the mock tenant by the release proxy, in Debian's headless Chromium:
+// - bytes: the complete widget (wasm, glue, loader, snippets) raw, gzip -9 and brotli -q 11;
+// - startup: navigation start to all offers painted, cold loads (a fresh browser context each),
+//   side by side with a plain-DOM page that fetches the same pages of JSON and renders the same
+//   list, in pairs of alternating order; medians and ratios at full speed, with 4x CPU
+//   throttling, and on Lighthouse's mobile profile (150 ms RTT, 1,638.4 kbit/s down, 675 kbit/s
+//   up, 4x CPU, a phone's viewport);
+// - layout shift: the CLS score of a phone's page with content below the widget (goal <= 0.05);
 // - interaction: choosing an offer to its details painted, and a voucher applied (Enter) to the
 //   discounted price painted, each also without the time its request spent on the network;
 // - memory: JS heap and wasm memory after loading, and after 1,000 offer switches with previews.
-//   node tests/e2e/bench.mjs [--loads N]
-import { readdirSync } from "node:fs";
+// With --before DIR (another build's dist/, e.g. of the main branch), that widget runs beside
+// this one in the same rounds, so before and after are measured together.
+//   node tests/e2e/bench.mjs [--loads N] [--pairs N] [--before DIR]
+import { execFileSync } from "node:child_process";
+import { cpSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { API_PREFIX, ROOT, WIDGET_PATH, buildSite, hostPage, launchChromium, removeSite, startProxy } from "./support.mjs";
 
-const loads = Number(process.argv[process.argv.indexOf("--loads") + 1]) || 20;
-const glue = readdirSync(join(ROOT, "dist")).find((name) => /^perfectgym-offers-[0-9a-f]+\.js$/.test(name));
+const argument = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const option = (name, fallback) => Number(argument(name)) || fallback;
+const loads = option("--loads", 20);
+const pairs = option("--pairs", 10);
+const before = argument("--before");
+const BEFORE_PATH = `${WIDGET_PATH}-before`;
+const dist = join(ROOT, "dist");
+const glue = readdirSync(dist).find((name) => /^perfectgym-offers-[0-9a-f]+\.js$/.test(name));
+const OFFERS = 14;
 
 /** Marks the moment the widget's offers are painted (the frame after `ready`). */
 const WIDGET_PROBE = `<script>
@@ -27,12 +41,19 @@ const WIDGET_PROBE = `<script>
     };
     requestAnimationFrame(painted);
   });
-</script>
-<script type="module">
-  // The same module embed.js loaded: init() hands back its exports, memory among them.
-  const glue = await import("${WIDGET_PATH}/${glue}");
-  window.__bench.memory = (await glue.default()).memory;
 </script>`;
+
+/** Sums the page's layout shifts (as CLS counts them: not right after input) from the start. */
+const SHIFT_PROBE = `<script>
+  window.__shift = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+  }).observe({ type: "layout-shift", buffered: true });
+</script>`;
+
+/** Content below the widget, as on a gym's page: a shift of the widget moves it. */
+const BELOW = `<section><h2>Opening hours</h2><p>Mon-Fri 6:00-23:00, Sat-Sun 8:00-21:00.</p>
+  <p>Sauna daily from 14:00. Parking behind the building.</p></section>`;
 
 /** The same list with plain DOM calls: what the widget's startup is compared with. */
 const BASELINE_SCRIPT = `<script type="module">
@@ -64,10 +85,14 @@ const BASELINE_SCRIPT = `<script type="module">
   requestAnimationFrame(() => { window.__bench.ready = performance.now(); window.__bench.count = offers.length; });
 </script>`;
 
-const widgetPage = hostPage().replace("</head>", `${WIDGET_PROBE}\n</head>`);
+const probes = `${WIDGET_PROBE}\n${SHIFT_PROBE}\n</head>`;
+const widgetPage = hostPage().replace("</head>", probes).replace("</main>", `${BELOW}\n</main>`);
+const beforePage = widgetPage.replace(`${WIDGET_PATH}/embed.js`, `${BEFORE_PATH}/embed.js`);
 const baselinePage = hostPage()
-  .replace(/<script type="module" src="[^"]*embed.js"><\/script>/, BASELINE_SCRIPT)
-  .replace(/<perfectgym-offers[^>]*><\/perfectgym-offers>/, "");
+  .replace("</head>", `${SHIFT_PROBE}\n</head>`)
+  .replace(/<script type="module" src="[^"]*embed.js"[^>]*><\/script>/, BASELINE_SCRIPT)
+  .replace(/<perfectgym-offers[^>]*><\/perfectgym-offers>/, "")
+  .replace("</main>", `${BELOW}\n</main>`);
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -76,32 +101,95 @@ const median = (values) => {
 };
 const ms = (value) => `${value.toFixed(1)} ms`;
 const mib = (bytes) => `${(bytes / 1048576).toFixed(2)} MiB`;
+const bytes = (value) => value.toLocaleString("en");
 
-/** One cold load of `path`: navigation start to the list painted. */
-async function coldLoad(browser, base, path, throttle) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
-  await page.goto(base + path);
-  await page.waitForFunction(() => window.__bench?.ready !== undefined, null, { timeout: 60000 });
-  const { ready, count } = await page.evaluate(() => window.__bench);
-  await context.close();
-  if (count !== 14) throw new Error(`${path} painted ${count} offers`);
-  return ready;
+/** The widget's files in `dir` as .ci/bundle-size counts them (the same gzip and brotli tools). */
+function bundleBytes(dir, label) {
+  const files = readdirSync(dir, { recursive: true })
+    .filter((name) => /^perfectgym-offers-[0-9a-f]+(_bg\.wasm|\.js)$/.test(name) || name === "embed.js"
+      || /^snippets\/.*\/src\/embed\/[^/]+\.js$/.test(name));
+  const total = { raw: 0, gzip: 0, brotli: 0 };
+  for (const name of files) {
+    const file = join(dir, name);
+    total.raw += statSync(file).size;
+    total.gzip += execFileSync("gzip", ["-9", "-n", "-c", file]).length;
+    total.brotli += execFileSync("brotli", ["-q", "11", "-c", file]).length;
+  }
+  console.log(`bytes: the complete widget${label} (${files.length} files): ${bytes(total.raw)} B raw, `
+    + `${bytes(total.gzip)} B gzip -9, ${bytes(total.brotli)} B brotli -q 11`);
 }
 
+/** How a visitor's browser is set up: Lighthouse's mobile profile throttles CPU and network and
+ * uses a phone's viewport (its Moto G Power). */
+const PROFILES = [
+  { name: "full speed", cpu: 1 },
+  { name: "4x CPU", cpu: 4 },
+  {
+    name: "mobile (150 ms RTT, 1,638.4/675 kbit/s, 4x CPU)",
+    cpu: 4,
+    network: { offline: false, latency: 150, downloadThroughput: (1638.4 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 },
+    viewport: { width: 412, height: 823 },
+  },
+];
+const MOBILE = PROFILES[2];
+
+/** One cold load of `path` in `profile`: navigation start to the list painted, the layout-shift
+ * score then, and the bytes the widget's files took on the wire. */
+async function coldLoad(browser, base, path, profile) {
+  const context = await browser.newContext({ viewport: profile.viewport ?? { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
+  if (profile.network) {
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", profile.network);
+  }
+  await page.goto(base + path);
+  await page.waitForFunction(() => window.__bench?.ready !== undefined, null, { timeout: 120000 });
+  // Shifts after the list is painted count too (the CLS window is the page's life): two frames.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const result = await page.evaluate((widgetPath) => ({
+    ...window.__bench,
+    shift: window.__shift,
+    wire: performance.getEntriesByType("resource").filter((entry) => entry.name.includes(widgetPath))
+      .reduce((sum, entry) => sum + entry.encodedBodySize, 0),
+  }), WIDGET_PATH);
+  await context.close();
+  if (result.count !== OFFERS) throw new Error(`${path} painted ${result.count} offers`);
+  return result;
+}
+
+/** The pages measured side by side in each round: this widget, the one of --before, the plain page. */
+const CONTENDERS = [
+  { name: "widget", path: "/bench.html" },
+  ...(before ? [{ name: "widget before", path: "/before.html" }] : []),
+  { name: "plain-DOM page", path: "/baseline.html" },
+];
+
 async function startup(browser, base) {
-  console.log(`startup: navigation start to 14 offers painted, median of ${loads} cold loads`);
-  for (const throttle of [1, 4]) {
-    const widget = [];
-    const baseline = [];
-    for (let i = 0; i < loads; i++) {
-      widget.push(await coldLoad(browser, base, "/bench.html", throttle));
-      baseline.push(await coldLoad(browser, base, "/baseline.html", throttle));
+  const names = CONTENDERS.map((c) => c.name).join(", ");
+  console.log(`startup: navigation start to ${OFFERS} offers painted, cold loads; ${names} in rounds of rotating order`);
+  for (const profile of PROFILES) {
+    const count = profile.network ? pairs : loads;
+    const results = new Map(CONTENDERS.map((c) => [c, []]));
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < CONTENDERS.length; j++) {
+        const contender = CONTENDERS[(i + j) % CONTENDERS.length];
+        results.get(contender).push(await coldLoad(browser, base, contender.path, profile));
+      }
     }
-    const [w, b] = [median(widget), median(baseline)];
-    console.log(`  CPU ${throttle}x: widget ${ms(w)}, plain-DOM baseline ${ms(b)}, ratio ${(w / b).toFixed(2)}`);
+    const ready = (c) => median(results.get(c).map((r) => r.ready));
+    const plain = ready(CONTENDERS.at(-1));
+    const figures = CONTENDERS.slice(0, -1).map((c) => `${c.name} ${ms(ready(c))} (ratio ${(ready(c) / plain).toFixed(2)})`);
+    console.log(`  ${profile.name}: ${figures.join(", ")}, plain-DOM page ${ms(plain)} (median of ${count} rounds)`);
+    if (profile === MOBILE) {
+      for (const c of CONTENDERS.slice(0, -1)) {
+        const shifts = results.get(c).map((r) => r.shift);
+        console.log(`  ${c.name}: its files took ${bytes(median(results.get(c).map((r) => r.wire)))} B on the wire; `
+          + `layout shift (CLS, goal <= 0.05) median ${median(shifts).toFixed(3)}, worst ${Math.max(...shifts).toFixed(3)}`);
+      }
+      console.log(`  plain-DOM page: layout shift median ${median(results.get(CONTENDERS.at(-1)).map((r) => r.shift)).toFixed(3)}`);
+    }
   }
 }
 
@@ -173,7 +261,12 @@ async function memory(browser, base) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await page.goto(base + "/bench.html");
-  await page.waitForFunction(() => window.__bench?.ready !== undefined && window.__bench.memory);
+  await page.waitForFunction(() => window.__bench?.ready !== undefined);
+  // The module embed.js loaded: once it runs, init() hands back its exports, memory among them.
+  // (Not during startup: a second init() while the first is under way fetches the wasm again.)
+  await page.evaluate(async (url) => {
+    window.__bench.memory = (await (await import(url)).default()).memory;
+  }, `${WIDGET_PATH}/${glue}`);
   const measure = async () => {
     await cdp.send("HeapProfiler.collectGarbage");
     const { usedSize } = await cdp.send("Runtime.getHeapUsage");
@@ -209,11 +302,20 @@ async function memory(browser, base) {
   console.log(`  after ${switches} offer switches with voucher previews: JS heap ${mib(after.usedSize)}, wasm memory ${mib(after.wasm)}`);
 }
 
-const site = buildSite({ "bench.html": widgetPage, "baseline.html": baselinePage });
+const site = buildSite({ "bench.html": widgetPage, "baseline.html": baselinePage, "before.html": beforePage });
+if (before) {
+  for (const name of readdirSync(before)) {
+    if (name.startsWith("embed.js") || name === "snippets" || name.startsWith("perfectgym-offers-")) {
+      cpSync(join(before, name), join(site, BEFORE_PATH, name), { recursive: true });
+    }
+  }
+}
 const proxy = await startProxy(site);
 const browser = await launchChromium();
 try {
-  console.log(`headless ${browser.version()} (Chromium), release bundle, mock tenant on loopback`);
+  console.log(`headless ${browser.version()} (Chromium), release bundle served brotli-compressed, mock tenant on loopback`);
+  bundleBytes(dist, "");
+  if (before) bundleBytes(before, " before");
   await startup(browser, proxy.base);
   await interaction(browser, proxy.base);
   await memory(browser, proxy.base);

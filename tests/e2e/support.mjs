@@ -72,7 +72,7 @@ ${watch ? PROBLEM_WATCH : ""}<style>
   main { max-width: 960px; margin: 0 auto; padding: 0 1rem; }
   dialog::backdrop { background: rgba(0, 0, 0, .5); }
 </style>
-<script type="module" src="${WIDGET_PATH}/embed.js"></script>
+<script type="module" src="${WIDGET_PATH}/embed.js" blocking="render"></script>
 </head>
 <body>
 <header><p>${title}</p></header>
@@ -103,8 +103,9 @@ export function buildSite(pages) {
   const widget = join(site, WIDGET_PATH);
   mkdirSync(widget, { recursive: true });
   for (const name of readdirSync(dist)) {
-    // What a gym hosts (docs/deploy.md): the loader, the hashed files, the snippets, the texts.
-    if (["embed.js", "snippets", "locales"].includes(name) || name.startsWith("perfectgym-offers-")) {
+    // What a gym hosts (docs/deploy.md): the loader and its compressed copies, the hashed files,
+    // the snippets, the texts.
+    if (name.startsWith("embed.js") || ["snippets", "locales"].includes(name) || name.startsWith("perfectgym-offers-")) {
       cpSync(join(dist, name), join(widget, name), { recursive: true });
     }
   }

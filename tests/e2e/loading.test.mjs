@@ -1,0 +1,59 @@
+// What a visitor sees before the widget's code is there: the release bundle on the host page,
+// with the wasm's download held back. The loader alone must show the loading skeleton, announce
+// it, reserve the widget's space, and have the catalogue's first page already asked for; once the
+// wasm arrives the skeleton gives way to the offers, and the catalogue is not asked for again.
+//   node --test tests/e2e/        (after `trunk build --release`; .ci/e2e does both)
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { buildSite, hostPage, launchChromium, removeSite, startProxy } from "./support.mjs";
+
+let site;
+let proxy;
+let browser;
+
+before(async () => {
+  site = buildSite({ "index.html": hostPage() });
+  proxy = await startProxy(site);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  proxy?.stop();
+  if (site) removeSite(site);
+});
+
+test("the skeleton shows while the wasm downloads, with the catalogue asked for in parallel", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  const catalogue = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/purchasable?")) catalogue.push(request.url());
+  });
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(proxy.base + "/");
+
+  const skeleton = page.locator("perfectgym-offers .pgo-skeleton");
+  await skeleton.waitFor({ state: "visible", timeout: 10000 });
+  assert.equal(await skeleton.getAttribute("role"), "status");
+  assert.equal((await skeleton.textContent()).trim(), "Loading offers");
+  const { height } = await skeleton.boundingBox();
+  assert.ok(height >= 500, `the skeleton reserves the widget's space (${height} px)`);
+  assert.equal(await page.locator("perfectgym-offers [role=radio]").count(), 0);
+  // The mock tenant serves 14 offers in slices of 5: the loader follows the cursor on its own.
+  for (let i = 0; i < 100 && catalogue.length < 3; i++) await page.waitForTimeout(50);
+  assert.equal(catalogue.length, 3, "every page is asked for before the wasm is there");
+
+  release();
+  await page.locator("perfectgym-offers [role=radio]").first().waitFor({ timeout: 20000 });
+  assert.equal(await page.locator("perfectgym-offers .pgo-skeleton").count(), 0, "the skeleton is gone");
+  assert.equal(await page.locator("perfectgym-offers [role=radio]").count(), 14);
+  assert.equal(catalogue.length, 3, "the widget took the loader's answers instead of asking again");
+  assert.equal(new Set(catalogue).size, 3, `three different pages: ${catalogue.join(", ")}`);
+  await context.close();
+});
