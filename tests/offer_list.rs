@@ -252,7 +252,7 @@ async fn takes_the_catalogue_page_the_loader_already_fetched_once() {
         &offer_page(&[(9, "From the network", "5")], None),
     );
     prefetched(
-        "de /pg-proxy/v1/online-offers/purchasable?offset=0&sliceSize=100",
+        "de-AT /pg-proxy/v1/online-offers/purchasable?offset=0&sliceSize=100",
         &offer_page(&[(8, "Vorab geladen", "5")], None),
     );
     let widget = mount_widget(&[("api-base", "/pg-proxy/"), ("locale", "de-AT")]);
@@ -263,7 +263,7 @@ async fn takes_the_catalogue_page_the_loader_already_fetched_once() {
     assert_eq!(widget.text(".pgo-offer__name"), "Vorab geladen");
     assert!(Fetch::requests_to(LIST).is_empty(), "not asked twice");
     // Taken once: a second widget (or a retry) asks the network.
-    let again = mount_widget(&[("api-base", "/pg-proxy"), ("locale", "de")]);
+    let again = mount_widget(&[("api-base", "/pg-proxy"), ("locale", "de-AT")]);
     wait_until("the offer", 3_000.0, || again.query(".pgo-offer").is_some()).await;
     assert_eq!(again.text(".pgo-offer__name"), "From the network");
 }

@@ -218,7 +218,7 @@ impl ApiClient {
         let exchange = async {
             // The loader may have asked exactly this while the wasm loaded.
             if is_get {
-                if let Some(answer) = prefetched(self.locale.tag(), &url).await {
+                if let Some(answer) = prefetched(&self.language, &url).await {
                     return Ok(answer);
                 }
             }
