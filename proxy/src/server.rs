@@ -72,6 +72,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Answers go out as soon as they are written, as nginx's `tcp_nodelay` does; Nagle's
+        // algorithm would hold a small answer back while the previous one is unacknowledged.
+        let _ = stream.set_nodelay(true);
         let service = router
             .clone()
             .map_request(move |mut request: Request<Incoming>| {

@@ -94,6 +94,9 @@ type CacheKey = (String, String);
 
 pub struct Upstream {
     config: UpstreamConfig,
+    /// `config.base_url` parsed once: parsing a whole URL (its host above all) per request was
+    /// the costliest step of forwarding. `None` if it is not a URL; every call then fails (502).
+    base: Option<reqwest::Url>,
     client: reqwest::Client,
     catalogue: Cache<CacheKey, Reply>,
     last_good: Cache<CacheKey, Reply>,
@@ -181,6 +184,7 @@ impl Upstream {
             .build();
         let budget = TenantBudget::new(config.ceiling);
         Ok(Upstream {
+            base: reqwest::Url::parse(&config.base_url).ok(),
             config,
             client,
             catalogue,
@@ -296,6 +300,19 @@ impl Upstream {
             .record(status, Instant::now(), unix_seconds);
     }
 
+    /// The tenant's URL for a vendor path (and query), under the base URL's own path.
+    fn url(&self, path_and_query: &str) -> Option<reqwest::Url> {
+        let mut url = self.base.clone()?;
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path_and_query, None),
+        };
+        let path = format!("{}{path}", url.path().trim_end_matches('/'));
+        url.set_path(&path);
+        url.set_query(query);
+        Some(url)
+    }
+
     async fn send(
         &self,
         operation: &Operation,
@@ -312,17 +329,20 @@ impl Upstream {
             )
             .retry_after(wait);
         }
-        let url = format!(
-            "{}{}",
-            self.config.base_url.trim_end_matches('/'),
-            operation.path()
-        );
+        let Some(url) = self.url(&operation.path()) else {
+            tracing::warn!(base = %self.config.base_url, "the tenant's base URL is not a URL");
+            return Reply::error(
+                StatusCode::BAD_GATEWAY,
+                "PROXY_UPSTREAM_UNREACHABLE",
+                "The booking service could not be reached",
+            );
+        };
         // Built from nothing: no header the browser sent can reach the tenant.
         let mut request = match operation {
-            Operation::Preview(body) => self.client.post(&url).json(body),
-            Operation::Purchase(body) => self.client.post(&url).json(body),
-            Operation::PaymentSession(body) => self.client.post(&url).json(body),
-            _ => self.client.get(&url),
+            Operation::Preview(body) => self.client.post(url).json(body),
+            Operation::Purchase(body) => self.client.post(url).json(body),
+            Operation::PaymentSession(body) => self.client.post(url).json(body),
+            _ => self.client.get(url),
         };
         request = request
             .header(API_KEY_HEADER, &*self.config.api_key.0)
@@ -372,10 +392,16 @@ async fn read_capped(
     {
         return Err(None);
     }
+    // An answer in one chunk (the usual case) is passed on as it came, without a copy.
     let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(Some)? {
+    let mut next = response.chunk().await.map_err(Some)?;
+    while let Some(chunk) = next {
         if body.len() + chunk.len() > limit {
             return Err(None);
+        }
+        next = response.chunk().await.map_err(Some)?;
+        if body.is_empty() && next.is_none() {
+            return Ok(chunk);
         }
         body.extend_from_slice(&chunk);
     }
@@ -455,6 +481,29 @@ mod tests {
         assert!(!backoff.is_active(now));
         backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
         assert_eq!(backoff.until, Some(now + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn the_tenant_url_keeps_the_base_path_and_the_query() {
+        let upstream = |base: &str| {
+            let key = ApiKey::new("key").unwrap();
+            Upstream::new(UpstreamConfig::new(base.to_owned(), key)).unwrap()
+        };
+        let path = "/v1/online-offers/purchasable?offset=1005&sliceSize=10";
+        for base in ["http://127.0.0.1:9/tenant/", "http://127.0.0.1:9/tenant"] {
+            assert_eq!(
+                upstream(base).url(path).unwrap().as_str(),
+                "http://127.0.0.1:9/tenant/v1/online-offers/purchasable?offset=1005&sliceSize=10"
+            );
+        }
+        assert_eq!(
+            upstream("https://gym.example")
+                .url("/v1/online-offers/purchasable/1001")
+                .unwrap()
+                .as_str(),
+            "https://gym.example/v1/online-offers/purchasable/1001"
+        );
+        assert!(upstream("not a url").url(path).is_none());
     }
 
     #[test]
