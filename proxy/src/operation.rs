@@ -220,7 +220,7 @@ async fn check_session_price(
             "The booking service answered the price check with something unreadable",
         )
     })?;
-    if preview.discounted_price.amount != request.amount {
+    if preview.discounted_price.as_ref().map(|p| p.amount) != Some(request.amount) {
         return Err(Reply::error(
             StatusCode::CONFLICT,
             "PROXY_PRICE_CHANGED",
