@@ -2,7 +2,8 @@
 //!
 //! It requests `{api_base}` + the vendor's own paths and query names, so any proxy that forwards
 //! those paths and adds the key works. JSON is parsed by the browser's `JSON.parse` and decoded
-//! with serde-wasm-bindgen, which keeps a JSON parser out of the wasm bundle.
+//! with serde-wasm-bindgen, which keeps a JSON parser out of the wasm bundle. Lists are read item
+//! by item: an item that cannot be read is left out and named, never the whole list.
 
 use std::future::Future;
 use std::pin::pin;
@@ -10,11 +11,12 @@ use std::pin::pin;
 use futures_util::future::{select, Either};
 use gloo_net::http::{Method, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
+use perfectgym_offers_core::checkout::PurchaseClient;
 use perfectgym_offers_core::error::RetryPolicy;
 use perfectgym_offers_core::model::{
     paths, OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest,
     PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer,
-    VendorErrorBody, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER, SLICE_SIZE_MAX,
+    Readable, VendorErrorBody, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER, SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_all_pages;
 use perfectgym_offers_core::{ApiError, Locale};
@@ -75,7 +77,7 @@ impl ApiClient {
     }
 
     /// Every purchasable offer, following the pages to the end.
-    pub async fn all_purchasable(&self) -> Result<Vec<OnlineOffer>, ApiError> {
+    pub async fn all_purchasable(&self) -> Result<Readable<OnlineOffer>, ApiError> {
         fetch_all_pages(
             |offset| async move { self.purchasable_page(&offset, SLICE_SIZE_MAX).await },
         )
@@ -101,7 +103,7 @@ impl ApiClient {
     }
 
     /// The customer's purchased offers.
-    pub async fn purchased(&self, customer_id: i64) -> Result<Vec<PurchasedOffer>, ApiError> {
+    pub async fn purchased(&self, customer_id: i64) -> Result<Readable<PurchasedOffer>, ApiError> {
         self.get(&paths::purchased(customer_id)).await
     }
 
@@ -110,7 +112,7 @@ impl ApiClient {
         &self,
         customer_id: i64,
         offer_id: i64,
-    ) -> Result<Vec<PurchasedOffer>, ApiError> {
+    ) -> Result<Readable<PurchasedOffer>, ApiError> {
         self.get(&paths::purchased_offer(customer_id, offer_id))
             .await
     }
@@ -227,6 +229,25 @@ impl ApiClient {
         }
         parse_json(&text)
     }
+}
+
+impl PurchaseClient for ApiClient {
+    async fn purchase(&self, request: &PurchaseRequest) -> Result<PurchaseResult, ApiError> {
+        ApiClient::purchase(self, request).await
+    }
+
+    async fn purchases_of_offer(
+        &self,
+        customer_id: i64,
+        offer_id: i64,
+    ) -> Result<Readable<PurchasedOffer>, ApiError> {
+        self.purchased_offer(customer_id, offer_id).await
+    }
+}
+
+/// Reads a 2xx body as the widget does: the browser's `JSON.parse`, then serde-wasm-bindgen.
+pub fn decode_body<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    decode(parse_json(text)?)
 }
 
 /// Runs `future` for at most `timeout_ms`; `None` when time ran out first.

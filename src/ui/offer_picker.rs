@@ -14,7 +14,7 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 use crate::embed::host::{resumable_pending, HostEvent};
 use crate::ui::context::WidgetContext;
 use crate::ui::offer_card::OfferCard;
-use crate::ui::status::{ErrorNotice, Loading};
+use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
 
 /// Where loading the catalogue stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +59,14 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
             let context = context.clone();
             spawn_local(async move {
                 let loaded = match context.client.all_purchasable().await {
-                    Ok(offers) => {
+                    Ok(readable) => {
+                        report_unreadable(
+                            &context.host,
+                            context.locale,
+                            "purchasable offers",
+                            &readable.unreadable,
+                        );
+                        let offers = readable.items;
                         context.host.emit(
                             HostEvent::Ready,
                             &ReadyDetail {
