@@ -214,7 +214,21 @@ async fn a_slow_old_preview_never_overwrites_a_newer_one() {
         widget.text(".pgo-price__total").contains("€15.00")
     })
     .await;
-    gloo_timers::future::TimeoutFuture::new(600).await;
+    let old_preview = || {
+        Fetch::requests_to(PREVIEW)
+            .into_iter()
+            .find(|r| r.body.as_deref().is_some_and(|b| b.contains("\"OLD\"")))
+    };
+    assert!(old_preview().is_some(), "the old preview was sent");
+    wait_until("the old preview's answer", 3_000.0, || {
+        old_preview().is_some_and(|r| r.answered && !r.aborted)
+    })
+    .await;
+    // Let the widget read the late answer (its body is read on the next turns of the loop).
+    for _ in 0..3 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        leptos::task::tick().await;
+    }
     assert!(
         widget.text(".pgo-price__total").contains("€15.00"),
         "the old answer arrived later and was dropped"

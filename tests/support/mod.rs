@@ -70,6 +70,8 @@ pub struct SeenRequest {
     pub payment_voucher: Option<String>,
     pub body: Option<String>,
     pub aborted: bool,
+    /// The stub handed the widget an HTTP answer.
+    pub answered: bool,
 }
 
 impl SeenRequest {
