@@ -398,7 +398,7 @@ pub async fn purchase_and_reconcile<C: PurchaseClient>(
     checking(&error);
     let after = client.purchases_of_offer(customer_id, offer_id).await;
     match after.map(|after| reconcile(request, before.as_ref(), &after, sent_at_unix)) {
-        Ok(Reconciled::Found(result)) => PurchaseOutcome::Recovered(result),
+        Ok(Reconciled::Found(result)) => PurchaseOutcome::Recovered(*result),
         Ok(Reconciled::NotFound) => PurchaseOutcome::NotRecorded(error),
         Ok(Reconciled::Inconclusive) | Err(_) => PurchaseOutcome::Unconfirmed(error),
     }
@@ -407,7 +407,7 @@ pub async fn purchase_and_reconcile<C: PurchaseClient>(
 /// What the customer's purchases say about a purchase whose answer proved nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reconciled {
-    Found(PurchaseResult),
+    Found(Box<PurchaseResult>),
     NotFound,
     Inconclusive,
 }
@@ -441,7 +441,7 @@ pub fn reconcile(
         })
         .max_by_key(|p| p.online_offer_purchase_id);
     match new {
-        Some(purchase) => Reconciled::Found(receipt_of(purchase)),
+        Some(purchase) => Reconciled::Found(Box::new(receipt_of(purchase))),
         None if known_before.is_some() && after.unreadable.is_empty() => Reconciled::NotFound,
         None => Reconciled::Inconclusive,
     }
