@@ -24,6 +24,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
+use crate::embed::host::parse_json_safely;
+
 /// No answer of this API is anywhere near this size; a larger body is refused before parsing.
 pub const MAX_BODY_CHARS: usize = 2 * 1024 * 1024;
 /// How long one request may take, body included, before it is aborted.
@@ -264,7 +266,7 @@ fn parse_json(text: &str) -> Result<JsValue, ApiError> {
             cause: format!("body of {} bytes is over the limit", text.len()),
         });
     }
-    js_sys::JSON::parse(text).map_err(|error| ApiError::Decode {
+    parse_json_safely(text).map_err(|error| ApiError::Decode {
         cause: format!("not JSON: {}", js_error_text(&error)),
     })
 }

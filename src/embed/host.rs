@@ -14,6 +14,9 @@ use web_sys::HtmlElement;
 
 #[wasm_bindgen(module = "/src/embed/host.js")]
 extern "C" {
+    /// `JSON.parse`, with nulls in arrays made safe for serde-wasm-bindgen (see host.js).
+    #[wasm_bindgen(catch, js_name = parseJson)]
+    pub fn parse_json_safely(text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = dateIn)]
     fn date_in(time_zone: Option<String>, millis: f64) -> String;
     #[wasm_bindgen(js_name = emitEvent)]
