@@ -223,11 +223,7 @@ async fn rate_limiting_is_its_own_error_and_not_retried() {
 
 #[wasm_bindgen_test]
 async fn undecodable_answers_are_decode_errors() {
-    for body in [
-        "<html>Bad gateway</html>",
-        r#"{"result": "nope"}"#,
-        "",
-    ] {
+    for body in ["<html>Bad gateway</html>", r#"{"result": "nope"}"#, ""] {
         Fetch::reset();
         Fetch::respond(LIST, 200, body);
         let error = client(Locale::En)

@@ -483,7 +483,10 @@ async fn a_preview_without_a_price_says_so_and_blocks_buying() {
             .contains("The price of this offer is not available right now")
     })
     .await;
-    assert!(widget.query(".pgo-status--error").is_none(), "not a decode failure");
+    assert!(
+        widget.query(".pgo-status--error").is_none(),
+        "not a decode failure"
+    );
     click(&widget.query(".pgo-buy").unwrap());
     wait_until("the reason", 3_000.0, || {
         widget.text(".pgo-notice-area").contains("not available")
@@ -529,7 +532,10 @@ async fn the_receipt_shows_the_vendors_expiry_and_a_voucher_the_purchase_refused
         .into_iter()
         .find(|r| !r.url.contains("preview"))
         .unwrap();
-    assert!(purchase.body.unwrap().contains(r#""voucherCode":"SUMMER21""#));
+    assert!(purchase
+        .body
+        .unwrap()
+        .contains(r#""voucherCode":"SUMMER21""#));
     let facts = widget.text(".pgo-receipt__facts");
     assert!(
         facts.contains("Jan 10, 2027"),

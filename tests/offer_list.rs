@@ -218,7 +218,10 @@ async fn a_tenant_writing_nulls_and_one_unreadable_offer_still_lists_the_rest() 
     })
     .await;
     let text = widget.text(".pgo-offers");
-    assert!(text.contains("Day Ticket Adult") && text.contains("Guest Pass"), "{text}");
+    assert!(
+        text.contains("Day Ticket Adult") && text.contains("Guest Pass"),
+        "{text}"
+    );
     assert!(!text.contains("Never shown"));
     assert!(widget.query(".pgo-status--error").is_none());
     let errors: Vec<_> = support::events()
@@ -227,8 +230,12 @@ async fn a_tenant_writing_nulls_and_one_unreadable_offer_still_lists_the_rest() 
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[0].detail.contains("purchasable offers: item 1 left out")
-            && errors[0].detail.contains("Some entries could not be shown."),
+        errors[0]
+            .detail
+            .contains("purchasable offers: item 1 left out")
+            && errors[0]
+                .detail
+                .contains("Some entries could not be shown."),
         "{}",
         errors[0].detail
     );
