@@ -46,7 +46,7 @@ after(async () => {
 });
 
 /** A fresh visitor: a new browser context, with console errors and panics collected. */
-async function visit(path = "/", viewport = DESKTOP) {
+async function visit(path = "/", viewport = DESKTOP, server = proxy) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems = [];
@@ -55,7 +55,7 @@ async function visit(path = "/", viewport = DESKTOP) {
     const text = message.text();
     if (/panicked|unreachable|RuntimeError/.test(text)) problems.push(`console: ${text}`);
   });
-  await page.goto(proxy.base + path);
+  await page.goto(server.base + path);
   return { page, context, problems };
 }
 
@@ -227,6 +227,29 @@ test("German: texts, prices and dates in German", async () => {
   assert.match(text, /Läuft ab ?29\.01\.2026/, text);
   assert.match(text, /Abgelaufen/, text);
   await context.close();
+});
+
+test("a Java tenant writing null for every absent field: browse, buy, My offers", async () => {
+  const jackson = await startProxy(site, ["--mock-nulls"]);
+  try {
+    const raw = await (await fetch(`${jackson.api}/online-offers/purchasable?offset=0&sliceSize=10`)).json();
+    assert.equal(raw.result[0].restrictions, null, "the tenant really writes nulls");
+    const { page, context, problems } = await visit("/", DESKTOP, jackson);
+    await offersShown(page);
+    await offers(page).filter({ hasText: "Day Ticket Student" }).click();
+    await widget(page).getByText("€14.50").first().waitFor();
+    await widget(page).getByRole("button", { name: "Buy now" }).click();
+    await page.locator("#demo-payment").getByRole("button", { name: "Pay now" }).click();
+    await widget(page).getByRole("heading", { name: "Thank you! Your purchase is complete." }).waitFor();
+    const code = (await widget(page).locator(".pgo-code").first().textContent()).trim();
+    await widget(page).getByRole("tab", { name: "My offers" }).click();
+    await widget(page).locator(".pgo-purchase").filter({ hasText: code }).waitFor();
+    assert.equal(await widget(page).locator(".pgo-purchase").count(), 2, "the seeded purchase and the new one");
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    jackson.stop();
+  }
 });
 
 test("a 360×740 phone: nothing wider than the screen, the whole purchase reachable", async () => {
