@@ -228,12 +228,7 @@ async fn rate_limiting_is_its_own_error_and_not_retried() {
 
 #[wasm_bindgen_test]
 async fn undecodable_answers_are_decode_errors() {
-    for body in [
-        "<html>Bad gateway</html>",
-        r#"{"result": "nope"}"#,
-        r#"{"result": [{"name": "no id"}]}"#,
-        "",
-    ] {
+    for body in ["<html>Bad gateway</html>", r#"{"result": "nope"}"#, ""] {
         Fetch::reset();
         Fetch::respond(LIST, 200, body);
         let error = client("en")
@@ -245,6 +240,26 @@ async fn undecodable_answers_are_decode_errors() {
             "{body}: {error:?}"
         );
     }
+    // One offer that cannot be read is left out and named, not the whole page.
+    Fetch::reset();
+    Fetch::respond(
+        LIST,
+        200,
+        r#"{"result": [{"name": "no id"}, {"onlineOfferId": 7, "name": null}], "hasNext": null}"#,
+    );
+    let page = client("en")
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap();
+    assert_eq!(page.result.len(), 1);
+    assert_eq!(page.result[0].online_offer_id, 7);
+    assert_eq!(page.result.unreadable.len(), 1);
+    assert!(
+        page.result.unreadable[0].contains("item 0 left out")
+            && page.result.unreadable[0].contains("onlineOfferId"),
+        "{:?}",
+        page.result.unreadable
+    );
     // An error status whose body is not the vendor's shape still is an HTTP error.
     Fetch::reset();
     Fetch::respond(LIST, 400, "<html>nginx</html>");

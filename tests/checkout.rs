@@ -214,7 +214,21 @@ async fn a_slow_old_preview_never_overwrites_a_newer_one() {
         widget.text(".pgo-price__total").contains("€15.00")
     })
     .await;
-    gloo_timers::future::TimeoutFuture::new(600).await;
+    let old_preview = || {
+        Fetch::requests_to(PREVIEW)
+            .into_iter()
+            .find(|r| r.body.as_deref().is_some_and(|b| b.contains("\"OLD\"")))
+    };
+    assert!(old_preview().is_some(), "the old preview was sent");
+    wait_until("the old preview's answer", 3_000.0, || {
+        old_preview().is_some_and(|r| r.answered && !r.aborted)
+    })
+    .await;
+    // Let the widget read the late answer (its body is read on the next turns of the loop).
+    for _ in 0..3 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        leptos::task::tick().await;
+    }
     assert!(
         widget.text(".pgo-price__total").contains("€15.00"),
         "the old answer arrived later and was dropped"
@@ -450,4 +464,95 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
         .text_content()
         .unwrap()
         .contains("VOUCHER-ABC123"));
+}
+
+#[wasm_bindgen_test]
+async fn a_preview_without_a_price_says_so_and_blocks_buying() {
+    script_two_offers();
+    Fetch::respond(
+        PREVIEW,
+        200,
+        r#"{"price":null,"discountedPrice":null,"discountValue":null,"voucherSuccessMessage":null,"voucherErrorCode":null}"#,
+    );
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    install_payment_provider(&widget.root, "tok-1");
+    click(&widget.query_all("[role=radio]")[0]);
+    wait_until("the missing price", 3_000.0, || {
+        widget
+            .text(".pgo-price")
+            .contains("The price of this offer is not available right now")
+    })
+    .await;
+    assert!(
+        widget.query(".pgo-status--error").is_none(),
+        "not a decode failure"
+    );
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the reason", 3_000.0, || {
+        widget.text(".pgo-notice-area").contains("not available")
+    })
+    .await;
+    assert!(payment_requests().is_empty());
+    assert!(Fetch::requests_to("/v1/online-offers/purchase")
+        .iter()
+        .all(|r| r.url.contains("preview")));
+}
+
+#[wasm_bindgen_test]
+async fn the_receipt_shows_the_vendors_expiry_and_a_voucher_the_purchase_refused() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "16", ""));
+    Fetch::respond(
+        "/v1/online-offers/purchase",
+        200,
+        r#"{"onlineOfferPurchaseId":100003,"studioAccessCode":"PTKXPMUO",
+            "price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"},
+            "discountValue":null,"voucherSuccessMessage":null,"voucherErrorCode":"INVALID_CODE",
+            "expiryDate":"2027-01-09T23:00:00Z"}"#,
+    );
+    let widget = widget_with_offers(&[
+        ("api-base", "/pg-proxy"),
+        ("customer-id", "67890"),
+        ("time-zone", "Europe/Berlin"),
+    ])
+    .await;
+    install_payment_provider(&widget.root, "tok-1");
+    choose_first(&widget).await;
+    type_into(&widget.query("input[type=text]").unwrap(), "SUMMER21");
+    wait_until("the voucher applied", 3_000.0, || {
+        widget.query(".pgo-voucher--applied").is_some()
+    })
+    .await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the receipt", 3_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+    let purchase = Fetch::requests_to("/v1/online-offers/purchase")
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .unwrap();
+    assert!(purchase
+        .body
+        .unwrap()
+        .contains(r#""voucherCode":"SUMMER21""#));
+    let facts = widget.text(".pgo-receipt__facts");
+    assert!(
+        facts.contains("Jan 10, 2027"),
+        "the vendor's expiry on the studio's date: {facts}"
+    );
+    assert!(facts.contains("€20.00"), "{facts}");
+    assert_eq!(
+        widget.text(".pgo-receipt__voucher"),
+        "Your voucher was not applied to this purchase."
+    );
+    let completed: Vec<_> = events()
+        .into_iter()
+        .filter(|e| e.name == "purchase-completed")
+        .collect();
+    assert!(
+        completed[0].detail.contains(r#""voucherCode":null"#),
+        "{}",
+        completed[0].detail
+    );
 }

@@ -267,3 +267,51 @@ async fn takes_the_catalogue_page_the_loader_already_fetched_once() {
     wait_until("the offer", 3_000.0, || again.query(".pgo-offer").is_some()).await;
     assert_eq!(again.text(".pgo-offer__name"), "From the network");
 }
+
+/// A Java tenant writes `null` for every absent field; one offer it sends cannot be read at all.
+/// The others are listed, and the developer hears about the one left out.
+#[wasm_bindgen_test]
+async fn a_tenant_writing_nulls_and_one_unreadable_offer_still_lists_the_rest() {
+    Fetch::reset();
+    Fetch::respond(
+        LIST,
+        200,
+        r#"{"result":[
+            {"onlineOfferId":1,"name":"Day Ticket Adult","scopeOfUsage":null,
+             "price":{"amount":20,"currency":"EUR"},"periodOfUse":null,"type":null,
+             "category":{"id":1,"name":null},"validity":null,"restrictions":null,
+             "paymentMethods":null},
+            {"onlineOfferId":"broken","name":"Never shown"},
+            {"onlineOfferId":3,"name":"Guest Pass","price":{"amount":null,"currency":null},
+             "restrictions":{"minAge":null,"restrictedStudioIds":null,"timeRestrictions":null}}
+        ],"hasNext":null,"offset":null}"#,
+    );
+    let widget = mount_widget(&[("api-base", "/pg-proxy")]);
+    support::record_events(&widget.root);
+    wait_until("two offer cards", 3_000.0, || {
+        widget.query_all(".pgo-offer").len() == 2
+    })
+    .await;
+    let text = widget.text(".pgo-offers");
+    assert!(
+        text.contains("Day Ticket Adult") && text.contains("Guest Pass"),
+        "{text}"
+    );
+    assert!(!text.contains("Never shown"));
+    assert!(widget.query(".pgo-status--error").is_none());
+    let errors: Vec<_> = support::events()
+        .into_iter()
+        .filter(|e| e.name == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .detail
+            .contains("purchasable offers: item 1 left out")
+            && errors[0]
+                .detail
+                .contains("Some entries could not be shown."),
+        "{}",
+        errors[0].detail
+    );
+}

@@ -140,29 +140,73 @@ async fn cancelling_the_component_buys_nothing() {
 
 #[wasm_bindgen_test]
 async fn a_session_refused_for_a_stale_price_asks_to_check_it_and_previews_again() {
-    script_with_session(
+    script_two_offers();
+    session_set(PENDING_KEY, None);
+    // The price the visitor sees first is 20; by the time they press Buy it is 24, and the
+    // proxy refuses a session for 20.
+    Fetch::respond_once(
+        PREVIEW,
+        200,
+        r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"}}"#,
+    );
+    Fetch::respond(
+        PREVIEW,
+        200,
+        r#"{"price":{"amount":24,"currency":"EUR"},"discountedPrice":{"amount":24,"currency":"EUR"}}"#,
+    );
+    Fetch::respond_once(
+        SESSION,
         409,
         r#"{"errorMessage":"The price to pay is not the current price of this offer","errorCode":"PROXY_PRICE_CHANGED"}"#,
     );
+    Fetch::respond(SESSION, 200, r#"{"token":"sess-2"}"#);
+    Fetch::respond(
+        "/v1/online-offers/purchase",
+        200,
+        include_str!("../fixtures/purchase-response.json"),
+    );
     install_vendor_payment("pay");
     let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
-    let previews_before = Fetch::requests_to(PREVIEW).len();
     assert_eq!(
         buy_and_read_the_problem(&widget).await,
         "The price has changed. Please check it and press Buy now again."
     );
-    wait_until("a fresh preview", 3_000.0, || {
-        Fetch::requests_to(PREVIEW).len() > previews_before
+    wait_until("the changed price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€24.00")
     })
     .await;
+    assert_eq!(Fetch::requests_to(PREVIEW).len(), 2, "previewed again");
     assert!(vendor_calls().is_empty(), "no payment component opened");
     assert!(purchases().is_empty());
+    let buy = widget.query(".pgo-buy").unwrap();
+    assert!(!buy.has_attribute("disabled"), "Buy can be pressed again");
+    // Buying again pays the new price.
+    click(&buy);
+    wait_until("the receipt", 3_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+    let sessions = Fetch::requests_to(SESSION);
+    assert_eq!(sessions.len(), 2);
     assert!(
-        widget
-            .query(".pgo-buy")
-            .is_some_and(|b| !b.has_attribute("disabled")),
-        "Buy can be pressed again"
+        sessions[0]
+            .body
+            .as_deref()
+            .unwrap()
+            .contains(r#""amount":20"#),
+        "{:?}",
+        sessions[0].body
     );
+    assert!(
+        sessions[1]
+            .body
+            .as_deref()
+            .unwrap()
+            .contains(r#""amount":24"#),
+        "{:?}",
+        sessions[1].body
+    );
+    assert_eq!(purchases().len(), 1);
 }
 
 #[wasm_bindgen_test]

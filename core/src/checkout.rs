@@ -1,7 +1,11 @@
 //! The checkout state machine: choose an offer, preview the price (with or without a voucher),
 //! pick a start date, pay, buy. Pure transitions, so every rule is tested natively:
 //! out-of-order previews never overwrite newer ones, a purchase cannot start twice, past start
-//! dates and missing customers are refused before any request.
+//! dates and missing customers are refused before any request. The purchase itself goes through
+//! [`purchase_and_reconcile`]: an answer that does not prove the purchase failed is checked
+//! against the customer's purchases before anything is said.
+
+use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -11,7 +15,7 @@ use crate::error::ApiError;
 use crate::i18n::Locale;
 use crate::model::{
     PriceBreakdown, PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult,
-    PurchasedOffer, VoucherErrorCode,
+    PurchasedOffer, Readable, VoucherErrorCode,
 };
 use crate::money::Money;
 
@@ -31,6 +35,8 @@ pub enum PriceState {
     ListPrice,
     Loading,
     Ready(PurchasePreview),
+    /// The preview answered without the price to pay: nothing can be bought at an unknown price.
+    Unavailable,
     Failed(ApiError),
 }
 
@@ -49,9 +55,13 @@ pub enum Stage {
     /// through): the customer's purchases are being checked before anything else may happen.
     Verifying(ApiError),
     Done(PurchaseResult),
+    /// The booking service refused the purchase (a documented 4xx with its error body).
     Failed(ApiError),
-    /// The outcome stayed unknown: the purchases could not be read either. The visitor is asked
-    /// to look at "My offers" before buying again.
+    /// The answer was lost or said nothing, and the customer's purchases, read in full before
+    /// and after, show no new purchase of the offer: the visitor may try again.
+    NotRecorded(ApiError),
+    /// The outcome stayed unknown: the purchases could not be read, or not all of them. The
+    /// visitor is asked to look at "My offers" before buying again.
     Unconfirmed(ApiError),
 }
 
@@ -64,6 +74,8 @@ pub enum Blocked {
     InFlight,
     /// The server's price is not known yet (or failed): buying without it could charge a surprise.
     PriceNotReady,
+    /// The server's preview came without a price to pay.
+    PriceUnavailable,
     /// The voucher in the field was rejected; remove it or fix it first.
     VoucherRejected,
     /// The start date is before the studio's today.
@@ -141,6 +153,7 @@ impl Checkout {
             return false;
         }
         self.price = match answer {
+            Ok(preview) if preview.discounted_price.is_none() => PriceState::Unavailable,
             Ok(preview) => PriceState::Ready(preview),
             Err(error) => PriceState::Failed(error),
         };
@@ -150,7 +163,7 @@ impl Checkout {
     /// The amount to pay as the server previewed it.
     pub fn amount_to_pay(&self) -> Option<&Money> {
         match &self.price {
-            PriceState::Ready(preview) => Some(&preview.discounted_price),
+            PriceState::Ready(preview) => preview.discounted_price.as_ref(),
             _ => None,
         }
     }
@@ -169,7 +182,7 @@ impl Checkout {
         let customer_id = self.customer_id.ok_or(Blocked::SignInRequired)?;
         if !matches!(
             self.stage,
-            Stage::Choosing | Stage::Failed(_) | Stage::Unconfirmed(_)
+            Stage::Choosing | Stage::Failed(_) | Stage::NotRecorded(_) | Stage::Unconfirmed(_)
         ) {
             return Err(Blocked::InFlight);
         }
@@ -178,12 +191,16 @@ impl Checkout {
         }
         let preview = match &self.price {
             PriceState::Ready(preview) => preview,
+            PriceState::Unavailable => return Err(Blocked::PriceUnavailable),
             _ => return Err(Blocked::PriceNotReady),
         };
         if self.voucher.is_some() && preview.voucher_error_code.is_some() {
             return Err(Blocked::VoucherRejected);
         }
-        let amount = preview.discounted_price.clone();
+        let amount = self
+            .amount_to_pay()
+            .ok_or(Blocked::PriceUnavailable)?
+            .clone();
         if amount.amount.is_zero() {
             self.stage = Stage::Purchasing;
             return Ok(NextStep::Purchase(self.purchase_request(customer_id, None)));
@@ -211,32 +228,26 @@ impl Checkout {
         }
     }
 
-    /// The purchase answered. Returns `true` when its outcome is unknown and the customer's
-    /// purchases must be checked (then call [`Checkout::verification_finished`]); no blind retry
-    /// is possible meanwhile.
-    pub fn purchase_finished(&mut self, answer: Result<PurchaseResult, ApiError>) -> bool {
-        if self.stage != Stage::Purchasing {
-            return false;
+    /// The purchase's answer proved nothing: its outcome is being checked (see
+    /// [`purchase_and_reconcile`]); no blind retry is possible meanwhile.
+    pub fn purchase_checking(&mut self, error: ApiError) {
+        if self.stage == Stage::Purchasing {
+            self.stage = Stage::Verifying(error);
         }
-        self.stage = match answer {
-            Ok(result) => Stage::Done(result),
-            Err(error) if error.leaves_write_unknown() => Stage::Verifying(error),
-            Err(error) => Stage::Failed(error),
-        };
-        matches!(self.stage, Stage::Verifying(_))
     }
 
-    /// The check of an unknown outcome: `Ok(Some)` found the purchase (receipt), `Ok(None)` found
-    /// none (the visitor may try again), `Err` could not read the purchases (unconfirmed: the
-    /// visitor is told to look at "My offers" before buying again).
-    pub fn verification_finished(&mut self, found: Result<Option<PurchaseResult>, ApiError>) {
-        let Stage::Verifying(error) = &self.stage else {
+    /// What [`purchase_and_reconcile`] concluded.
+    pub fn purchase_finished(&mut self, outcome: PurchaseOutcome) {
+        if !matches!(self.stage, Stage::Purchasing | Stage::Verifying(_)) {
             return;
-        };
-        self.stage = match found {
-            Ok(Some(result)) => Stage::Done(result),
-            Ok(None) => Stage::Failed(error.clone()),
-            Err(_) => Stage::Unconfirmed(error.clone()),
+        }
+        self.stage = match outcome {
+            PurchaseOutcome::Bought(result) | PurchaseOutcome::Recovered(result) => {
+                Stage::Done(result)
+            }
+            PurchaseOutcome::Refused(error) => Stage::Failed(error),
+            PurchaseOutcome::NotRecorded(error) => Stage::NotRecorded(error),
+            PurchaseOutcome::Unconfirmed(error) => Stage::Unconfirmed(error),
         };
     }
 
@@ -259,6 +270,7 @@ impl Blocked {
             Blocked::SignInRequired => m.sign_in_required,
             Blocked::InFlight => m.buying,
             Blocked::PriceNotReady => m.price_not_ready,
+            Blocked::PriceUnavailable => m.price_unavailable,
             Blocked::VoucherRejected => m.voucher_blocks,
             Blocked::StartInPast => m.start_in_past,
         }
@@ -323,47 +335,130 @@ impl Checkout {
     }
 }
 
-/// Among a customer's purchases of the offer, the one the unknown purchase made: not among those
-/// known before it was sent, and starting on the requested date. `known_before` is `None` when
-/// the purchases could not be read beforehand; then only purchases made since `sent_at_unix`
-/// (less a few minutes for clock skew) count.
-pub fn find_new_purchase(
-    purchases: &[PurchasedOffer],
+/// What the widget needs of the booking service to buy and to check a purchase: the widget's
+/// HTTP client in the browser, scripted answers in tests.
+pub trait PurchaseClient {
+    /// Sends the purchase, once.
+    fn purchase(
+        &self,
+        request: &PurchaseRequest,
+    ) -> impl Future<Output = Result<PurchaseResult, ApiError>>;
+
+    /// The customer's purchases of one offer.
+    fn purchases_of_offer(
+        &self,
+        customer_id: i64,
+        offer_id: i64,
+    ) -> impl Future<Output = Result<Readable<PurchasedOffer>, ApiError>>;
+}
+
+/// How a purchase ended, as far as the widget can know.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PurchaseOutcome {
+    /// The purchase answered with its receipt.
+    Bought(PurchaseResult),
+    /// The answer proved nothing, but the purchase is among the customer's purchases.
+    Recovered(PurchaseResult),
+    /// A documented refusal: nothing was bought.
+    Refused(ApiError),
+    /// The answer proved nothing, and the customer's full purchases show no new one.
+    NotRecorded(ApiError),
+    /// The answer proved nothing, and neither did the customer's purchases.
+    Unconfirmed(ApiError),
+}
+
+impl PurchaseOutcome {
+    /// The receipt, when the purchase is known to have gone through.
+    pub fn receipt(&self) -> Option<&PurchaseResult> {
+        match self {
+            PurchaseOutcome::Bought(result) | PurchaseOutcome::Recovered(result) => Some(result),
+            _ => None,
+        }
+    }
+}
+
+/// Sends `request` once and, when its answer does not prove that it failed (see
+/// [`ApiError::proves_write_refused`]), compares the customer's purchases of the offer read before
+/// sending with those read afterwards. `checking` is called when that comparison starts;
+/// `now_unix` is the visitor's clock in seconds.
+pub async fn purchase_and_reconcile<C: PurchaseClient>(
+    client: &C,
     request: &PurchaseRequest,
-    known_before: Option<&[i64]>,
+    now_unix: impl Fn() -> i64,
+    checking: impl FnOnce(&ApiError),
+) -> PurchaseOutcome {
+    let (customer_id, offer_id) = (request.customer_id, request.online_offer_id);
+    let before = client.purchases_of_offer(customer_id, offer_id).await.ok();
+    let sent_at_unix = now_unix();
+    let error = match client.purchase(request).await {
+        Ok(result) => return PurchaseOutcome::Bought(result),
+        Err(error) if error.proves_write_refused() => return PurchaseOutcome::Refused(error),
+        Err(error) => error,
+    };
+    checking(&error);
+    let after = client.purchases_of_offer(customer_id, offer_id).await;
+    match after.map(|after| reconcile(request, before.as_ref(), &after, sent_at_unix)) {
+        Ok(Reconciled::Found(result)) => PurchaseOutcome::Recovered(*result),
+        Ok(Reconciled::NotFound) => PurchaseOutcome::NotRecorded(error),
+        Ok(Reconciled::Inconclusive) | Err(_) => PurchaseOutcome::Unconfirmed(error),
+    }
+}
+
+/// What the customer's purchases say about a purchase whose answer proved nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reconciled {
+    Found(Box<PurchaseResult>),
+    NotFound,
+    Inconclusive,
+}
+
+/// How far the visitor's clock and the tenant's may differ.
+pub const CLOCK_SKEW_SECONDS: i64 = 5 * 60;
+
+/// Compares the customer's purchases of the offer before sending (`None` when they could not be
+/// read) with those after. A purchase of the offer whose id was not there before is the
+/// visitor's, whatever day its timestamps are written in. Without a complete list from before,
+/// only a purchase made (as an instant) since sending, less [`CLOCK_SKEW_SECONDS`], counts, and
+/// finding none proves nothing; so does an unreadable entry in either list.
+pub fn reconcile(
+    request: &PurchaseRequest,
+    before: Option<&Readable<PurchasedOffer>>,
+    after: &Readable<PurchasedOffer>,
     sent_at_unix: i64,
-) -> Option<PurchaseResult> {
-    const CLOCK_SKEW_SECONDS: i64 = 5 * 60;
-    purchases
+) -> Reconciled {
+    let known_before: Option<Vec<i64>> = before
+        .filter(|before| before.unreadable.is_empty())
+        .map(|before| before.iter().map(|p| p.online_offer_purchase_id).collect());
+    let new = after
         .iter()
         .filter(|p| p.offer.online_offer_id == request.online_offer_id)
-        .filter(|p| {
-            p.valid_from
-                .as_ref()
-                .is_none_or(|from| iso_date(from.date()) == request.valid_from)
-        })
-        .filter(|p| match known_before {
+        .filter(|p| match &known_before {
             Some(known) => !known.contains(&p.online_offer_purchase_id),
             None => p
                 .purchase_date
                 .as_ref()
                 .is_some_and(|d| d.unix_seconds() >= sent_at_unix - CLOCK_SKEW_SECONDS),
         })
-        .max_by_key(|p| p.online_offer_purchase_id)
-        .map(|p| {
-            let paid = p.discounted_price.clone().or_else(|| p.offer.price.clone());
-            let price = p.offer.price.clone().or_else(|| paid.clone());
-            PurchaseResult {
-                online_offer_purchase_id: p.online_offer_purchase_id,
-                studio_access_code: p.studio_access_code.clone(),
-                prices: PriceBreakdown {
-                    price: price.unwrap_or_else(|| Money::new(crate::Amount::ZERO, "EUR")),
-                    discounted_price: paid
-                        .unwrap_or_else(|| Money::new(crate::Amount::ZERO, "EUR")),
-                    discount_value: p.discount_value.clone(),
-                    voucher_success_message: None,
-                    voucher_error_code: None,
-                },
-            }
-        })
+        .max_by_key(|p| p.online_offer_purchase_id);
+    match new {
+        Some(purchase) => Reconciled::Found(Box::new(receipt_of(purchase))),
+        None if known_before.is_some() && after.unreadable.is_empty() => Reconciled::NotFound,
+        None => Reconciled::Inconclusive,
+    }
+}
+
+/// The receipt of a purchase read from the customer's purchases.
+fn receipt_of(purchase: &PurchasedOffer) -> PurchaseResult {
+    PurchaseResult {
+        online_offer_purchase_id: purchase.online_offer_purchase_id,
+        studio_access_code: purchase.studio_access_code.clone(),
+        expiry_date: purchase.expiry_date.clone(),
+        prices: PriceBreakdown {
+            price: purchase.offer.price.clone(),
+            discounted_price: purchase.discounted_price.clone(),
+            discount_value: purchase.discount_value.clone(),
+            voucher_success_message: None,
+            voucher_error_code: None,
+        },
+    }
 }

@@ -62,6 +62,11 @@ impl StudioDateTime {
         self.local.date()
     }
 
+    /// Whether the vendor sent a bare date, with no time of day.
+    pub fn is_date_only(&self) -> bool {
+        self.date_only
+    }
+
     /// The IANA zone the vendor named, e.g. `Europe/Berlin`.
     pub fn zone(&self) -> Option<&str> {
         self.zone.as_deref()

@@ -63,14 +63,21 @@ impl ApiError {
         }
     }
 
-    /// Whether a POST that failed this way may still have been carried out: the request was
-    /// (or may have been) sent and no answer says what became of it, or a 2xx answer could not
-    /// be read.
-    pub fn leaves_write_unknown(&self) -> bool {
+    /// Whether a POST that failed this way was certainly not carried out: the widget's own set-up
+    /// stopped it before sending, or the booking service refused it with a 4xx and its error
+    /// body. Anything else (no answer, a timeout, any 5xx, a 2xx that could not be read, a 4xx
+    /// without the vendor's body, say from a gateway) may have been carried out.
+    pub fn proves_write_refused(&self) -> bool {
         match self {
-            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Decode { .. } => true,
-            ApiError::Http { status, .. } => matches!(status, 502..=504),
-            _ => false,
+            ApiError::Config { .. } => true,
+            ApiError::RateLimited { body } => {
+                body.as_ref().is_some_and(VendorErrorBody::is_vendors)
+            }
+            ApiError::Http { status, body } => {
+                (400..500).contains(status)
+                    && body.as_ref().is_some_and(VendorErrorBody::is_vendors)
+            }
+            ApiError::Network { .. } | ApiError::Timeout { .. } | ApiError::Decode { .. } => false,
         }
     }
 
@@ -192,35 +199,42 @@ mod tests {
     }
 
     #[test]
-    fn only_silence_and_gateway_errors_leave_a_write_unknown() {
-        assert!(ApiError::Network {
+    fn only_a_documented_refusal_proves_a_write_refused() {
+        assert!(ApiError::from_status(400, Some(body())).proves_write_refused());
+        assert!(ApiError::from_status(409, Some(body())).proves_write_refused());
+        assert!(ApiError::from_status(429, Some(body())).proves_write_refused());
+        assert!(ApiError::Config {
             cause: String::new()
         }
-        .leaves_write_unknown());
-        assert!(ApiError::Timeout { after_ms: 1 }.leaves_write_unknown());
-        for status in [502, 503, 504] {
+        .proves_write_refused());
+        for status in [500, 502, 503, 504] {
             assert!(
-                ApiError::from_status(status, None).leaves_write_unknown(),
+                !ApiError::from_status(status, Some(body())).proves_write_refused(),
                 "{status}"
             );
         }
-        for status in [400, 404, 409, 429, 500] {
+        for status in [400, 404, 429] {
             assert!(
-                !ApiError::from_status(status, None).leaves_write_unknown(),
-                "{status}"
+                !ApiError::from_status(status, None).proves_write_refused(),
+                "{status} without the vendor's body"
+            );
+            assert!(
+                !ApiError::from_status(status, Some(VendorErrorBody::default()))
+                    .proves_write_refused(),
+                "{status} with an empty object"
             );
         }
-        assert!(
+        for silent in [
+            ApiError::Network {
+                cause: String::new(),
+            },
+            ApiError::Timeout { after_ms: 1 },
             ApiError::Decode {
-                cause: String::new()
-            }
-            .leaves_write_unknown(),
-            "a 2xx that could not be read was carried out"
-        );
-        assert!(!ApiError::Config {
-            cause: String::new()
+                cause: String::new(),
+            },
+        ] {
+            assert!(!silent.proves_write_refused(), "{silent}");
         }
-        .leaves_write_unknown());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Wire types of the six "Online offer operations" endpoints (PerfectGym Next API 1.13).
 //!
-//! Field names are the vendor's, byte for byte. Everything the vendor may leave out is optional,
-//! unknown fields are ignored, enum values the vendor adds later are kept (see [`open_enum!`]),
+//! Field names are the vendor's, byte for byte. Everything the vendor may leave out is optional and
+//! may as well be written `null` (as a Java tenant with default Jackson settings does), unknown
+//! fields are ignored, an item of a list that cannot be read is left out and named (see
+//! [`Readable`]), enum values the vendor adds later are kept (see [`open_enum!`]),
 //! and the older field names listed in `shared/reference/API-NOTES.md` are accepted as aliases.
 
 use std::fmt;
@@ -88,7 +90,7 @@ pub struct PeriodOfUse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     pub id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
 }
 
@@ -100,7 +102,11 @@ pub struct Restrictions {
     pub min_age: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_access_type: Option<StudioAccessType>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub restricted_studio_ids: Vec<i64>,
     /// Not described publicly ("based on opening hours category"): its presence is what the widget
     /// shows, so only that is kept.
@@ -111,6 +117,108 @@ pub struct Restrictions {
         serialize_with = "serialize_presence"
     )]
     pub time_restrictions: Option<OpaqueJson>,
+}
+
+/// For fields whose absence has a natural value (an empty name, no ids, `false`): `null` means
+/// absent too.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// A `Money` with an amount and a currency, or `None`: a Jackson tenant may write
+/// `{"amount":null,"currency":null}` for a price it does not have.
+fn complete_money<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Money>, D::Error> {
+    #[derive(Deserialize)]
+    struct PartMoney {
+        #[serde(default)]
+        amount: Option<Amount>,
+        #[serde(default)]
+        currency: Option<String>,
+    }
+    let part = Option::<PartMoney>::deserialize(deserializer)?;
+    Ok(part.and_then(|part| Some(Money::new(part.amount?, &part.currency?))))
+}
+
+/// A list whose readable items are kept and whose unreadable ones are left out, each named in
+/// `unreadable` (for the developer: the console and the `error` event): one odd offer or
+/// purchase never empties the whole list.
+///
+/// This relies on the decoder moving to the next item after a failed one, which tree decoders
+/// do (the widget's `JSON.parse` + serde-wasm-bindgen, `serde_json::Value`). A streaming decoder
+/// may not; there an unreadable item can make the whole list an error (after at most
+/// a thousand tries, never an endless loop).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readable<T> {
+    pub items: Vec<T>,
+    pub unreadable: Vec<String>,
+}
+
+/// A streaming decoder repeats its error without moving on: stop there.
+const MAX_UNREADABLE_ITEMS: usize = 1_000;
+
+impl<T> Default for Readable<T> {
+    fn default() -> Self {
+        Vec::new().into()
+    }
+}
+
+impl<T> From<Vec<T>> for Readable<T> {
+    fn from(items: Vec<T>) -> Self {
+        Readable {
+            items,
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Readable<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<T: Serialize> Serialize for Readable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(serializer)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Readable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemsVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ItemsVisitor<T> {
+            type Value = Readable<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Readable<T>, A::Error> {
+                let mut list = Readable {
+                    items: Vec::new(),
+                    unreadable: Vec::new(),
+                };
+                for index in 0.. {
+                    match seq.next_element::<T>() {
+                        Ok(Some(item)) => list.items.push(item),
+                        Ok(None) => break,
+                        Err(error) if list.unreadable.len() < MAX_UNREADABLE_ITEMS => list
+                            .unreadable
+                            .push(format!("item {index} left out: {error}")),
+                        Err(error) => return Err(error),
+                    }
+                }
+                Ok(list)
+            }
+        }
+        deserializer.deserialize_seq(ItemsVisitor(std::marker::PhantomData))
+    }
 }
 
 /// A JSON value whose shape the vendor does not publish. Only its presence is kept; it encodes
@@ -141,12 +249,16 @@ pub struct OnlineOffer {
     /// Older API versions called it `id`.
     #[serde(alias = "id")]
     pub online_offer_id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// How many times the offer can be used (10 for a 10-visit card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_of_usage: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "complete_money"
+    )]
     pub price: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_of_use: Option<PeriodOfUse>,
@@ -158,7 +270,11 @@ pub struct OnlineOffer {
     pub validity: Option<Term>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<Restrictions>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
     pub payment_methods: Vec<PaymentMethod>,
 }
 
@@ -168,6 +284,16 @@ pub struct OnlineOffer {
 pub struct PageOffset(pub String);
 
 impl PageOffset {
+    /// A cursor is opaque: any printable text up to this many characters (a tenant may send a
+    /// base64 token or an encoded sort key; nothing this long is needed for a gym's catalogue).
+    pub const MAX_CHARS: usize = 2_048;
+
+    /// Whether this can be sent back as a cursor: not empty, printable, within [`Self::MAX_CHARS`].
+    pub fn is_cursor(&self) -> bool {
+        let chars = self.0.chars().count();
+        (1..=Self::MAX_CHARS).contains(&chars) && !self.0.chars().any(char::is_control)
+    }
+
     /// Where the first page starts.
     pub fn first() -> PageOffset {
         PageOffset("0".to_owned())
@@ -220,9 +346,9 @@ impl<'de> Deserialize<'de> for PageOffset {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OfferPage {
-    #[serde(default)]
-    pub result: Vec<OnlineOffer>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub result: Readable<OnlineOffer>,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub has_next: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<PageOffset>,
@@ -238,13 +364,29 @@ pub struct PurchasePreviewRequest {
     pub voucher_code: Option<String>,
 }
 
-/// What the visitor would pay (preview) or paid (purchase), and what the voucher did.
+/// What the visitor would pay (preview) or paid (purchase), and what the voucher did. A price the
+/// answer leaves out is `None`: "price not available", a state of its own, not an unreadable
+/// answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceBreakdown {
-    pub price: Money,
-    pub discounted_price: Money,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "complete_money"
+    )]
+    pub price: Option<Money>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "complete_money"
+    )]
+    pub discounted_price: Option<Money>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "complete_money"
+    )]
     pub discount_value: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_success_message: Option<String>,
@@ -281,8 +423,12 @@ pub struct PurchaseResult {
     /// Older API versions called it `id`.
     #[serde(alias = "id")]
     pub online_offer_purchase_id: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub studio_access_code: String,
+    /// Not in the purchase answer's documented example, but in the purchased list's: shown on
+    /// the receipt when a tenant sends it (and always for a purchase found after a lost answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_date: Option<StudioDateTime>,
     #[serde(flatten)]
     pub prices: PriceBreakdown,
 }
@@ -300,15 +446,23 @@ pub struct PurchasedOffer {
     pub expiry_date: Option<StudioDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<StudioDateTime>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub studio_access_code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "complete_money"
+    )]
     pub discounted_price: Option<Money>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "complete_money"
+    )]
     pub discount_value: Option<Money>,
 }
 
@@ -350,7 +504,7 @@ pub struct PaymentSession {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct VendorErrorBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub error_message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
@@ -358,6 +512,14 @@ pub struct VendorErrorBody {
     pub trace_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+}
+
+impl VendorErrorBody {
+    /// Whether this is the vendor's error body rather than any JSON object: it says what went
+    /// wrong.
+    pub fn is_vendors(&self) -> bool {
+        !self.error_message.trim().is_empty() || self.error_code.is_some()
+    }
 }
 
 /// Paths of the six endpoints, relative to the API base.

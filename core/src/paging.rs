@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use crate::error::ApiError;
-use crate::model::{OfferPage, OnlineOffer, PageOffset};
+use crate::model::{OfferPage, OnlineOffer, PageOffset, Readable};
 
 /// A guard against a server whose `hasNext` never ends: no gym sells this many offers online.
 pub const MAX_PAGES: usize = 200;
@@ -12,8 +12,9 @@ pub const MAX_PAGES: usize = 200;
 /// Fetches page after page, sending back the `offset` each page returned (never computing one),
 /// until `hasNext` is false. A server may return fewer offers than asked for; offers seen twice
 /// (a cursor moving under a changing catalogue) are kept once. A server that repeats an offset or
-/// pages without end is a decode error rather than an endless loop.
-pub async fn fetch_all_pages<F, Fut>(fetch_page: F) -> Result<Vec<OnlineOffer>, ApiError>
+/// pages without end is a decode error rather than an endless loop. Offers that could not be read
+/// are left out and named in the result's `unreadable`.
+pub async fn fetch_all_pages<F, Fut>(fetch_page: F) -> Result<Readable<OnlineOffer>, ApiError>
 where
     F: FnMut(PageOffset) -> Fut,
     Fut: Future<Output = Result<OfferPage, ApiError>>,
@@ -26,28 +27,38 @@ where
 pub async fn fetch_pages_showing<F, Fut>(
     mut fetch_page: F,
     mut so_far: impl FnMut(&[OnlineOffer]),
-) -> Result<Vec<OnlineOffer>, ApiError>
+) -> Result<Readable<OnlineOffer>, ApiError>
 where
     F: FnMut(PageOffset) -> Fut,
     Fut: Future<Output = Result<OfferPage, ApiError>>,
 {
-    let mut offers = Vec::new();
+    let mut offers = Readable::default();
     let mut seen_ids = HashSet::new();
     let mut seen_offsets = HashSet::new();
     let mut offset = PageOffset::first();
     for _ in 0..MAX_PAGES {
         seen_offsets.insert(offset.clone());
         let page = fetch_page(offset.clone()).await?;
-        offers.extend(
+        offers.items.extend(
             page.result
+                .items
                 .into_iter()
                 .filter(|offer| seen_ids.insert(offer.online_offer_id)),
         );
+        offers.unreadable.extend(page.result.unreadable);
         if !page.has_next {
             return Ok(offers);
         }
-        so_far(&offers);
+        so_far(&offers.items);
         offset = match page.offset {
+            Some(next) if !next.is_cursor() => {
+                return Err(ApiError::Decode {
+                    cause: format!(
+                        "offset is not a paging cursor (empty, control characters or over {} characters)",
+                        PageOffset::MAX_CHARS
+                    ),
+                })
+            }
             Some(next) if !seen_offsets.contains(&next) => next,
             Some(repeated) => {
                 return Err(ApiError::Decode {

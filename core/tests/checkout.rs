@@ -1,10 +1,14 @@
 //! The checkout rules, as a visitor meets them.
 
 use perfectgym_offers_core::checkout::*;
+use std::cell::RefCell;
+
+use futures_executor::block_on;
 use perfectgym_offers_core::model::{
-    PriceBreakdown, PurchaseRequest, PurchaseResult, PurchasedOffer, VoucherErrorCode,
+    PriceBreakdown, PurchaseRequest, PurchaseResult, PurchasedOffer, Readable, VendorErrorBody,
+    VoucherErrorCode,
 };
-use perfectgym_offers_core::{ApiError, Money};
+use perfectgym_offers_core::{ApiError, Money, StudioDateTime};
 use time::{Date, Month};
 
 fn day(d: u8) -> Date {
@@ -17,8 +21,8 @@ fn eur(amount: &str) -> Money {
 
 fn preview(price: &str, to_pay: &str, error: Option<VoucherErrorCode>) -> PriceBreakdown {
     PriceBreakdown {
-        price: eur(price),
-        discounted_price: eur(to_pay),
+        price: Some(eur(price)),
+        discounted_price: Some(eur(to_pay)),
         discount_value: None,
         voucher_success_message: None,
         voucher_error_code: error,
@@ -29,6 +33,7 @@ fn receipt() -> PurchaseResult {
     PurchaseResult {
         online_offer_purchase_id: 100_001,
         studio_access_code: "PTKXPMUO".into(),
+        expiry_date: None,
         prices: preview("20", "16", None),
     }
 }
@@ -62,7 +67,7 @@ fn typing_summer21_previews_and_buying_pays_the_previewed_price() {
         None,
         "one token, one purchase"
     );
-    checkout.purchase_finished(Ok(receipt()));
+    checkout.purchase_finished(PurchaseOutcome::Bought(receipt()));
     assert!(matches!(checkout.stage, Stage::Done(_)));
 }
 
@@ -187,7 +192,7 @@ fn a_failed_purchase_can_be_tried_again_and_the_form_unlocks() {
         None,
         "the form is locked while buying"
     );
-    checkout.purchase_finished(Err(ApiError::from_status(400, None)));
+    checkout.purchase_finished(PurchaseOutcome::Refused(refusal()));
     assert!(!checkout.is_locked());
     assert!(matches!(checkout.buy(today), Ok(NextStep::Purchase(_))));
 }
@@ -249,17 +254,300 @@ fn an_interrupted_checkout_is_kept_for_its_customer_for_half_an_hour() {
     assert_eq!(Checkout::new(1, None, day(24)).pending(0.0), None);
 }
 
+fn refusal() -> ApiError {
+    ApiError::from_status(
+        400,
+        Some(VendorErrorBody {
+            error_message: "Voucher expired".into(),
+            error_code: Some("VALIDATION".into()),
+            ..VendorErrorBody::default()
+        }),
+    )
+}
+
+#[test]
+fn a_preview_without_a_price_to_pay_is_its_own_state_and_blocks_buying() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, Some(1), today);
+    let (seq, _) = checkout.request_preview("").unwrap();
+    let mut no_price = preview("20", "20", None);
+    no_price.discounted_price = None;
+    assert!(checkout.preview_arrived(seq, Ok(no_price)));
+    assert_eq!(checkout.price, PriceState::Unavailable);
+    assert_eq!(checkout.buy(today), Err(Blocked::PriceUnavailable));
+    assert_eq!(
+        Blocked::PriceUnavailable.user_message(perfectgym_offers_core::Locale::native("en-US")),
+        "The price of this offer is not available right now, so it cannot be bought. Please try again later."
+    );
+}
+
+/// One purchase of offer 1001 by customer 1, as the purchased endpoints list it.
 fn purchased(id: i64, offer: i64, valid_from: &str, bought: &str) -> PurchasedOffer {
     serde_json::from_value(serde_json::json!({
         "onlineOfferId": offer, "name": "Day Ticket Adult",
         "price": {"amount": 20, "currency": "EUR"},
         "onlineOfferPurchaseId": id, "studioAccessCode": format!("CODE{id}"),
-        "validFrom": format!("{valid_from}T00:00:00+01:00[Europe/Berlin]"),
+        "validFrom": valid_from,
         "purchaseDate": bought,
+        "expiryDate": "2026-11-28T00:00:00+01:00[Europe/Berlin]",
         "discountedPrice": {"amount": 16, "currency": "EUR"},
         "discountValue": {"amount": 4, "currency": "EUR"}
     }))
     .unwrap()
+}
+
+/// The purchase the visitor sends: offer 1001 from 27 November (Berlin).
+fn request() -> PurchaseRequest {
+    PurchaseRequest {
+        online_offer_id: 1001,
+        customer_id: 1,
+        valid_from: "2026-11-27".into(),
+        voucher_code: None,
+        payment_request_token: Some("tok".into()),
+    }
+}
+
+/// 2026-11-26T23:00:00Z, the instant the visitor sends the purchase.
+fn sent_at() -> i64 {
+    StudioDateTime::parse("2026-11-26T23:00:00Z")
+        .unwrap()
+        .unix_seconds()
+}
+
+/// A scripted booking service: the customer's purchases of the offer before and after, and the
+/// purchase's answer. It records every call.
+struct Tenant {
+    before: Result<Readable<PurchasedOffer>, ApiError>,
+    answer: Result<PurchaseResult, ApiError>,
+    after: Result<Readable<PurchasedOffer>, ApiError>,
+    calls: RefCell<Vec<&'static str>>,
+}
+
+impl Tenant {
+    fn new(
+        before: Vec<PurchasedOffer>,
+        answer: Result<PurchaseResult, ApiError>,
+        after: Vec<PurchasedOffer>,
+    ) -> Tenant {
+        Tenant {
+            before: Ok(before.into()),
+            answer,
+            after: Ok(after.into()),
+            calls: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn buy(&self) -> PurchaseOutcome {
+        let checking = RefCell::new(None);
+        let outcome = block_on(purchase_and_reconcile(self, &request(), sent_at, |error| {
+            *checking.borrow_mut() = Some(error.clone())
+        }));
+        assert_eq!(
+            checking.into_inner().is_some(),
+            !matches!(
+                outcome,
+                PurchaseOutcome::Bought(_) | PurchaseOutcome::Refused(_)
+            ),
+            "the check is announced exactly when the answer proved nothing"
+        );
+        outcome
+    }
+}
+
+impl PurchaseClient for Tenant {
+    async fn purchase(&self, sent: &PurchaseRequest) -> Result<PurchaseResult, ApiError> {
+        assert_eq!(sent, &request());
+        self.calls.borrow_mut().push("purchase");
+        self.answer.clone()
+    }
+
+    async fn purchases_of_offer(
+        &self,
+        customer_id: i64,
+        offer_id: i64,
+    ) -> Result<Readable<PurchasedOffer>, ApiError> {
+        assert_eq!((customer_id, offer_id), (1, 1001));
+        let mut calls = self.calls.borrow_mut();
+        let first = !calls.contains(&"purchase");
+        calls.push("purchased");
+        if first {
+            self.before.clone()
+        } else {
+            self.after.clone()
+        }
+    }
+}
+
+fn old_purchase() -> PurchasedOffer {
+    purchased(
+        7,
+        1001,
+        "2026-11-20T00:00:00+01:00[Europe/Berlin]",
+        "2026-11-19T10:00:00+01:00[Europe/Berlin]",
+    )
+}
+
+/// The same purchase (27 November in Berlin), its timestamps written three ways.
+fn the_new_purchase_written(how: &str) -> PurchasedOffer {
+    let (valid_from, bought) = match how {
+        "studio zone" => (
+            "2026-11-27T00:00:00+01:00[Europe/Berlin]",
+            "2026-11-27T00:00:05+01:00[Europe/Berlin]",
+        ),
+        "UTC" => ("2026-11-26T23:00:00Z", "2026-11-26T23:00:05Z"),
+        "offset" => ("2026-11-26T18:00:00-05:00", "2026-11-26T18:00:05-05:00"),
+        _ => unreachable!(),
+    };
+    purchased(9, 1001, valid_from, bought)
+}
+
+fn lost() -> ApiError {
+    ApiError::Network {
+        cause: "connection reset".into(),
+    }
+}
+
+fn server_error() -> ApiError {
+    ApiError::from_status(
+        500,
+        Some(VendorErrorBody {
+            error_message: "Internal error".into(),
+            ..VendorErrorBody::default()
+        }),
+    )
+}
+
+#[test]
+fn a_purchase_whose_answer_proved_nothing_is_found_however_its_dates_are_written() {
+    for how in ["studio zone", "UTC", "offset"] {
+        for answer in [lost(), server_error()] {
+            let tenant = Tenant::new(
+                vec![old_purchase()],
+                Err(answer.clone()),
+                vec![old_purchase(), the_new_purchase_written(how)],
+            );
+            let PurchaseOutcome::Recovered(found) = tenant.buy() else {
+                panic!("{how}, {answer}: not recovered");
+            };
+            assert_eq!(found.online_offer_purchase_id, 9, "{how}");
+            assert_eq!(found.studio_access_code, "CODE9");
+            assert_eq!(found.prices.discounted_price, Some(eur("16")));
+            assert_eq!(
+                found.expiry_date.map(|d| d.date()),
+                Some(day(28)),
+                "the receipt gets the vendor's expiry date"
+            );
+            assert_eq!(
+                *tenant.calls.borrow(),
+                ["purchased", "purchase", "purchased"],
+                "sent once, looked for before and after"
+            );
+            // Without a list from before, the purchase made since sending still counts: compared
+            // as instants.
+            let tenant = Tenant {
+                before: Err(lost()),
+                ..Tenant::new(
+                    vec![],
+                    Err(answer.clone()),
+                    vec![old_purchase(), the_new_purchase_written(how)],
+                )
+            };
+            assert!(
+                matches!(tenant.buy(), PurchaseOutcome::Recovered(ref r) if r.online_offer_purchase_id == 9),
+                "{how}, {answer}, no list from before"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_answer_that_does_not_prove_a_refusal_is_checked() {
+    let not_proof = [
+        lost(),
+        ApiError::Timeout { after_ms: 15_000 },
+        ApiError::Decode {
+            cause: "not JSON".into(),
+        },
+        server_error(),
+        ApiError::from_status(500, None),
+        ApiError::from_status(501, None),
+        ApiError::from_status(503, None),
+        ApiError::from_status(504, None),
+        ApiError::from_status(400, None),
+        ApiError::from_status(400, Some(VendorErrorBody::default())),
+        ApiError::from_status(429, None),
+    ];
+    for error in not_proof {
+        assert!(!error.proves_write_refused(), "{error}");
+        let tenant = Tenant::new(
+            vec![old_purchase()],
+            Err(error.clone()),
+            vec![old_purchase()],
+        );
+        assert_eq!(
+            tenant.buy(),
+            PurchaseOutcome::NotRecorded(error.clone()),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_documented_refusal_is_a_failure_without_a_check() {
+    for refused in [
+        refusal(),
+        ApiError::from_status(
+            429,
+            Some(VendorErrorBody {
+                error_message: "Too many requests".into(),
+                ..VendorErrorBody::default()
+            }),
+        ),
+    ] {
+        assert!(refused.proves_write_refused(), "{refused}");
+        let tenant = Tenant::new(vec![], Err(refused.clone()), vec![old_purchase()]);
+        assert_eq!(tenant.buy(), PurchaseOutcome::Refused(refused));
+        assert_eq!(*tenant.calls.borrow(), ["purchased", "purchase"]);
+    }
+    let mut checkout = Checkout::new(1001, Some(1), day(24));
+    paid_request(&mut checkout, day(24));
+    checkout.purchase_finished(PurchaseOutcome::Refused(refusal()));
+    assert!(matches!(checkout.stage, Stage::Failed(_)));
+    assert!(!checkout.is_locked());
+}
+
+#[test]
+fn when_the_evidence_is_not_conclusive_the_outcome_stays_unconfirmed() {
+    // The purchases cannot be read afterwards.
+    let tenant = Tenant {
+        after: Err(lost()),
+        ..Tenant::new(vec![], Err(lost()), vec![])
+    };
+    assert_eq!(tenant.buy(), PurchaseOutcome::Unconfirmed(lost()));
+    // No list from before and nothing bought since sending: an older purchase proves nothing.
+    let tenant = Tenant {
+        before: Err(lost()),
+        ..Tenant::new(vec![], Err(lost()), vec![old_purchase()])
+    };
+    assert_eq!(tenant.buy(), PurchaseOutcome::Unconfirmed(lost()));
+    // One purchase afterwards could not be read: it may be the one.
+    let tenant = Tenant {
+        after: Ok(Readable {
+            items: vec![old_purchase()],
+            unreadable: vec!["item 1 left out: invalid type".into()],
+        }),
+        ..Tenant::new(vec![old_purchase()], Err(lost()), vec![])
+    };
+    assert_eq!(tenant.buy(), PurchaseOutcome::Unconfirmed(lost()));
+    // An unreadable one before: an id not seen then may be an old purchase.
+    let tenant = Tenant {
+        before: Ok(Readable {
+            items: vec![],
+            unreadable: vec!["item 0 left out: invalid type".into()],
+        }),
+        ..Tenant::new(vec![], Err(lost()), vec![old_purchase()])
+    };
+    assert_eq!(tenant.buy(), PurchaseOutcome::Unconfirmed(lost()));
 }
 
 fn paid_request(checkout: &mut Checkout, today: Date) -> PurchaseRequest {
@@ -270,126 +558,34 @@ fn paid_request(checkout: &mut Checkout, today: Date) -> PurchaseRequest {
 }
 
 #[test]
-fn a_dropped_purchase_is_checked_before_anything_else_and_found() {
+fn while_the_outcome_is_checked_nothing_else_happens_and_each_conclusion_has_its_stage() {
     let today = day(24);
-    let mut checkout = Checkout::new(1001, Some(1), today);
-    let request = paid_request(&mut checkout, today);
-    assert!(checkout.purchase_finished(Err(ApiError::Network {
-        cause: "reset".into()
-    })));
-    assert!(matches!(checkout.stage, Stage::Verifying(_)));
-    assert!(
-        checkout.is_locked(),
-        "no blind retry while the outcome is unknown"
-    );
-    assert_eq!(checkout.buy(today), Err(Blocked::InFlight));
-    let purchases = [
-        purchased(
-            7,
-            1001,
-            "2026-11-24",
-            "2026-11-20T10:00:00+01:00[Europe/Berlin]",
-        ),
-        purchased(
-            9,
-            1001,
-            "2026-11-24",
-            "2026-11-24T10:00:00+01:00[Europe/Berlin]",
-        ),
-        purchased(
-            8,
-            2002,
-            "2026-11-24",
-            "2026-11-24T10:00:00+01:00[Europe/Berlin]",
-        ),
-    ];
-    let found = find_new_purchase(&purchases, &request, Some(&[7]), 0).unwrap();
-    assert_eq!(found.online_offer_purchase_id, 9);
-    assert_eq!(found.studio_access_code, "CODE9");
-    assert_eq!(found.prices.discounted_price, eur("16"));
-    checkout.verification_finished(Ok(Some(found)));
-    assert!(matches!(checkout.stage, Stage::Done(_)));
-}
-
-#[test]
-fn a_dropped_purchase_that_did_not_go_through_may_be_tried_again() {
-    let today = day(24);
-    let mut checkout = Checkout::new(1001, Some(1), today);
-    let request = paid_request(&mut checkout, today);
-    assert!(checkout.purchase_finished(Err(ApiError::from_status(504, None))));
-    let old = [purchased(
-        7,
-        1001,
-        "2026-11-24",
-        "2026-11-20T10:00:00+01:00[Europe/Berlin]",
-    )];
-    assert_eq!(find_new_purchase(&old, &request, Some(&[7]), 0), None);
-    let other_date = [purchased(
-        9,
-        1001,
-        "2026-12-01",
-        "2026-11-24T10:00:00+01:00[Europe/Berlin]",
-    )];
-    assert_eq!(
-        find_new_purchase(&other_date, &request, Some(&[]), 0),
-        None,
-        "another start date is another purchase"
-    );
-    checkout.verification_finished(Ok(None));
-    assert!(matches!(
-        checkout.stage,
-        Stage::Failed(ApiError::Http { status: 504, .. })
-    ));
-    assert!(!checkout.is_locked());
-}
-
-#[test]
-fn when_even_the_check_fails_the_outcome_stays_unconfirmed() {
-    let today = day(24);
-    let mut checkout = Checkout::new(1001, Some(1), today);
-    paid_request(&mut checkout, today);
-    assert!(checkout.purchase_finished(Err(ApiError::Timeout { after_ms: 15_000 })));
-    checkout.verification_finished(Err(ApiError::Network {
-        cause: "offline".into(),
-    }));
-    assert!(matches!(
-        checkout.stage,
-        Stage::Unconfirmed(ApiError::Timeout { .. })
-    ));
-    assert!(!checkout.is_locked(), "the visitor is not stuck");
-}
-
-#[test]
-fn without_a_snapshot_only_purchases_since_sending_count() {
-    let request = PurchaseRequest {
-        online_offer_id: 1001,
-        customer_id: 1,
-        valid_from: "2026-11-24".into(),
-        voucher_code: None,
-        payment_request_token: None,
-    };
-    let sent_at = 1_795_000_000; // 2026-11-18T...
-    let earlier = purchased(
-        7,
-        1001,
-        "2026-11-24",
-        "2026-11-01T10:00:00+01:00[Europe/Berlin]",
-    );
-    let later = purchased(
-        9,
-        1001,
-        "2026-11-24",
-        "2026-11-24T10:00:00+01:00[Europe/Berlin]",
-    );
-    let found = find_new_purchase(&[earlier, later], &request, None, sent_at).unwrap();
-    assert_eq!(found.online_offer_purchase_id, 9);
-}
-
-#[test]
-fn a_clear_refusal_is_a_plain_failure() {
-    let today = day(24);
-    let mut checkout = Checkout::new(1001, Some(1), today);
-    paid_request(&mut checkout, today);
-    assert!(!checkout.purchase_finished(Err(ApiError::from_status(400, None))));
-    assert!(matches!(checkout.stage, Stage::Failed(_)));
+    for (outcome, unlocked) in [
+        (PurchaseOutcome::Recovered(receipt()), false),
+        (PurchaseOutcome::NotRecorded(lost()), true),
+        (PurchaseOutcome::Unconfirmed(lost()), true),
+    ] {
+        let mut checkout = Checkout::new(1001, Some(1), today);
+        paid_request(&mut checkout, today);
+        checkout.purchase_checking(lost());
+        assert!(matches!(checkout.stage, Stage::Verifying(_)));
+        assert!(
+            checkout.is_locked(),
+            "no blind retry while the outcome is unknown"
+        );
+        assert_eq!(checkout.buy(today), Err(Blocked::InFlight));
+        checkout.purchase_finished(outcome.clone());
+        match outcome {
+            PurchaseOutcome::Recovered(_) => assert!(matches!(checkout.stage, Stage::Done(_))),
+            PurchaseOutcome::NotRecorded(_) => {
+                assert!(matches!(checkout.stage, Stage::NotRecorded(_)))
+            }
+            _ => assert!(matches!(checkout.stage, Stage::Unconfirmed(_))),
+        }
+        assert_eq!(
+            matches!(checkout.buy(today), Ok(NextStep::Pay { .. })),
+            unlocked,
+            "{outcome:?}"
+        );
+    }
 }

@@ -233,3 +233,140 @@ fn payment_session_bodies_use_the_vendors_names() {
     assert_eq!(session.token, "sess-1");
     assert_eq!(paths::payment_session(), "/v1/payments/user-session");
 }
+
+/// A Java tenant with default Jackson settings writes `null` for every absent field, of every
+/// type: all of it reads as absent.
+#[test]
+fn jackson_nulls_read_as_absent_for_every_type() {
+    let page: OfferPage = serde_json::from_value(serde_json::json!({
+        "result": [{
+            "onlineOfferId": 1, "name": null, "scopeOfUsage": null, "price": null,
+            "periodOfUse": {"term": null, "type": null}, "type": null,
+            "category": {"id": 3, "name": null}, "validity": null,
+            "restrictions": {"minAge": null, "studioAccessType": null,
+                "restrictedStudioIds": null, "timeRestrictions": null},
+            "paymentMethods": null
+        }, {
+            "onlineOfferId": 2, "name": "Day", "price": {"amount": null, "currency": null},
+            "periodOfUse": null, "category": null, "restrictions": null
+        }],
+        "hasNext": null, "offset": null
+    }))
+    .unwrap();
+    assert!(
+        page.result.unreadable.is_empty(),
+        "{:?}",
+        page.result.unreadable
+    );
+    let (first, second) = (&page.result[0], &page.result[1]);
+    assert_eq!(first.name, "");
+    assert_eq!(first.category.as_ref().unwrap().name, "");
+    assert!(first.payment_methods.is_empty());
+    let restrictions = first.restrictions.as_ref().unwrap();
+    assert!(restrictions.restricted_studio_ids.is_empty());
+    assert_eq!(restrictions.time_restrictions, None);
+    assert_eq!(
+        second.price, None,
+        "a price without amount and currency is none"
+    );
+    assert!(!page.has_next);
+    assert_eq!(page.offset, None);
+
+    let preview: PurchasePreview = serde_json::from_value(serde_json::json!({
+        "price": null, "discountedPrice": null, "discountValue": null,
+        "voucherSuccessMessage": null, "voucherErrorCode": null
+    }))
+    .unwrap();
+    assert_eq!(
+        preview.discounted_price, None,
+        "a missing price is a state, not an error"
+    );
+    let bought: PurchaseResult = serde_json::from_value(serde_json::json!({
+        "onlineOfferPurchaseId": 5, "studioAccessCode": null, "expiryDate": null,
+        "price": {"amount": 20, "currency": "EUR"}, "discountedPrice": {"amount": 20, "currency": null},
+        "discountValue": null, "voucherSuccessMessage": null, "voucherErrorCode": "INVALID_CODE"
+    }))
+    .unwrap();
+    assert_eq!(bought.studio_access_code, "");
+    assert_eq!(bought.prices.discounted_price, None);
+    assert_eq!(
+        bought.prices.voucher_error_code,
+        Some(VoucherErrorCode::InvalidCode)
+    );
+    let purchases: Readable<PurchasedOffer> = serde_json::from_value(serde_json::json!([{
+        "onlineOfferId": 1, "name": null, "onlineOfferPurchaseId": 9, "purchaseDate": null,
+        "expiryDate": null, "validFrom": null, "studioAccessCode": null, "studioId": null,
+        "voucherCode": null, "discountedPrice": null, "discountValue": null, "paymentMethods": null
+    }]))
+    .unwrap();
+    assert_eq!(purchases.len(), 1);
+    assert_eq!(purchases[0].studio_access_code, "");
+    let error: VendorErrorBody = serde_json::from_value(serde_json::json!({
+        "errorMessage": null, "errorCode": null, "traceId": null, "reference": null
+    }))
+    .unwrap();
+    assert!(!error.is_vendors(), "an empty error body says nothing");
+}
+
+/// One offer or purchase that cannot be read is left out and named; the others are kept.
+#[test]
+fn an_unreadable_item_is_left_out_not_the_whole_list() {
+    let body = serde_json::json!({
+        "result": [
+            {"onlineOfferId": 1, "name": "Day"},
+            {"onlineOfferId": "one", "name": "Broken"},
+            {"onlineOfferId": 3, "validity": {"value": null, "unit": "DAY"}},
+            {"onlineOfferId": 4, "name": "Week"}
+        ],
+        "hasNext": false
+    });
+    let page: OfferPage = serde_json::from_value(body.clone()).unwrap();
+    let ids: Vec<i64> = page.result.iter().map(|o| o.online_offer_id).collect();
+    assert_eq!(ids, [1, 4]);
+    assert_eq!(page.result.unreadable.len(), 2);
+    assert!(
+        page.result.unreadable[0].starts_with("item 1 left out"),
+        "{:?}",
+        page.result.unreadable
+    );
+    assert!(page.result.unreadable[1].starts_with("item 2 left out"));
+    // A streaming decoder may or may not step over the broken item; it ends either way and
+    // invents nothing.
+    if let Ok(streamed) = serde_json::from_str::<OfferPage>(&body.to_string()) {
+        assert!(streamed
+            .result
+            .iter()
+            .all(|o| [1, 4].contains(&o.online_offer_id)));
+    }
+    // Encoding writes the readable items only, as a plain list.
+    assert_eq!(
+        serde_json::to_value(&page).unwrap()["result"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn cursors_are_opaque_printable_text_of_generous_length() {
+    for cursor in [
+        "0".to_owned(),
+        "eyJsYXN0SWQiOjEwMDh9+/=".repeat(80),
+        "Übersicht 2026-11-27 | ~ {}".to_owned(),
+        "x".repeat(PageOffset::MAX_CHARS),
+    ] {
+        assert!(PageOffset(cursor.clone()).is_cursor(), "{cursor}");
+    }
+    for not_cursor in [
+        String::new(),
+        "line\nbreak".to_owned(),
+        "nul\0".to_owned(),
+        "x".repeat(PageOffset::MAX_CHARS + 1),
+    ] {
+        assert!(
+            !PageOffset(not_cursor.clone()).is_cursor(),
+            "{not_cursor:?}"
+        );
+    }
+}

@@ -16,7 +16,7 @@ fn offer(id: i64) -> OnlineOffer {
 
 fn page(ids: &[i64], next: Option<&str>) -> OfferPage {
     OfferPage {
-        result: ids.iter().copied().map(offer).collect(),
+        result: ids.iter().copied().map(offer).collect::<Vec<_>>().into(),
         has_next: next.is_some(),
         offset: next.map(|n| PageOffset(n.into())),
     }
@@ -111,7 +111,7 @@ fn a_repeated_offset_is_an_error_not_a_loop() {
     assert!(matches!(result, Err(ApiError::Decode { .. })), "{result:?}");
     let result = block_on(fetch_all_pages(|_| async {
         Ok(OfferPage {
-            result: vec![],
+            result: Vec::new().into(),
             has_next: true,
             offset: None,
         })
@@ -129,4 +129,38 @@ fn an_endless_server_is_cut_off() {
     }));
     assert!(matches!(result, Err(ApiError::Decode { .. })));
     assert_eq!(*calls.borrow(), MAX_PAGES);
+}
+
+#[test]
+fn unreadable_offers_of_every_page_are_named_and_the_rest_kept() {
+    let result = block_on(fetch_all_pages(|offset| async move {
+        let mut page = page(if offset.0 == "0" { &[1, 2] } else { &[3] }, None);
+        if offset.0 == "0" {
+            page.has_next = true;
+            page.offset = Some(PageOffset("after 2".into()));
+        }
+        page.result
+            .unreadable
+            .push(format!("item 9 left out (page {offset})"));
+        Ok(page)
+    }))
+    .unwrap();
+    let ids: Vec<i64> = result.iter().map(|o| o.online_offer_id).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(
+        result.unreadable,
+        ["item 9 left out (page 0)", "item 9 left out (page after 2)"]
+    );
+}
+
+#[test]
+fn an_offset_that_is_no_cursor_is_not_sent_back() {
+    let result = block_on(fetch_all_pages(|offset| async move {
+        assert_eq!(offset.0, "0", "only the first page is asked for");
+        Ok(page(&[1], Some("line\nbreak")))
+    }));
+    assert!(
+        matches!(&result, Err(ApiError::Decode { cause }) if cause.contains("not a paging cursor")),
+        "{result:?}"
+    );
 }

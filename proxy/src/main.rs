@@ -36,6 +36,10 @@ struct Args {
     /// Answer from the embedded demo tenant instead of forwarding.
     #[arg(long)]
     mock: bool,
+    /// With --mock: write `null` for every absent field, as a Java tenant with default Jackson
+    /// settings does (to try the widget against such a tenant).
+    #[arg(long, requires = "mock")]
+    mock_nulls: bool,
     /// Path the API is mounted under: the widget's `api-base`.
     #[arg(long, default_value = "/pg-proxy")]
     api_prefix: String,
@@ -143,7 +147,7 @@ async fn main() -> ExitCode {
         stale: Duration::from_secs(args.stale_seconds),
     };
     let tenant = match &args.upstream {
-        None => Tenant::Mock(Arc::new(MockTenant::new())),
+        None => Tenant::Mock(Arc::new(MockTenant::new().writing_nulls(args.mock_nulls))),
         Some(base_url) => {
             let Some(api_key) = ApiKey::from_env() else {
                 eprintln!("error: set the gym's API key in the environment variable {API_KEY_ENV}");

@@ -3,8 +3,11 @@
 //! be previewed and tested with no PerfectGym account.
 //!
 //! It behaves as `shared/reference/API-NOTES.md` describes the vendor: capped slices with a
-//! last-id cursor, list entries without restrictions, vouchers that apply or are rejected,
-//! purchases that need a payment token unless free, and remembered purchases.
+//! last-id cursor, list entries without restrictions, vouchers that apply or are rejected (in the
+//! preview and, with `voucherErrorCode`, in the purchase answer), purchases that need a payment
+//! token unless free, and remembered purchases in the documented shapes. Switched with
+//! [`MockTenant::writing_nulls`], it writes `null` for every absent field, as a Java tenant with
+//! default Jackson settings does.
 
 use std::sync::Mutex;
 
@@ -17,7 +20,8 @@ use perfectgym_offers_core::model::{
     VoucherErrorCode,
 };
 use perfectgym_offers_core::{Amount, Money, StudioDateTime};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::operation::Operation;
 use crate::reply::Reply;
@@ -48,6 +52,7 @@ pub struct MockTenant {
     slice_size_cap: usize,
     purchases: Mutex<Vec<(i64, PurchasedOffer)>>,
     sessions: Mutex<u64>,
+    writes_nulls: bool,
 }
 
 impl Default for MockTenant {
@@ -70,9 +75,27 @@ impl MockTenant {
             slice_size_cap: catalogue.slice_size_cap as usize,
             purchases: Mutex::new(Vec::new()),
             sessions: Mutex::new(0),
+            writes_nulls: false,
         };
         tenant.seed_expired_purchase();
         tenant
+    }
+
+    /// Whether every absent field is written as `null` (Jackson's default) instead of left out.
+    pub fn writing_nulls(mut self, writes_nulls: bool) -> MockTenant {
+        self.writes_nulls = writes_nulls;
+        self
+    }
+
+    /// A 200 answer, with nulls for absent fields when so switched.
+    fn ok<T: Serialize>(&self, value: &T) -> Reply {
+        match serde_json::to_value(value) {
+            Ok(mut tree) if self.writes_nulls => {
+                write_nulls(&mut tree, None);
+                Reply::json(StatusCode::OK, &tree)
+            }
+            _ => Reply::json(StatusCode::OK, value),
+        }
     }
 
     /// The demo customer bought a day ticket once, long expired.
@@ -91,7 +114,7 @@ impl MockTenant {
         match operation {
             Operation::ListPurchasable { offset, slice_size } => self.list(&offset, slice_size),
             Operation::OfferDetail { offer_id } => match self.offer(offer_id) {
-                Some(offer) => Reply::json(StatusCode::OK, offer),
+                Some(offer) => self.ok(offer),
                 None => not_found(offer_id),
             },
             Operation::Preview(request) => self.preview(&request, german),
@@ -141,9 +164,9 @@ impl MockTenant {
             offset: result
                 .last()
                 .map(|offer| PageOffset(offer.online_offer_id.to_string())),
-            result,
+            result: result.into(),
         };
-        Reply::json(StatusCode::OK, &page)
+        self.ok(&page)
     }
 
     fn price_breakdown(
@@ -169,7 +192,7 @@ impl MockTenant {
         let applied = voucher.is_some() && error.is_none();
         let discounted = price.amount.checked_sub(discount).unwrap_or(price.amount);
         PriceBreakdown {
-            discounted_price: Money::new(discounted, &price.currency),
+            discounted_price: Some(Money::new(discounted, &price.currency)),
             discount_value: Some(Money::new(discount, &price.currency)),
             voucher_success_message: applied.then(|| {
                 if german {
@@ -179,16 +202,15 @@ impl MockTenant {
                 }
             }),
             voucher_error_code: error,
-            price,
+            price: Some(price),
         }
     }
 
     fn preview(&self, request: &PurchasePreviewRequest, german: bool) -> Reply {
         match self.offer(request.online_offer_id) {
-            Some(offer) => Reply::json(
-                StatusCode::OK,
-                &self.price_breakdown(offer, request.voucher_code.as_deref(), german),
-            ),
+            Some(offer) => {
+                self.ok(&self.price_breakdown(offer, request.voucher_code.as_deref(), german))
+            }
             None => not_found(request.online_offer_id),
         }
     }
@@ -212,15 +234,13 @@ impl MockTenant {
                 "validFrom must not be in the past",
             );
         }
+        // A voucher refused now is said in the answer's `voucherErrorCode`, as in the preview;
+        // the purchase goes through at the price without it.
         let prices = self.price_breakdown(&offer, request.voucher_code.as_deref(), german);
-        if prices.voucher_error_code.is_some() {
-            return Reply::error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_VOUCHER",
-                "The voucher cannot be applied",
-            );
-        }
-        let needs_payment = !prices.discounted_price.amount.is_zero();
+        let needs_payment = prices
+            .discounted_price
+            .as_ref()
+            .is_some_and(|to_pay| !to_pay.amount.is_zero());
         let has_token = request
             .payment_request_token
             .as_deref()
@@ -245,9 +265,11 @@ impl MockTenant {
         let result = PurchaseResult {
             online_offer_purchase_id: purchase.online_offer_purchase_id,
             studio_access_code: purchase.studio_access_code,
+            // Not in the documented purchase answer.
+            expiry_date: None,
             prices,
         };
-        Reply::json(StatusCode::OK, &result)
+        self.ok(&result)
     }
 
     /// Remembers a purchase so the purchased endpoints return it.
@@ -280,7 +302,7 @@ impl MockTenant {
             studio_id: Some(1),
             voucher_code,
             discounted_price: prices
-                .map(|p| p.discounted_price.clone())
+                .and_then(|p| p.discounted_price.clone())
                 .or_else(|| offer.price.clone()),
             discount_value: prices.and_then(|p| p.discount_value.clone()),
             offer,
@@ -303,19 +325,30 @@ impl MockTenant {
             token: format!("mock-session-{}-{}", request.customer_id, *sessions),
             token_valid_until: valid_until,
         };
-        Reply::json(StatusCode::OK, &session)
+        self.ok(&session)
     }
 
-    /// A bare JSON array, as the vendor answers, in purchase order.
+    /// A bare JSON array, as the vendor answers, in purchase order. As documented, entries of
+    /// the whole list carry no `validity` or `restrictions`, those of one offer's list do; neither
+    /// carries `paymentMethods`.
     fn purchased(&self, customer_id: i64, offer_id: Option<i64>) -> Reply {
         let purchases = self.purchases.lock().unwrap_or_else(|e| e.into_inner());
-        let found: Vec<&PurchasedOffer> = purchases
+        let found: Vec<PurchasedOffer> = purchases
             .iter()
             .filter(|(customer, _)| *customer == customer_id)
             .map(|(_, purchase)| purchase)
             .filter(|purchase| offer_id.is_none_or(|id| purchase.offer.online_offer_id == id))
+            .map(|purchase| {
+                let mut entry = purchase.clone();
+                entry.offer.payment_methods = Vec::new();
+                if offer_id.is_none() {
+                    entry.offer.validity = None;
+                    entry.offer.restrictions = None;
+                }
+                entry
+            })
             .collect();
-        Reply::json(StatusCode::OK, &found)
+        self.ok(&found)
     }
 
     /// How many purchases the tenant has recorded for a customer (for tests and the e2e suite).
@@ -350,10 +383,256 @@ fn access_code(purchase_id: i64) -> String {
         .collect()
 }
 
+/// The documented fields of each shape the mock answers with, for [`write_nulls`].
+const OFFER_FIELDS: &[&str] = &[
+    "onlineOfferId",
+    "name",
+    "scopeOfUsage",
+    "price",
+    "periodOfUse",
+    "type",
+    "category",
+    "validity",
+    "restrictions",
+    "paymentMethods",
+];
+const PURCHASED_FIELDS: &[&str] = &[
+    "onlineOfferPurchaseId",
+    "purchaseDate",
+    "expiryDate",
+    "studioAccessCode",
+    "studioId",
+    "validFrom",
+    "voucherCode",
+    "discountedPrice",
+    "discountValue",
+];
+const PRICE_FIELDS: &[&str] = &[
+    "price",
+    "discountedPrice",
+    "discountValue",
+    "voucherSuccessMessage",
+    "voucherErrorCode",
+];
+const PURCHASE_FIELDS: &[&str] = &["onlineOfferPurchaseId", "studioAccessCode"];
+const PAGE_FIELDS: &[&str] = &["result", "hasNext", "offset"];
+const RESTRICTION_FIELDS: &[&str] = &[
+    "minAge",
+    "studioAccessType",
+    "restrictedStudioIds",
+    "timeRestrictions",
+];
+const PERIOD_FIELDS: &[&str] = &["term", "type"];
+const SESSION_FIELDS: &[&str] = &["token", "tokenValidUntil", "finionPayCustomerId"];
+
+/// Writes `null` for every documented field an answer leaves out, as Jackson does by default.
+/// `key` is the field the object is the value of.
+fn write_nulls(value: &mut Value, key: Option<&str>) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|item| write_nulls(item, key)),
+        Value::Object(fields) => {
+            let has = |name: &str| fields.contains_key(name);
+            let shapes: &[&[&str]] = match key {
+                Some("restrictions") => &[RESTRICTION_FIELDS],
+                Some("periodOfUse") => &[PERIOD_FIELDS],
+                _ if has("hasNext") => &[PAGE_FIELDS],
+                _ if has("onlineOfferPurchaseId") && has("onlineOfferId") => {
+                    &[OFFER_FIELDS, PURCHASED_FIELDS]
+                }
+                _ if has("onlineOfferPurchaseId") => &[PURCHASE_FIELDS, PRICE_FIELDS],
+                _ if has("onlineOfferId") => &[OFFER_FIELDS],
+                _ if has("discountedPrice") => &[PRICE_FIELDS],
+                _ if has("token") => &[SESSION_FIELDS],
+                _ => &[],
+            };
+            // The purchased lists leave these out altogether (see `purchased`).
+            let left_out: &[&str] = if has("onlineOfferPurchaseId") && !has("validity") {
+                &["validity", "restrictions", "paymentMethods"]
+            } else if has("onlineOfferPurchaseId") {
+                &["paymentMethods"]
+            } else {
+                &[]
+            };
+            for name in shapes.iter().flat_map(|shape| shape.iter()) {
+                if !left_out.contains(name) {
+                    fields.entry(*name).or_insert(Value::Null);
+                }
+            }
+            for (name, child) in fields.iter_mut() {
+                write_nulls(child, Some(name));
+            }
+        }
+        _ => {}
+    }
+}
+
 fn not_found(offer_id: i64) -> Reply {
     Reply::error(
         StatusCode::NOT_FOUND,
         "ONLINE_OFFER_NOT_FOUND",
         &format!("Online offer with id {offer_id} not found"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use perfectgym_offers_core::model::{PurchasePreview, Readable};
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+
+    /// What the tenant answered, parsed, and decoded as the widget reads it.
+    fn answer<T: DeserializeOwned>(tenant: &MockTenant, operation: Operation) -> (Value, T) {
+        let reply = tenant.answer(operation, None);
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        let tree: Value = serde_json::from_slice(&reply.body).unwrap();
+        let decoded = T::deserialize(&tree).unwrap_or_else(|e| panic!("{e}: {tree}"));
+        (tree, decoded)
+    }
+
+    fn purchase(voucher: Option<&str>) -> Operation {
+        let today = Timestamp::now().to_zoned(TimeZone::get("Europe/Berlin").unwrap());
+        Operation::Purchase(PurchaseRequest {
+            online_offer_id: 1001,
+            customer_id: DEMO_CUSTOMER_ID,
+            valid_from: today.date().to_string(),
+            voucher_code: voucher.map(str::to_owned),
+            payment_request_token: Some("tok".to_owned()),
+        })
+    }
+
+    fn nulls_in(tree: &Value) -> usize {
+        match tree {
+            Value::Null => 1,
+            Value::Array(items) => items.iter().map(nulls_in).sum(),
+            Value::Object(fields) => fields.values().map(nulls_in).sum(),
+            _ => 0,
+        }
+    }
+
+    /// With nulls switched on, every answer has nulls where it had absent fields, and reads as
+    /// the very same values.
+    #[test]
+    fn a_jackson_tenant_says_the_same_with_nulls() {
+        let plain = MockTenant::new();
+        let jackson = MockTenant::new().writing_nulls(true);
+        let operations = [
+            Operation::ListPurchasable {
+                offset: PageOffset::first(),
+                slice_size: 10,
+            },
+            Operation::OfferDetail { offer_id: 1001 },
+            Operation::Preview(PurchasePreviewRequest {
+                online_offer_id: 1001,
+                customer_id: DEMO_CUSTOMER_ID,
+                voucher_code: None,
+            }),
+            Operation::Purchased {
+                customer_id: DEMO_CUSTOMER_ID,
+            },
+            Operation::PurchasedOffer {
+                customer_id: DEMO_CUSTOMER_ID,
+                offer_id: 1001,
+            },
+            // Last: the lists above hold the same (seeded) purchase in both tenants.
+            purchase(None),
+        ];
+        for operation in operations {
+            let name = format!("{operation:?}");
+            let (plain_tree, plain_read, jackson_tree, jackson_read) = match &operation {
+                Operation::ListPurchasable { .. } => {
+                    let (a, x) = answer::<OfferPage>(&plain, operation.clone());
+                    let (b, y) = answer::<OfferPage>(&jackson, operation);
+                    assert_eq!(x, y, "{name}");
+                    (a, format!("{x:?}"), b, format!("{y:?}"))
+                }
+                Operation::OfferDetail { .. } => {
+                    let (a, x) = answer::<OnlineOffer>(&plain, operation.clone());
+                    let (b, y) = answer::<OnlineOffer>(&jackson, operation);
+                    (a, format!("{x:?}"), b, format!("{y:?}"))
+                }
+                Operation::Preview(_) => {
+                    let (a, x) = answer::<PurchasePreview>(&plain, operation.clone());
+                    let (b, y) = answer::<PurchasePreview>(&jackson, operation);
+                    (a, format!("{x:?}"), b, format!("{y:?}"))
+                }
+                Operation::Purchase(_) => {
+                    let (a, mut x) = answer::<PurchaseResult>(&plain, operation.clone());
+                    let (b, mut y) = answer::<PurchaseResult>(&jackson, operation);
+                    // Two tenants, two purchases: only their numbers and codes differ.
+                    x.online_offer_purchase_id = 0;
+                    y.online_offer_purchase_id = 0;
+                    x.studio_access_code.clear();
+                    y.studio_access_code.clear();
+                    (a, format!("{x:?}"), b, format!("{y:?}"))
+                }
+                _ => {
+                    let (a, x) = answer::<Readable<PurchasedOffer>>(&plain, operation.clone());
+                    let (b, y) = answer::<Readable<PurchasedOffer>>(&jackson, operation);
+                    assert!(y.unreadable.is_empty(), "{name}: {:?}", y.unreadable);
+                    (a, format!("{x:?}"), b, format!("{y:?}"))
+                }
+            };
+            assert_eq!(plain_read, jackson_read, "{name}");
+            assert_eq!(nulls_in(&plain_tree), 0, "{name}: {plain_tree}");
+            assert!(nulls_in(&jackson_tree) > 0, "{name}: {jackson_tree}");
+        }
+    }
+
+    #[test]
+    fn a_voucher_refused_at_purchase_is_said_in_the_answer_not_refused() {
+        let tenant = MockTenant::new();
+        let (tree, bought) = answer::<PurchaseResult>(&tenant, purchase(Some("NOPE")));
+        assert_eq!(tree["voucherErrorCode"], "INVALID_CODE");
+        assert_eq!(
+            bought.prices.discounted_price.map(|p| p.amount),
+            Some(Amount::from_units(20)),
+            "the price without the voucher"
+        );
+        let (_, mine) = answer::<Readable<PurchasedOffer>>(
+            &tenant,
+            Operation::PurchasedOffer {
+                customer_id: DEMO_CUSTOMER_ID,
+                offer_id: 1001,
+            },
+        );
+        let recorded = mine.last().unwrap();
+        assert_eq!(
+            recorded.online_offer_purchase_id,
+            bought.online_offer_purchase_id
+        );
+        assert_eq!(recorded.voucher_code, None, "no voucher was used");
+    }
+
+    #[test]
+    fn purchased_lists_have_the_documented_shapes() {
+        let tenant = MockTenant::new();
+        let (all, _) = answer::<Value>(
+            &tenant,
+            Operation::Purchased {
+                customer_id: DEMO_CUSTOMER_ID,
+            },
+        );
+        let (one, _) = answer::<Value>(
+            &tenant,
+            Operation::PurchasedOffer {
+                customer_id: DEMO_CUSTOMER_ID,
+                offer_id: 1001,
+            },
+        );
+        for field in ["validity", "restrictions", "paymentMethods"] {
+            assert!(all[0].get(field).is_none(), "whole list: {field}");
+        }
+        for field in ["validity", "restrictions"] {
+            assert!(one[0].get(field).is_some(), "one offer's list: {field}");
+        }
+        assert!(one[0].get("paymentMethods").is_none());
+        for entry in [&all[0], &one[0]] {
+            // The seeded purchase used no voucher.
+            let optional = ["voucherCode", "discountValue"];
+            for field in PURCHASED_FIELDS.iter().filter(|f| !optional.contains(f)) {
+                assert!(entry.get(*field).is_some(), "{field}: {entry}");
+            }
+        }
+    }
 }

@@ -118,10 +118,16 @@ async fn preview(api: &str, offer: i64, voucher: Option<&str>) -> PurchasePrevie
 async fn vouchers_apply_or_are_rejected_with_a_code() {
     let (api, _) = mock_api().await;
     let plain = preview(&api, 1005, None).await;
-    assert_eq!(plain.discounted_price.amount, Amount::from_units(179));
+    assert_eq!(
+        plain.discounted_price.unwrap().amount,
+        Amount::from_units(179)
+    );
     assert_eq!(plain.voucher_success_message, None);
     let percent = preview(&api, 1005, Some("SUMMER21")).await;
-    assert_eq!(percent.discounted_price.amount, "143.2".parse().unwrap());
+    assert_eq!(
+        percent.discounted_price.unwrap().amount,
+        "143.2".parse().unwrap()
+    );
     assert_eq!(
         percent.discount_value.unwrap().amount,
         "35.8".parse().unwrap()
@@ -129,7 +135,7 @@ async fn vouchers_apply_or_are_rejected_with_a_code() {
     assert!(percent.voucher_success_message.is_some());
     let fixed = preview(&api, 1003, Some("tenoff")).await;
     assert_eq!(
-        fixed.discounted_price.amount,
+        fixed.discounted_price.unwrap().amount,
         Amount::ZERO,
         "never below zero"
     );
@@ -138,7 +144,10 @@ async fn vouchers_apply_or_are_rejected_with_a_code() {
         invalid.voucher_error_code,
         Some(VoucherErrorCode::InvalidCode)
     );
-    assert_eq!(invalid.discounted_price.amount, Amount::from_units(179));
+    assert_eq!(
+        invalid.discounted_price.unwrap().amount,
+        Amount::from_units(179)
+    );
     let expired = preview(&api, 1005, Some("WINTER2020")).await;
     assert_eq!(
         expired.voucher_error_code,
@@ -172,7 +181,7 @@ async fn purchases_need_payment_unless_free_and_are_remembered() {
     let bought: PurchaseResult = serde_json::from_str(&body).unwrap();
     assert_eq!(bought.studio_access_code.len(), 8);
     assert_eq!(
-        bought.prices.discounted_price.amount,
+        bought.prices.discounted_price.unwrap().amount,
         Amount::from_units(16)
     );
     let (status, body) = buy(1008, None, today.to_string()).await;

@@ -2,7 +2,8 @@
 //!
 //! It requests `{api_base}` + the vendor's own paths and query names, so any proxy that forwards
 //! those paths and adds the key works. JSON is parsed by the browser's `JSON.parse` and decoded
-//! with serde-wasm-bindgen, which keeps a JSON parser out of the wasm bundle.
+//! with serde-wasm-bindgen, which keeps a JSON parser out of the wasm bundle. Lists are read item
+//! by item: an item that cannot be read is left out and named, never the whole list.
 
 use std::future::Future;
 use std::pin::pin;
@@ -10,12 +11,13 @@ use std::pin::pin;
 use futures_util::future::{select, Either};
 use gloo_net::http::{Method, RequestBuilder};
 use gloo_timers::future::TimeoutFuture;
+use perfectgym_offers_core::checkout::PurchaseClient;
 use perfectgym_offers_core::error::RetryPolicy;
 use perfectgym_offers_core::model::{
     paths, OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest,
     PurchasePreview, PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer,
-    VendorErrorBody, PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER,
-    SLICE_SIZE_MAX,
+    Readable, VendorErrorBody, PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER,
+    PAYMENT_VOUCHER_HEADER, SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_pages_showing;
 use perfectgym_offers_core::ApiError;
@@ -23,7 +25,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::embed::host::prefetched;
+use crate::embed::host::{parse_json_safely, prefetched};
 
 /// No answer of this API is anywhere near this size; a larger body is refused before parsing.
 pub const MAX_BODY_CHARS: usize = 2 * 1024 * 1024;
@@ -84,7 +86,7 @@ impl ApiClient {
     pub async fn all_purchasable(
         &self,
         so_far: impl FnMut(&[OnlineOffer]),
-    ) -> Result<Vec<OnlineOffer>, ApiError> {
+    ) -> Result<Readable<OnlineOffer>, ApiError> {
         fetch_pages_showing(
             |offset| async move { self.purchasable_page(&offset, SLICE_SIZE_MAX).await },
             so_far,
@@ -111,7 +113,7 @@ impl ApiClient {
     }
 
     /// The customer's purchased offers.
-    pub async fn purchased(&self, customer_id: i64) -> Result<Vec<PurchasedOffer>, ApiError> {
+    pub async fn purchased(&self, customer_id: i64) -> Result<Readable<PurchasedOffer>, ApiError> {
         self.get(&paths::purchased(customer_id)).await
     }
 
@@ -120,7 +122,7 @@ impl ApiClient {
         &self,
         customer_id: i64,
         offer_id: i64,
-    ) -> Result<Vec<PurchasedOffer>, ApiError> {
+    ) -> Result<Readable<PurchasedOffer>, ApiError> {
         self.get(&paths::purchased_offer(customer_id, offer_id))
             .await
     }
@@ -252,6 +254,25 @@ impl ApiClient {
     }
 }
 
+impl PurchaseClient for ApiClient {
+    async fn purchase(&self, request: &PurchaseRequest) -> Result<PurchaseResult, ApiError> {
+        ApiClient::purchase(self, request).await
+    }
+
+    async fn purchases_of_offer(
+        &self,
+        customer_id: i64,
+        offer_id: i64,
+    ) -> Result<Readable<PurchasedOffer>, ApiError> {
+        self.purchased_offer(customer_id, offer_id).await
+    }
+}
+
+/// Reads a 2xx body as the widget does: the browser's `JSON.parse`, then serde-wasm-bindgen.
+pub fn decode_body<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    decode(parse_json(text)?)
+}
+
 /// Runs `future` for at most `timeout_ms`; `None` when time ran out first.
 async fn with_timeout<T>(future: impl Future<Output = T>, timeout_ms: u32) -> Option<T> {
     match select(pin!(future), TimeoutFuture::new(timeout_ms)).await {
@@ -266,7 +287,7 @@ fn parse_json(text: &str) -> Result<JsValue, ApiError> {
             cause: format!("body of {} bytes is over the limit", text.len()),
         });
     }
-    js_sys::JSON::parse(text).map_err(|error| ApiError::Decode {
+    parse_json_safely(text).map_err(|error| ApiError::Decode {
         cause: format!("not JSON: {}", js_error_text(&error)),
     })
 }

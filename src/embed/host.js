@@ -1,15 +1,30 @@
 // Small browser facts the widget needs, each guarded so bad input never throws into wasm.
 
-// Today's date (yyyy-MM-dd) in an IANA time zone, or in the visitor's zone when none or an
-// unknown one is given.
-export function todayIn(timeZone) {
+// The date (yyyy-MM-dd) of an instant (milliseconds since the epoch) in an IANA time zone, or in
+// the visitor's zone when none or an unknown one is given.
+export function dateIn(timeZone, millis) {
   const options = { year: "numeric", month: "2-digit", day: "2-digit" };
+  const moment = new Date(millis);
   try {
-    if (timeZone) return new Intl.DateTimeFormat("en-CA", { ...options, timeZone }).format(new Date());
+    if (timeZone) return new Intl.DateTimeFormat("en-CA", { ...options, timeZone }).format(moment);
   } catch (_) {
     // fall through to the visitor's zone
   }
-  return new Intl.DateTimeFormat("en-CA", options).format(new Date());
+  try {
+    return new Intl.DateTimeFormat("en-CA", options).format(moment);
+  } catch (_) {
+    return "";
+  }
+}
+
+// JSON.parse for the widget's decoder, with every null inside an array read as {}: where it
+// expects an object, serde-wasm-bindgen takes an array for [key, value] pairs and a null pair
+// throws through the wasm (found by tests/decode_fuzz.rs). Where a null in an array could be
+// read at all, {} is read the same (an unreadable item or field). Throws on text that is not JSON.
+export function parseJson(text) {
+  return JSON.parse(text, function (_key, value) {
+    return value === null && Array.isArray(this) ? {} : value;
+  });
 }
 
 // A bubbling, composed event on the host element, so listeners on the element or the document

@@ -4,7 +4,7 @@
 use perfectgym_offers_core::checkout::PendingCheckout;
 use perfectgym_offers_core::dates::parse_date;
 use perfectgym_offers_core::widget_config::PaymentConfig;
-use perfectgym_offers_core::Locale;
+use perfectgym_offers_core::{Locale, StudioDateTime};
 use send_wrapper::SendWrapper;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -14,8 +14,11 @@ use web_sys::HtmlElement;
 
 #[wasm_bindgen(module = "/src/embed/host.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = todayIn)]
-    fn today_in(time_zone: Option<String>) -> String;
+    /// `JSON.parse`, with nulls in arrays made safe for serde-wasm-bindgen (see host.js).
+    #[wasm_bindgen(catch, js_name = parseJson)]
+    pub fn parse_json_safely(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = dateIn)]
+    fn date_in(time_zone: Option<String>, millis: f64) -> String;
     #[wasm_bindgen(js_name = emitEvent)]
     fn emit_event(element: &HtmlElement, name: &str, detail: JsValue);
     #[wasm_bindgen(js_name = askPaymentProvider)]
@@ -246,12 +249,22 @@ pub fn resumable_pending(api_base: &str, customer_id: Option<i64>) -> Option<Pen
 
 /// Today in the studio's time zone (the `time-zone` attribute), or the visitor's.
 pub fn today(time_zone: Option<&str>) -> Date {
-    let text = today_in(time_zone.map(str::to_owned));
-    parse_date(&text).unwrap_or_else(|| {
-        let now = js_sys::Date::new_0();
+    let now = js_sys::Date::new_0();
+    parse_date(&date_in(time_zone.map(str::to_owned), now.get_time())).unwrap_or_else(|| {
         perfectgym_offers_core::dates::date_at(now.get_time(), -(now.get_timezone_offset() as i32))
             .unwrap_or(Date::MIN)
     })
+}
+
+/// The studio's calendar date of a vendor timestamp, however its offset is written (a tenant may
+/// write the studio's midnight as `23:00Z` the day before): in the zone the timestamp names,
+/// else the `time-zone` attribute's, else the visitor's. A bare date stays as written.
+pub fn studio_date(moment: &StudioDateTime, time_zone: Option<&str>) -> Date {
+    if moment.is_date_only() {
+        return moment.date();
+    }
+    let zone = moment.zone().or(time_zone).map(str::to_owned);
+    parse_date(&date_in(zone, moment.unix_seconds() as f64 * 1000.0)).unwrap_or(moment.date())
 }
 
 /// Copies `text`; whether it worked.

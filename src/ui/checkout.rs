@@ -6,7 +6,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use perfectgym_offers_core::checkout::{
-    find_new_purchase, voucher_outcome, Blocked, Checkout, NextStep, PriceState, Stage,
+    purchase_and_reconcile, voucher_outcome, Blocked, Checkout, NextStep, PriceState,
+    PurchaseOutcome, Stage,
 };
 use perfectgym_offers_core::dates::{iso_date, parse_date};
 use perfectgym_offers_core::model::{
@@ -21,7 +22,7 @@ use crate::embed::host::{
 };
 use crate::ui::context::WidgetContext;
 use crate::ui::receipt::Receipt;
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::{ErrorDetail, ErrorNotice};
 
 /// How long typing must pause before the voucher is previewed.
 const VOUCHER_DEBOUNCE: Duration = Duration::from_millis(400);
@@ -69,15 +70,10 @@ struct OfferDetail {
 struct PurchaseDetail {
     offer_id: i64,
     online_offer_purchase_id: i64,
-    paid: MoneyDetail,
+    /// `None` when the answer had no price.
+    paid: Option<MoneyDetail>,
+    /// The voucher sent, unless the purchase answer refused it.
     voucher_code: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorDetail {
-    message: &'static str,
-    cause: String,
 }
 
 /// Details and checkout of one offer. Re-created when another offer is chosen.
@@ -144,9 +140,10 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                         offer_id,
                         voucher_code: code.clone(),
                         discounted_price: preview
-                            .voucher_error_code
-                            .is_none()
-                            .then(|| (&preview.discounted_price).into()),
+                            .discounted_price
+                            .as_ref()
+                            .filter(|_| preview.voucher_error_code.is_none())
+                            .map(MoneyDetail::from),
                         voucher_error_code: preview
                             .voucher_error_code
                             .as_ref()
@@ -189,44 +186,35 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
         move |request: PurchaseRequest| {
             let context = context.clone();
             async move {
-                let customer_id = request.customer_id;
-                // What this customer already had of the offer, to recognise a new purchase
-                // should the purchase's answer be lost.
-                let known_before: Option<Vec<i64>> = context
-                    .client
-                    .purchased_offer(customer_id, offer_id)
-                    .await
-                    .ok()
-                    .map(|list| list.iter().map(|p| p.online_offer_purchase_id).collect());
-                let sent_at = (js_sys::Date::now() / 1000.0) as i64;
-                let answer = context.client.purchase(&request).await;
-                let mut outcome = answer.clone().map(Some);
-                if checkout.try_update(|c| c.purchase_finished(answer)) == Some(true) {
-                    // No blind retry: look for the purchase first.
-                    let found = context
-                        .client
-                        .purchased_offer(customer_id, offer_id)
-                        .await
-                        .map(|list| {
-                            find_new_purchase(&list, &request, known_before.as_deref(), sent_at)
-                        });
-                    if let Ok(found) = &found {
-                        outcome = Ok(found.clone());
+                // No blind retry: an answer that does not prove a refusal is looked for among
+                // the customer's purchases first.
+                let outcome = purchase_and_reconcile(
+                    &context.client,
+                    &request,
+                    || (js_sys::Date::now() / 1000.0) as i64,
+                    |error| {
+                        checkout.try_update(|c| c.purchase_checking(error.clone()));
+                    },
+                )
+                .await;
+                match &outcome {
+                    PurchaseOutcome::Bought(result) | PurchaseOutcome::Recovered(result) => {
+                        context.host.emit(
+                            HostEvent::PurchaseCompleted,
+                            &PurchaseDetail {
+                                offer_id,
+                                online_offer_purchase_id: result.online_offer_purchase_id,
+                                paid: result.prices.discounted_price.as_ref().map(Into::into),
+                                voucher_code: request
+                                    .voucher_code
+                                    .clone()
+                                    .filter(|_| result.prices.voucher_error_code.is_none()),
+                            },
+                        )
                     }
-                    checkout.try_update(|c| c.verification_finished(found));
-                }
-                match outcome {
-                    Ok(Some(result)) => context.host.emit(
-                        HostEvent::PurchaseCompleted,
-                        &PurchaseDetail {
-                            offer_id,
-                            online_offer_purchase_id: result.online_offer_purchase_id,
-                            paid: (&result.prices.discounted_price).into(),
-                            voucher_code: request.voucher_code.clone(),
-                        },
-                    ),
-                    Ok(None) => {}
-                    Err(error) => context.host.emit(
+                    PurchaseOutcome::Refused(error)
+                    | PurchaseOutcome::NotRecorded(error)
+                    | PurchaseOutcome::Unconfirmed(error) => context.host.emit(
                         HostEvent::Error,
                         &ErrorDetail {
                             message: error.user_message(locale),
@@ -234,6 +222,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                         },
                     ),
                 }
+                checkout.try_update(|c| c.purchase_finished(outcome));
             }
         }
     };
@@ -339,7 +328,8 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
             {move || match checkout.with(|c| c.stage.clone()) {
                 Stage::Done(result) => {
                     let valid_from = checkout.with_untracked(|c| c.valid_from);
-                    view! { <Receipt offer=done_offer.clone() result valid_from on_done/> }.into_any()
+                    let voucher = checkout.with_untracked(|c| c.voucher.clone());
+                    view! { <Receipt offer=done_offer.clone() result valid_from voucher on_done/> }.into_any()
                 }
                 _ => ().into_any(),
             }}
@@ -441,6 +431,11 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                         Stage::Verifying(_) => Some(view! {
                             <p class="pgo-notice" role="status">{m.purchase_checking}</p>
                         }.into_any()),
+                        Stage::NotRecorded(error) => Some(view! {
+                            <p class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
+                                {m.purchase_not_recorded}
+                            </p>
+                        }.into_any()),
                         Stage::Unconfirmed(error) => Some(view! {
                             <p class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
                                 {m.purchase_unconfirmed}
@@ -472,15 +467,17 @@ fn PriceBox(checkout: RwSignal<Checkout>, offer: OnlineOffer) -> impl IntoView {
                 }.into_any(),
                 PriceState::Loading => view! { <p class="pgo-muted">{m.checking_price}</p> }.into_any(),
                 PriceState::Failed(error) => view! { <p class="pgo-notice--problem">{error.user_message(locale)}</p> }.into_any(),
+                PriceState::Unavailable => view! { <p class="pgo-notice--problem">{m.price_unavailable}</p> }.into_any(),
                 PriceState::Ready(preview) => {
+                    let format = |money: &Option<Money>| money.as_ref().map_or_else(|| m.price_not_available.to_owned(), |money| money.format(locale));
                     let discounted = preview.discount_value.as_ref().is_some_and(|d| !d.amount.is_zero())
                         && preview.voucher_error_code.is_none();
                     let outcome = voucher_outcome(preview, c.voucher.as_deref(), locale);
                     view! {
                         <dl>
-                            {discounted.then(|| row(m.original_price, preview.price.format(locale), "pgo-price__original"))}
+                            {discounted.then(|| row(m.original_price, format(&preview.price), "pgo-price__original"))}
                             {discounted.then(|| preview.discount_value.as_ref().map(|d| row(m.discount, format!("−{}", d.format(locale)), "pgo-price__discount")))}
-                            {row(if discounted { m.to_pay } else { m.your_price }, preview.discounted_price.format(locale), "pgo-price__total")}
+                            {row(if discounted { m.to_pay } else { m.your_price }, format(&preview.discounted_price), "pgo-price__total")}
                         </dl>
                         {outcome.map(|outcome| match outcome {
                             Ok(message) => view! { <p class="pgo-voucher pgo-voucher--applied">{message}</p> }.into_any(),

@@ -2,23 +2,30 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use perfectgym_offers_core::dates::format_date;
 use perfectgym_offers_core::model::PurchasedOffer;
 use perfectgym_offers_core::ApiError;
 
+use crate::embed::host::studio_date;
 use crate::ui::context::WidgetContext;
-use crate::ui::status::{ErrorNotice, Loading};
+use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
 
 #[component]
 pub fn MyOffers(customer_id: i64) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
     let locale = context.locale;
     let m = locale.messages();
+    let time_zone = context.config.time_zone.clone();
     let purchases = RwSignal::new(None::<Result<Vec<PurchasedOffer>, ApiError>>);
     let load = move || {
         purchases.set(None);
-        let client = context.client.clone();
+        let context = context.clone();
         spawn_local(async move {
-            let mut loaded = client.purchased(customer_id).await;
+            let client = &context.client;
+            let mut loaded = client.purchased(customer_id).await.map(|list| {
+                report_unreadable(&context.host, locale, "my offers", &list.unreadable);
+                list.items
+            });
             if let Ok(list) = &mut loaded {
                 list.sort_by_key(|p| {
                     std::cmp::Reverse(p.purchase_date.as_ref().map(|d| d.unix_seconds()))
@@ -44,7 +51,7 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
                 {list.into_iter().map(|purchase| {
                     let expired = purchase.expiry_date.as_ref().is_some_and(|d| d.unix_seconds() <= now_seconds);
                     let date = |value: &Option<perfectgym_offers_core::StudioDateTime>| {
-                        value.as_ref().map(|d| d.format_date(locale))
+                        value.as_ref().map(|d| format_date(studio_date(d, time_zone.as_deref()), locale))
                     };
                     let rows = [
                         (m.purchased_on, date(&purchase.purchase_date)),

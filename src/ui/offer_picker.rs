@@ -15,7 +15,7 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 use crate::embed::host::{resumable_pending, HostEvent};
 use crate::ui::context::WidgetContext;
 use crate::ui::offer_card::OfferCard;
-use crate::ui::status::{ErrorNotice, Loading};
+use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
 
 /// How long the rest of the catalogue may take before the offers so far are shown.
 const SLOW_PAGE: Duration = Duration::from_millis(250);
@@ -89,7 +89,14 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
                     );
                 };
                 let loaded = match context.client.all_purchasable(so_far).await {
-                    Ok(offers) => {
+                    Ok(readable) => {
+                        report_unreadable(
+                            &context.host,
+                            context.locale,
+                            "purchasable offers",
+                            &readable.unreadable,
+                        );
+                        let offers = readable.items;
                         context.host.emit(
                             HostEvent::Ready,
                             &ReadyDetail {

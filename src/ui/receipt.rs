@@ -1,5 +1,6 @@
-//! After the purchase: what was bought and paid, the validity window, and the studio access code
-//! large, copyable and as a QR code for the front desk.
+//! After the purchase: what was bought and paid, the validity window (the vendor's `expiryDate`
+//! when the answer has it), a voucher the purchase refused, and the studio access code large,
+//! copyable and as a QR code for the front desk.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,7 +9,7 @@ use perfectgym_offers_core::dates::{add_term, format_date};
 use perfectgym_offers_core::model::{OnlineOffer, PurchaseResult};
 use time::Date;
 
-use crate::embed::host::copy_to_clipboard;
+use crate::embed::host::{copy_to_clipboard, studio_date};
 use crate::ui::context::WidgetContext;
 
 #[component]
@@ -16,16 +17,31 @@ pub fn Receipt(
     offer: OnlineOffer,
     result: PurchaseResult,
     valid_from: Date,
+    /// The voucher sent with the purchase.
+    voucher: Option<String>,
     #[prop(into)] on_done: Callback<()>,
 ) -> impl IntoView {
-    let locale = expect_context::<WidgetContext>().locale;
+    let context = expect_context::<WidgetContext>();
+    let locale = context.locale;
     let m = locale.messages();
     let copied = RwSignal::new(false);
     let code = result.studio_access_code.clone();
-    let valid_until = offer
-        .validity
+    // The vendor's expiry date wins over one computed from the offer's validity.
+    let valid_until = result
+        .expiry_date
         .as_ref()
-        .and_then(|term| add_term(valid_from, term));
+        .map(|expiry| studio_date(expiry, context.config.time_zone.as_deref()))
+        .or_else(|| {
+            offer
+                .validity
+                .as_ref()
+                .and_then(|term| add_term(valid_from, term))
+        });
+    let paid = result.prices.discounted_price.as_ref().map_or_else(
+        || m.price_not_available.to_owned(),
+        |paid| paid.format(locale),
+    );
+    let voucher_refused = voucher.is_some() && result.prices.voucher_error_code.is_some();
     let qr = qr_path(&code);
     let heading = NodeRef::<leptos::html::H3>::new();
     // Focus the receipt's heading so keyboard and screen-reader users land on the result.
@@ -40,12 +56,15 @@ pub fn Receipt(
             <dl class="pgo-receipt__facts">
                 <div><dt>{m.purchase_number}</dt><dd>{result.online_offer_purchase_id}</dd></div>
                 <div><dt>{m.offer}</dt><dd>{offer.name.clone()}</dd></div>
-                <div><dt>{m.paid}</dt><dd>{result.prices.discounted_price.format(locale)}</dd></div>
+                <div><dt>{m.paid}</dt><dd>{paid}</dd></div>
                 <div><dt>{m.valid_from}</dt><dd>{format_date(valid_from, locale)}</dd></div>
                 {valid_until.map(|until| view! {
                     <div><dt>{m.valid_until}</dt><dd>{format_date(until, locale)}</dd></div>
                 })}
             </dl>
+            {voucher_refused.then(|| view! {
+                <p class="pgo-notice pgo-notice--problem pgo-receipt__voucher">{m.receipt_voucher_not_applied}</p>
+            })}
             <div class="pgo-code-card">
                 <p class="pgo-code-card__label">{m.access_code}</p>
                 <p class="pgo-code" translate="no">{code.clone()}</p>

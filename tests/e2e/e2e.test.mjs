@@ -52,10 +52,10 @@ after(async () => {
 });
 
 /** A fresh visitor: a new browser session; `problems()` reads the page's errors and panics. */
-async function visit(path = "/", viewport = DESKTOP) {
+async function visit(path = "/", viewport = DESKTOP, server = gateway) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  await page.goto(gateway.base + path);
+  await page.goto(server.base + path);
   return { page, context, problems: () => page.problems() };
 }
 
@@ -216,7 +216,40 @@ test("German: texts, prices and dates in German", async () => {
   await widget(page).getByLabel("Gutscheincode").waitFor();
   await widget(page).getByRole("button", { name: "Jetzt kaufen" }).waitFor();
   await screenshot(page, "offer-detail-german-desktop");
+  // Dates in German, on the studio's calendar: the demo customer's day ticket bought on
+  // 15 January 2026 (09:30 in Berlin), valid two weeks.
+  await widget(page).getByRole("tab", { name: "Meine Angebote" }).click();
+  const seeded = widget(page).locator('.pgo-purchase[data-purchase-id="100001"]');
+  await seeded.waitFor();
+  const text = (await seeded.textContent()).replace(/\s+/g, " ");
+  assert.match(text, /Gekauft am ?15\.01\.2026/, text);
+  assert.match(text, /Gültig ab ?15\.01\.2026/, text);
+  assert.match(text, /Läuft ab ?29\.01\.2026/, text);
+  assert.match(text, /Abgelaufen/, text);
   await context.close();
+});
+
+test("a Java tenant writing null for every absent field: browse, buy, My offers", async () => {
+  const jackson = await startProxy(site, ["--mock-nulls"]);
+  try {
+    const raw = await (await fetch(`${jackson.api}/online-offers/purchasable?offset=0&sliceSize=10`)).json();
+    assert.equal(raw.result[0].restrictions, null, "the tenant really writes nulls");
+    const { page, context, problems } = await visit("/", DESKTOP, jackson);
+    await offersShown(page);
+    await offers(page).filter({ hasText: "Day Ticket Student" }).click();
+    await widget(page).getByText("€14.50").first().waitFor();
+    await widget(page).getByRole("button", { name: "Buy now" }).click();
+    await page.locator("#demo-payment").getByRole("button", { name: "Pay now" }).click();
+    await widget(page).getByRole("heading", { name: "Thank you! Your purchase is complete." }).waitFor();
+    const code = (await widget(page).locator(".pgo-code").first().textContent()).trim();
+    await widget(page).getByRole("tab", { name: "My offers" }).click();
+    await widget(page).locator(".pgo-purchase").filter({ hasText: code }).waitFor();
+    assert.equal(await widget(page).locator(".pgo-purchase").count(), 2, "the seeded purchase and the new one");
+    assert.deepEqual(await problems(), []);
+    await context.close();
+  } finally {
+    jackson.stop();
+  }
 });
 
 test("a 360×740 phone: nothing wider than the screen, the whole purchase reachable", async () => {

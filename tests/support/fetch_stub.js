@@ -34,6 +34,7 @@ async function stubFetch(input, init) {
     paymentCurrency: request.headers.get("x-payment-currency"),
     body: request.method === "GET" ? null : await request.clone().text(),
     aborted: false,
+    answered: false,
   };
   requests.push(seen);
   request.signal.addEventListener("abort", () => {
@@ -51,6 +52,7 @@ async function stubFetch(input, init) {
   if (route.times > 0) route.times -= 1;
   await delay(route.kind === "hang" ? 1e9 : route.delayMs, request.signal);
   if (route.kind === "network") throw new TypeError("Failed to fetch");
+  seen.answered = true;
   return new Response(route.body, {
     status: route.status,
     headers: { "content-type": "application/json" },

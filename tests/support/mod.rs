@@ -71,6 +71,8 @@ pub struct SeenRequest {
     pub payment_currency: Option<String>,
     pub body: Option<String>,
     pub aborted: bool,
+    /// The stub handed the widget an HTTP answer.
+    pub answered: bool,
 }
 
 impl SeenRequest {
