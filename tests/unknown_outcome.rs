@@ -163,9 +163,28 @@ async fn without_the_list_from_before_a_purchase_made_since_sending_is_found_as_
 }
 
 #[wasm_bindgen_test]
-async fn a_purchase_that_did_not_go_through_can_be_tried_again() {
+async fn a_lost_answer_and_no_purchase_yet_is_not_called_a_failure() {
+    // The tenant may still be recording it: a list read straight after proves nothing.
     let widget =
         buy_and_lose_the_answer(|| Fetch::respond(PURCHASED, 200, "[]"), Silence::Lost).await;
+    wait_until("the warning", 3_000.0, || {
+        widget
+            .text(".pgo-notice--problem")
+            .contains("could not confirm")
+    })
+    .await;
+    assert!(!widget.text(".pgo-panel").contains("did not go through"));
+    assert_eq!(purchase_posts(), 1);
+}
+
+/// The tenant's own 500 error body says it finished; its purchases show none made.
+#[wasm_bindgen_test]
+async fn a_purchase_that_did_not_go_through_can_be_tried_again() {
+    let widget = buy_and_lose_the_answer(
+        || Fetch::respond(PURCHASED, 200, "[]"),
+        Silence::ServerError,
+    )
+    .await;
     wait_until("the failure", 3_000.0, || {
         widget
             .text(".pgo-notice--problem")

@@ -361,7 +361,8 @@ pub enum PurchaseOutcome {
     Recovered(PurchaseResult),
     /// A documented refusal: nothing was bought.
     Refused(ApiError),
-    /// The answer proved nothing, and the customer's full purchases show no new one.
+    /// The booking service finished with an error (see [`ApiError::tenant_finished`]), and the
+    /// customer's full purchases show no new one.
     NotRecorded(ApiError),
     /// The answer proved nothing, and neither did the customer's purchases.
     Unconfirmed(ApiError),
@@ -399,8 +400,10 @@ pub async fn purchase_and_reconcile<C: PurchaseClient>(
     let after = client.purchases_of_offer(customer_id, offer_id).await;
     match after.map(|after| reconcile(request, before.as_ref(), &after, sent_at_unix)) {
         Ok(Reconciled::Found(result)) => PurchaseOutcome::Recovered(*result),
-        Ok(Reconciled::NotFound) => PurchaseOutcome::NotRecorded(error),
-        Ok(Reconciled::Inconclusive) | Err(_) => PurchaseOutcome::Unconfirmed(error),
+        Ok(Reconciled::NotFound) if error.tenant_finished() => PurchaseOutcome::NotRecorded(error),
+        Ok(Reconciled::NotFound | Reconciled::Inconclusive) | Err(_) => {
+            PurchaseOutcome::Unconfirmed(error)
+        }
     }
 }
 

@@ -81,6 +81,27 @@ impl ApiError {
         }
     }
 
+    /// Whether the booking service itself finished handling the request that failed this way:
+    /// it answered with its own error body, and not with a gateway's 502/503/504. Only then does
+    /// a purchase missing from the customer's purchases read straight afterwards mean it was not
+    /// made; after a lost connection, a timeout or a gateway's answer the tenant may still be
+    /// working on it, and a purchase it records a moment later would be bought twice.
+    pub fn tenant_finished(&self) -> bool {
+        match self {
+            ApiError::Http { status, body } => {
+                !matches!(status, 502..=504)
+                    && body.as_ref().is_some_and(VendorErrorBody::is_vendors)
+            }
+            ApiError::RateLimited { body } => {
+                body.as_ref().is_some_and(VendorErrorBody::is_vendors)
+            }
+            ApiError::Network { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::Decode { .. }
+            | ApiError::Config { .. } => false,
+        }
+    }
+
     /// What the visitor is told.
     pub fn user_message(&self, locale: Locale) -> &'static str {
         let m = locale.messages();

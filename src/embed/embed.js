@@ -96,6 +96,12 @@ function showSkeleton(element, sheet) {
   root.append(container);
 }
 
+/** A cursor as the widget's query encoding writes it (core's `paths::encode_query_value`, RFC 3986
+ * unreserved characters pass), so the prefetched page waits under the URL the widget asks for. */
+function encodeQueryValue(value) {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
 /** `tag` (`de_ch`) as Intl spells it (`de-CH`), `en` when absent or refused: what the widget sends. */
 function canonicalTag(tag) {
   try {
@@ -124,7 +130,7 @@ function prefetchCatalogue(element, waiting) {
       if (status !== 200 || pages >= MAX_PAGES) return;
       const page = JSON.parse(text);
       if (page && page.hasNext === true && page.offset !== undefined && page.offset !== null) {
-        fetchPage(`/v1/online-offers/purchasable?offset=${encodeURIComponent(String(page.offset))}&sliceSize=100`, pages + 1);
+        fetchPage(`/v1/online-offers/purchasable?offset=${encodeQueryValue(String(page.offset))}&sliceSize=100`, pages + 1);
       }
     }).catch(() => {
       // the widget asks again itself
