@@ -98,8 +98,8 @@ fn mount_element(element: HtmlElement, container: HtmlElement) -> u32 {
 }
 
 /// Gives the widget behind `handle` the element's attributes as they are now, keeping the
-/// visitor's checkout. Returns `false` when it must be mounted afresh instead: another
-/// `api-base`, or settings that are (or were) a configuration error.
+/// visitor's checkout. Returns `false` when it must be mounted afresh instead: settings it does
+/// not follow live (see `can_follow`), or that are (or were) a configuration error.
 fn update_element(handle: u32, element: HtmlElement) -> bool {
     let Some(live) = MOUNTED.with(|all| all.borrow().get(&handle).and_then(|m| m.config)) else {
         return false;
@@ -107,8 +107,7 @@ fn update_element(handle: u32, element: HtmlElement) -> bool {
     let Ok(config) = WidgetConfig::from_attributes(|name| element.get_attribute(name)) else {
         return false;
     };
-    let same_proxy = live.try_with_untracked(|now| now.api_base == config.api_base);
-    if same_proxy != Some(true) {
+    if live.try_with_untracked(|now| now.can_follow(&config)) != Some(true) {
         return false;
     }
     // Each set draws what follows it: only a real change.
