@@ -301,3 +301,41 @@ async fn another_api_base_starts_afresh_against_it() {
     .await;
     assert!(live.text("[role=radio]").contains("Sauna"));
 }
+
+#[wasm_bindgen_test]
+async fn a_token_replaced_while_the_visitor_pays_is_sent_with_the_purchase() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, PREVIEW_20);
+    Fetch::respond(
+        "/v1/payments/user-session",
+        200,
+        r#"{"token":"sess-1","tokenValidUntil":"2026-11-24T23:00:00+01:00[Europe/Berlin]"}"#,
+    );
+    Fetch::respond(PURCHASE, 200, RECEIPT);
+    install_vendor_payment("slow");
+    let live = LiveElement::with_offers(
+        r#"api-base="/pg-proxy" customer-id="67890" customer-token="67890.1.old""#,
+    )
+    .await;
+    live.fill_in_checkout("SUMMER21").await;
+    wait_until("the voucher's preview", 3_000.0, voucher_previewed).await;
+    click(&live.one(".pgo-buy"));
+    wait_until("the payment component", 3_000.0, || {
+        !vendor_calls().is_empty()
+    })
+    .await;
+
+    live.set("customer-token", "67890.2.new");
+    wait_until("the purchase", 3_000.0, || {
+        events().iter().any(|e| e.name == "purchase-completed")
+    })
+    .await;
+    let session = &Fetch::requests_to("/v1/payments/user-session")[0];
+    assert_eq!(session.customer_token.as_deref(), Some("67890.1.old"));
+    let purchase = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .unwrap();
+    assert_eq!(purchase.customer_token.as_deref(), Some("67890.2.new"));
+    assert!(purchase.body.unwrap().contains("vendor-tok"));
+}
