@@ -118,6 +118,20 @@ impl Checkout {
         }
     }
 
+    /// The page signed the visitor in (or out) mid-checkout: the offer, voucher and date stay,
+    /// and a price previewed for someone else no longer counts. A purchase already under way
+    /// keeps the customer it was sent for. Returns whether the price must be previewed again.
+    pub fn customer_changed(&mut self, customer_id: Option<i64>) -> bool {
+        if customer_id == self.customer_id || self.is_locked() {
+            return false;
+        }
+        self.customer_id = customer_id;
+        // An answer still on its way was for the previous customer.
+        self.preview_seq += 1;
+        self.price = PriceState::ListPrice;
+        true
+    }
+
     /// Whether the form is locked (paying, buying or checking an unknown outcome).
     pub fn is_locked(&self) -> bool {
         matches!(

@@ -88,6 +88,25 @@ impl WidgetConfig {
     }
 }
 
+impl WidgetConfig {
+    /// Whether a widget built from `self` can take `next` in place, keeping the visitor's
+    /// checkout: the customer, their token, the locale and the payment settings are followed
+    /// live; another proxy, preselected offer, category or time zone builds the widget afresh.
+    pub fn can_follow(&self, next: &WidgetConfig) -> bool {
+        (
+            &self.api_base,
+            self.offer_id,
+            &self.category,
+            &self.time_zone,
+        ) == (
+            &next.api_base,
+            next.offer_id,
+            &next.category,
+            &next.time_zone,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +151,30 @@ mod tests {
         );
         assert_eq!(config.payment.environment.as_deref(), Some("sandbox"));
         assert_eq!(config.payment.country.as_deref(), Some("DE"));
+    }
+
+    #[test]
+    fn the_customer_token_and_locale_are_followed_the_rest_starts_afresh() {
+        let base = read(&[("api-base", "/pg-proxy")]).unwrap();
+        let followed = read(&[
+            ("api-base", "/pg-proxy"),
+            ("customer-id", "67890"),
+            ("customer-token", "t"),
+            ("locale", "de"),
+            ("payment-environment", "sandbox"),
+        ])
+        .unwrap();
+        assert!(base.can_follow(&followed));
+        for (name, value) in [
+            ("api-base", "/other"),
+            ("offer-id", "2"),
+            ("category", "Sauna"),
+            ("time-zone", "Europe/Berlin"),
+        ] {
+            // The first of two `api-base`s is the one read.
+            let next = read(&[(name, value), ("api-base", "/pg-proxy")]).unwrap();
+            assert!(!base.can_follow(&next), "{name}");
+        }
     }
 
     #[test]

@@ -147,6 +147,53 @@ fn without_a_customer_the_list_price_stands_and_buy_asks_for_sign_in() {
 }
 
 #[test]
+fn signing_in_mid_checkout_keeps_the_form_and_previews_for_the_customer() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, None, today);
+    checkout.set_valid_from(day(26), today).unwrap();
+    assert_eq!(checkout.request_preview("SUMMER21"), None);
+    assert_eq!(checkout.buy(today), Err(Blocked::SignInRequired));
+
+    assert!(checkout.customer_changed(Some(67890)));
+    assert!(
+        !checkout.customer_changed(Some(67890)),
+        "the same customer again changes nothing"
+    );
+    assert_eq!((checkout.offer_id, checkout.valid_from), (1001, day(26)));
+    assert_eq!(checkout.voucher.as_deref(), Some("SUMMER21"));
+    let (seq, request) = checkout.request_preview("SUMMER21").unwrap();
+    assert_eq!(request.customer_id, 67890);
+    assert_eq!(request.voucher_code.as_deref(), Some("SUMMER21"));
+    assert!(checkout.preview_arrived(seq, Ok(preview("20", "16", None))));
+    assert_eq!(checkout.buy(today), Ok(NextStep::Pay { amount: eur("16") }));
+    let purchase = checkout.paid("tok-1".into()).unwrap();
+    assert_eq!(
+        (purchase.customer_id, purchase.valid_from.as_str()),
+        (67890, "2026-11-26")
+    );
+}
+
+#[test]
+fn a_preview_for_the_previous_customer_is_dropped() {
+    let mut checkout = Checkout::new(1001, Some(1), day(24));
+    let (old, _) = checkout.request_preview("").unwrap();
+    assert!(checkout.customer_changed(Some(2)));
+    assert!(!checkout.preview_arrived(old, Ok(preview("20", "20", None))));
+    assert_eq!(checkout.price, PriceState::ListPrice);
+}
+
+#[test]
+fn a_purchase_under_way_keeps_its_customer() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, Some(1), today);
+    let (seq, _) = checkout.request_preview("").unwrap();
+    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+    checkout.buy(today).unwrap();
+    assert!(!checkout.customer_changed(Some(2)));
+    assert_eq!(checkout.paid("tok".into()).unwrap().customer_id, 1);
+}
+
+#[test]
 fn past_start_dates_are_refused() {
     let mut checkout = Checkout::new(1001, Some(1), day(24));
     assert_eq!(

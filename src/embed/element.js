@@ -1,7 +1,9 @@
 // wasm-bindgen cannot subclass HTMLElement, so this small class forwards the element's life
 // cycle to the widget's Rust functions. The stylesheet is adopted (not an inline <style>), so a
 // strict Content-Security-Policy without 'unsafe-inline' still styles the widget.
-export function defineOffersElement(tagName, attributes, css, mount, unmount) {
+// An attribute change goes to `update`, which keeps the visitor's checkout; only when it answers
+// false (another api-base, or settings that do not read) is the widget mounted afresh.
+export function defineOffersElement(tagName, attributes, css, mount, update, unmount) {
   if (customElements.get(tagName)) return;
   let sheet = null;
   try {
@@ -42,7 +44,8 @@ export function defineOffersElement(tagName, attributes, css, mount, unmount) {
     }
 
     attributeChangedCallback(_name, oldValue, newValue) {
-      if (this._handle !== undefined && oldValue !== newValue) this._mount();
+      if (this._handle === undefined || oldValue === newValue) return;
+      if (!update(this._handle, this)) this._mount();
     }
 
     _mount() {

@@ -13,10 +13,12 @@ use perfectgym_offers_core::dates::{iso_date, parse_date};
 use perfectgym_offers_core::model::{
     OnlineOffer, PaymentSessionRequest, PurchaseRequest, PAYMENT_SCOPE_ECOM,
 };
+use perfectgym_offers_core::widget_config::WidgetConfig;
 use perfectgym_offers_core::{offer_text, ApiError, Money};
 use serde::Serialize;
 use web_sys::KeyboardEvent;
 
+use crate::api::ApiClient;
 use crate::embed::host::{
     keep_pending, resumable_pending, today, HostEvent, PaymentDetails, PaymentOutcome,
 };
@@ -83,16 +85,19 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
     let locale = context.locale;
     let m = locale.messages();
     let offer_id = offer.online_offer_id;
-    let today = today(context.config.time_zone.as_deref());
-    let checkout = RwSignal::new(Checkout::new(offer_id, context.config.customer_id, today));
+    let (time_zone, customer_id, api_base) = context
+        .config
+        .with_untracked(|c| (c.time_zone.clone(), c.customer_id, c.api_base.clone()));
+    let today = today(time_zone.as_deref());
+    let checkout = RwSignal::new(Checkout::new(offer_id, customer_id, today));
     let detail = RwSignal::new(None::<Result<OnlineOffer, ApiError>>);
     let typed = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<Notice>);
     let debounce = StoredValue::new(0_u64);
     let vendor_open = RwSignal::new(false);
     // Back from a payment redirect: the form as the visitor left it (nothing was bought).
-    let resumed = resumable_pending(&context.config.api_base, context.config.customer_id)
-        .filter(|pending| pending.offer_id == offer_id);
+    let resumed =
+        resumable_pending(&api_base, customer_id).filter(|pending| pending.offer_id == offer_id);
     if let Some(pending) = resumed {
         typed.set(pending.voucher.clone().unwrap_or_default());
         if let Some(date) = parse_date(&pending.valid_from) {
@@ -101,14 +106,16 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
             });
         }
         notice.set(Some(Notice::Info(m.payment_resumed)));
-        keep_pending(&context.config.api_base, pending.customer_id, None);
+        keep_pending(&api_base, pending.customer_id, None);
     }
 
     let load_detail = {
-        let client = context.client.clone();
+        let context = context.clone();
         move || {
             detail.set(None);
-            let client = client.clone();
+            let Some(client) = context.client() else {
+                return;
+            };
             spawn_local(async move {
                 let _ = detail.try_set(Some(client.offer_detail(offer_id).await));
             });
@@ -124,9 +131,12 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
             else {
                 return;
             };
+            let Some(client) = context.client() else {
+                return;
+            };
             let context = context.clone();
             spawn_local(async move {
-                let answer = context.client.preview(&request).await;
+                let answer = client.preview(&request).await;
                 let taken = checkout.try_update(|c| c.preview_arrived(seq, answer.clone()));
                 if let (Some(true), Ok(preview), Some(code)) =
                     (taken, &answer, &request.voucher_code)
@@ -164,6 +174,22 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
             preview();
         }
     };
+    // The page signed the visitor in (after sign-in-required) or out: the form stays as it is
+    // and the price is previewed for whoever the visitor is now.
+    let config = context.config;
+    Effect::watch(
+        move || config.with(|c| c.customer_id),
+        {
+            let preview_now = preview_now.clone();
+            move |customer_id, _, _| {
+                if checkout.try_update(|c| c.customer_changed(*customer_id)) == Some(true) {
+                    notice.set(None);
+                    preview_now();
+                }
+            }
+        },
+        false,
+    );
     let preview_soon = {
         let preview = preview.clone();
         move || {
@@ -181,15 +207,18 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
         }
     };
 
+    // `client` is the one of when Buy was pressed: the purchase goes on, and its outcome still
+    // reaches the page, when the element is removed meanwhile.
     let send_purchase = {
         let context = context.clone();
-        move |request: PurchaseRequest| {
+        move |client: ApiClient, request: PurchaseRequest| {
             let context = context.clone();
             async move {
+                let client = context.client().unwrap_or(client);
                 // No blind retry: an answer that does not prove a refusal is looked for among
                 // the customer's purchases first.
                 let outcome = purchase_and_reconcile(
-                    &context.client,
+                    &client,
                     &request,
                     || (js_sys::Date::now() / 1000.0) as i64,
                     |error| {
@@ -232,6 +261,10 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
         let preview_now = preview_now.clone();
         move || {
             notice.set(None);
+            let (Some(client), Some(settings)) = (context.client(), context.setting(Clone::clone))
+            else {
+                return;
+            };
             let Some(step) = checkout.try_update(|c| c.buy(today)) else {
                 return;
             };
@@ -243,21 +276,31 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                     notice.set(Some(Notice::Info(m.sign_in_required)));
                 }
                 Err(blocked) => notice.set(Some(Notice::Problem(blocked.user_message(locale)))),
-                Ok(NextStep::Purchase(request)) => spawn_local(send_purchase.clone()(request)),
+                Ok(NextStep::Purchase(request)) => {
+                    spawn_local(send_purchase.clone()(client, request))
+                }
                 Ok(NextStep::Pay { amount }) => {
                     let context = context.clone();
                     let send_purchase = send_purchase.clone();
                     let preview_now = preview_now.clone();
                     spawn_local(async move {
-                        let outcome = take_payment(&context, &amount, checkout, vendor_open).await;
-                        if let Some(customer_id) = context.config.customer_id {
-                            keep_pending(&context.config.api_base, customer_id, None);
+                        let outcome = take_payment(
+                            &context,
+                            &settings,
+                            &client,
+                            &amount,
+                            checkout,
+                            vendor_open,
+                        )
+                        .await;
+                        if let Some(customer_id) = settings.customer_id {
+                            keep_pending(&settings.api_base, customer_id, None);
                         }
                         match outcome {
                             PaymentOutcome::Token(token) => {
                                 if let Some(Some(request)) = checkout.try_update(|c| c.paid(token))
                                 {
-                                    send_purchase(request).await;
+                                    send_purchase(client, request).await;
                                 }
                             }
                             PaymentOutcome::Cancelled => {
@@ -528,13 +571,15 @@ fn DateField(
 /// is kept in sessionStorage meanwhile, in case 3-D Secure redirects the page.
 async fn take_payment(
     context: &WidgetContext,
+    settings: &WidgetConfig,
+    client: &ApiClient,
     amount: &Money,
     checkout: RwSignal<Checkout>,
     vendor_open: RwSignal<bool>,
 ) -> PaymentOutcome {
     let (offer_id, valid_from, voucher) =
         checkout.with_untracked(|c| (c.offer_id, iso_date(c.valid_from), c.voucher.clone()));
-    let Some(customer_id) = context.config.customer_id else {
+    let Some(customer_id) = settings.customer_id else {
         return PaymentOutcome::Unavailable;
     };
     let details = PaymentDetails {
@@ -555,8 +600,10 @@ async fn take_payment(
         permitted_payment_choices: None,
         reference_text: None,
     };
+    // A token the page replaced while its provider was asked is the one sent.
     let session = context
-        .client
+        .client()
+        .unwrap_or_else(|| client.clone())
         .payment_session(&request, offer_id, voucher.as_deref(), &amount.currency)
         .await;
     let session = match session {
@@ -565,11 +612,11 @@ async fn take_payment(
         Err(_) => return PaymentOutcome::Unavailable,
     };
     let pending = checkout.with_untracked(|c| c.pending(js_sys::Date::now()));
-    keep_pending(&context.config.api_base, customer_id, pending.as_ref());
+    keep_pending(&settings.api_base, customer_id, pending.as_ref());
     let _ = vendor_open.try_set(true);
     let outcome = context
         .host
-        .vendor_payment(&session.token, &context.config.payment, context.locale)
+        .vendor_payment(&session.token, &settings.payment, context.locale)
         .await;
     let _ = vendor_open.try_set(false);
     outcome

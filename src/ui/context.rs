@@ -1,5 +1,6 @@
 //! What every view of one widget shares.
 
+use leptos::prelude::*;
 use perfectgym_offers_core::widget_config::WidgetConfig;
 use perfectgym_offers_core::Locale;
 
@@ -9,8 +10,25 @@ use crate::embed::host::Host;
 /// The widget's settings and its links to the proxy and the host page, provided as context.
 #[derive(Clone)]
 pub struct WidgetContext {
-    pub client: ApiClient,
+    /// The element's attributes as they are now: the page may change them while the visitor
+    /// is in the middle of a checkout, and views follow without being re-created.
+    pub config: RwSignal<WidgetConfig>,
     pub locale: Locale,
-    pub config: WidgetConfig,
     pub host: Host,
+}
+
+impl WidgetContext {
+    /// A client for the attributes as they are now, so a replaced `customer-token` is sent
+    /// with the next request. `None` once the widget is gone from the page.
+    pub fn client(&self) -> Option<ApiClient> {
+        self.config.try_with_untracked(|config| {
+            ApiClient::new(&config.api_base, self.locale.tag())
+                .with_customer_token(config.customer_token.clone())
+        })
+    }
+
+    /// One setting as it is now, without subscribing; `None` once the widget is gone.
+    pub fn setting<T>(&self, read: impl FnOnce(&WidgetConfig) -> T) -> Option<T> {
+        self.config.try_with_untracked(read)
+    }
 }

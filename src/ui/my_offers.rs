@@ -15,13 +15,15 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
     let locale = context.locale;
     let m = locale.messages();
-    let time_zone = context.config.time_zone.clone();
+    let time_zone = context.config.with_untracked(|c| c.time_zone.clone());
     let purchases = RwSignal::new(None::<Result<Vec<PurchasedOffer>, ApiError>>);
     let load = move || {
         purchases.set(None);
         let context = context.clone();
+        let Some(client) = context.client() else {
+            return;
+        };
         spawn_local(async move {
-            let client = &context.client;
             let mut loaded = client.purchased(customer_id).await.map(|list| {
                 report_unreadable(&context.host, locale, "my offers", &list.unreadable);
                 list.items

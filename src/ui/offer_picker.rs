@@ -59,12 +59,15 @@ fn in_category(offer: &OnlineOffer, filter: Option<&str>) -> bool {
 pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
     let catalogue = RwSignal::new(Catalogue::Loading);
-    let filter = RwSignal::new(context.config.category.clone());
+    let filter = RwSignal::new(context.config.with_untracked(|c| c.category.clone()));
     let load = {
         let context = context.clone();
         move || {
             catalogue.set(Catalogue::Loading);
             let context = context.clone();
+            let Some(client) = context.client() else {
+                return;
+            };
             spawn_local(async move {
                 // Drawing the list costs as much as a page of JSON takes on a phone, and the
                 // pages the loader fetched while the wasm loaded come in together: the offers so
@@ -88,7 +91,7 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
                         SLOW_PAGE,
                     );
                 };
-                let loaded = match context.client.all_purchasable(so_far).await {
+                let loaded = match client.all_purchasable(so_far).await {
                     Ok(readable) => {
                         report_unreadable(
                             &context.host,
@@ -103,11 +106,16 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
                                 offer_count: offers.len(),
                             },
                         );
-                        // An offer whose payment was interrupted comes first, then the attribute.
-                        let preset =
-                            resumable_pending(&context.config.api_base, context.config.customer_id)
-                                .map(|pending| pending.offer_id)
-                                .or(context.config.offer_id);
+                        // An offer whose payment was interrupted comes first, then the attribute;
+                        // an offer the visitor chose before the locale changed stays.
+                        let preset = context
+                            .setting(|c| {
+                                resumable_pending(&c.api_base, c.customer_id)
+                                    .map(|pending| pending.offer_id)
+                                    .or(c.offer_id)
+                            })
+                            .flatten()
+                            .filter(|_| selected.try_with_untracked(Option::is_none) == Some(true));
                         if let Some(offer) =
                             offers.iter().find(|o| Some(o.online_offer_id) == preset)
                         {

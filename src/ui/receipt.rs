@@ -30,7 +30,10 @@ pub fn Receipt(
     let valid_until = result
         .expiry_date
         .as_ref()
-        .map(|expiry| studio_date(expiry, context.config.time_zone.as_deref()))
+        .map(|expiry| {
+            let zone = context.config.with_untracked(|c| c.time_zone.clone());
+            studio_date(expiry, zone.as_deref())
+        })
         .or_else(|| {
             offer
                 .validity

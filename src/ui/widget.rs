@@ -6,7 +6,6 @@ use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::widget_config::WidgetConfig;
 use perfectgym_offers_core::{ApiError, Locale};
 
-use crate::api::ApiClient;
 use crate::embed::host::Host;
 use crate::locale;
 use crate::ui::checkout::OfferCheckout;
@@ -22,9 +21,11 @@ enum Tab {
 }
 
 /// The whole widget for one element. A configuration error is shown in place of the offers, and
-/// no request is made. Texts other than English are fetched first (once per page and language).
+/// no request is made. `config` follows the element's attributes while the widget lives: texts of
+/// a new locale are fetched (once per page and language) while the old ones stay on screen, and
+/// the chosen offer stays across the change.
 #[component]
-pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl IntoView {
+pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host) -> impl IntoView {
     let config = match config {
         Ok(config) => config,
         Err(error) => {
@@ -37,19 +38,30 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
             .into_any();
         }
     };
-    if let Some(locale) = locale::ready(&config.locale) {
-        return view! { <LocalisedWidget config host locale/> }.into_any();
-    }
-    let loaded = RwSignal::new(None::<Locale>);
-    let tag = config.locale.clone();
-    spawn_local(async move {
-        let locale = locale::load(&tag).await;
-        // The widget may have been removed from the page meanwhile.
-        let _ = loaded.try_set(Some(locale));
-    });
-    (move || match loaded.get() {
+    let tag = Memo::new(move |_| config.with(|c| c.locale.clone()));
+    let shown = RwSignal::new(locale::ready(&tag.get_untracked()));
+    Effect::watch(
+        move || tag.get(),
+        move |wanted, _, _| {
+            let wanted = wanted.clone();
+            spawn_local(async move {
+                let locale = locale::load(&wanted).await;
+                // Only the newest locale asked for, only while the widget is on the page, and
+                // only a change: each one draws the widget again.
+                let newest = tag.try_with_untracked(|now| *now == wanted) == Some(true);
+                let other = shown.try_with_untracked(|s| s.map(|l| l.tag()) != Some(locale.tag()));
+                if newest && other == Some(true) {
+                    let _ = shown.try_set(Some(locale));
+                }
+            });
+        },
+        true,
+    );
+    // Above the localised tree, so a change of locale keeps the offer the visitor chose.
+    let selected = RwSignal::new(None::<OnlineOffer>);
+    (move || match shown.get() {
         Some(locale) => {
-            view! { <LocalisedWidget config=config.clone() host=host.clone() locale/> }.into_any()
+            view! { <LocalisedWidget config host=host.clone() locale selected/> }.into_any()
         }
         None => view! { <section class="pgo-widget" aria-busy="true"></section> }.into_any(),
     })
@@ -58,17 +70,19 @@ pub fn OfferWidget(config: Result<WidgetConfig, ApiError>, host: Host) -> impl I
 
 /// The widget in the visitor's locale.
 #[component]
-fn LocalisedWidget(config: WidgetConfig, host: Host, locale: Locale) -> impl IntoView {
+fn LocalisedWidget(
+    config: RwSignal<WidgetConfig>,
+    host: Host,
+    locale: Locale,
+    selected: RwSignal<Option<OnlineOffer>>,
+) -> impl IntoView {
     let m = locale.messages();
-    let customer_id = config.customer_id;
+    let customer_id = Memo::new(move |_| config.with(|c| c.customer_id));
     provide_context(WidgetContext {
-        client: ApiClient::new(&config.api_base, locale.tag())
-            .with_customer_token(config.customer_token.clone()),
         locale,
         config,
         host,
     });
-    let selected = RwSignal::new(None::<OnlineOffer>);
     let tab = RwSignal::new(Tab::Buy);
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
@@ -88,7 +102,7 @@ fn LocalisedWidget(config: WidgetConfig, host: Host, locale: Locale) -> impl Int
     };
     view! {
         <section class="pgo-widget" lang=locale.lang() aria-label=m.widget_label>
-            {match customer_id {
+            {move || match customer_id.get() {
                 Some(_) => view! {
                     <div class="pgo-tabs" role="tablist" aria-label=m.widget_label>
                         {tab_button(Tab::Buy, m.tab_buy)}
@@ -97,14 +111,15 @@ fn LocalisedWidget(config: WidgetConfig, host: Host, locale: Locale) -> impl Int
                 }.into_any(),
                 None => view! { <h2 class="pgo-heading">{m.offers_heading}</h2> }.into_any(),
             }}
-            <div role=customer_id.map(|_| "tabpanel") aria-labelledby=customer_id.map(|_| "pgo-tab-Buy")
+            <div role=move || customer_id.get().map(|_| "tabpanel")
+                aria-labelledby=move || customer_id.get().map(|_| "pgo-tab-Buy")
                 hidden=move || tab.get() != Tab::Buy>
                 <OfferPicker selected/>
                 {move || selected.get().map(|offer| view! {
                     <OfferCheckout offer on_done=move |()| selected.set(None)/>
                 })}
             </div>
-            {move || match (customer_id, tab.get()) {
+            {move || match (customer_id.get(), tab.get()) {
                 (Some(customer_id), Tab::MyOffers) => Some(view! {
                     <div role="tabpanel" aria-labelledby="pgo-tab-MyOffers">
                         <MyOffers customer_id/>

@@ -114,7 +114,7 @@ export function paymentCalls_() {
 }
 
 // A stand-in for the vendor's payment component (window.paymentWidget). mode "pay" answers
-// with a token, "wait" never answers (the visitor cancels in our UI), "none" removes it.
+// with a token, "slow" answers after 400 ms, "wait" never answers (the visitor cancels in our UI), "none" removes it.
 let vendorCalls = [];
 export function installVendorPayment(mode) {
   vendorCalls = [];
@@ -135,6 +135,7 @@ export function installVendorPayment(mode) {
       vendorCalls.push(call);
       options.container.textContent = "card fields";
       if (mode === "pay") setTimeout(() => options.onSuccess("vendor-tok"), 10);
+      if (mode === "slow") setTimeout(() => options.onSuccess("vendor-tok"), 400);
       return {
         destroy() {
           call.destroyed = true;

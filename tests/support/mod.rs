@@ -230,6 +230,7 @@ pub fn mount_widget(attributes: &[(&str, &str)]) -> MountedWidget {
     // Events go to the container, where tests listen like a host page would.
     let host = Host::new(Some(root.clone()));
     let handle = mount_to(root.clone(), move || {
+        let config = config.map(RwSignal::new);
         view! { <OfferWidget config host/> }.into_any()
     });
     MountedWidget {

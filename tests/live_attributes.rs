@@ -1,0 +1,341 @@
+//! The page changes `<perfectgym-offers>`'s attributes while a visitor is mid-checkout: the
+//! widget follows them in place, and the visitor's offer, voucher and date stay.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+mod support;
+use support::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PREVIEW: &str = "/purchase/preview";
+const PURCHASE: &str = "/v1/online-offers/purchase";
+const PREVIEW_20: &str = r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":16,"currency":"EUR"},"discountValue":{"amount":4,"currency":"EUR"}}"#;
+const RECEIPT: &str = r#"{"onlineOfferPurchaseId":100002,"studioAccessCode":"PTKXPMUO",
+    "price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":16,"currency":"EUR"},
+    "discountValue":{"amount":4,"currency":"EUR"}}"#;
+
+/// A `<perfectgym-offers>` in the page with `attributes`, its events recorded.
+struct LiveElement {
+    page: HtmlElement,
+    element: HtmlElement,
+}
+
+impl Drop for LiveElement {
+    fn drop(&mut self) {
+        self.page.remove();
+    }
+}
+
+impl LiveElement {
+    async fn with_offers(attributes: &str) -> LiveElement {
+        perfectgym_offers::embed::define_element();
+        let page = fresh_container();
+        page.set_inner_html(&format!(
+            "<perfectgym-offers {attributes}></perfectgym-offers>"
+        ));
+        let element: HtmlElement = page
+            .query_selector("perfectgym-offers")
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        record_events(&element);
+        let live = LiveElement { page, element };
+        wait_until("the offers", 3_000.0, || {
+            live.all("[role=radio]").len() == 2
+        })
+        .await;
+        live
+    }
+
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let list = self
+            .element
+            .shadow_root()
+            .unwrap()
+            .query_selector_all(selector)
+            .unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|node| node.unchecked_into())
+            .collect()
+    }
+
+    fn one(&self, selector: &str) -> Element {
+        self.all(selector)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no {selector}"))
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.all(selector)
+            .first()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    }
+
+    fn value(&self, selector: &str) -> String {
+        self.one(selector)
+            .unchecked_into::<HtmlInputElement>()
+            .value()
+    }
+
+    fn set(&self, name: &str, value: &str) {
+        self.element.set_attribute(name, value).unwrap();
+    }
+
+    /// Chooses Day Ticket Adult, types `voucher` and sets the start date to tomorrow; returns it.
+    async fn fill_in_checkout(&self, voucher: &str) -> String {
+        click(&self.all("[role=radio]")[0]);
+        wait_until("the checkout", 3_000.0, || {
+            !self.all("input[type=date]").is_empty()
+        })
+        .await;
+        type_into(&self.one("input[type=text]"), voucher);
+        let tomorrow = tomorrow();
+        change_date(&self.one("input[type=date]"), &tomorrow);
+        tomorrow
+    }
+
+    fn chosen(&self) -> Vec<String> {
+        self.all("[role=radio][aria-checked=true]")
+            .iter()
+            .filter_map(|e| e.text_content())
+            .collect()
+    }
+}
+
+/// The (debounced) preview with SUMMER21 was answered.
+fn voucher_previewed() -> bool {
+    Fetch::requests_to(PREVIEW)
+        .iter()
+        .any(|r| r.answered && r.body.as_deref().is_some_and(|b| b.contains("SUMMER21")))
+}
+
+fn tomorrow() -> String {
+    let now = js_sys::Date::new_0();
+    now.set_date(now.get_date() + 1);
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}
+
+#[wasm_bindgen_test]
+async fn signing_in_after_sign_in_required_keeps_the_checkout_and_buy_goes_on() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, PREVIEW_20);
+    Fetch::respond(PURCHASE, 200, RECEIPT);
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
+    let date = live.fill_in_checkout("SUMMER21").await;
+    click(&live.one(".pgo-buy"));
+    wait_until("sign-in-required", 3_000.0, || {
+        events().iter().any(|e| e.name == "sign-in-required")
+    })
+    .await;
+    assert!(Fetch::requests_to(PREVIEW).is_empty());
+
+    // The page signs the visitor in, as the README tells it to.
+    live.set("customer-id", "67890");
+    install_payment_provider(&live.element, "tok-1");
+    wait_until("the customer's price", 3_000.0, || {
+        live.text(".pgo-price__total").contains("€16.00")
+    })
+    .await;
+    assert_eq!(live.chosen().len(), 1, "the offer is still chosen");
+    assert!(live.chosen()[0].contains("Day Ticket Adult"));
+    assert_eq!(live.value("input[type=text]"), "SUMMER21");
+    assert_eq!(live.value("input[type=date]"), date);
+    let previews = Fetch::requests_to(PREVIEW);
+    assert_eq!(previews.len(), 1, "{previews:?}");
+    let body = previews[0].body.clone().unwrap();
+    assert!(
+        body.contains(r#""customerId":67890"#) && body.contains("SUMMER21"),
+        "{body}"
+    );
+    assert!(
+        live.text(".pgo-notice").is_empty(),
+        "the sign-in notice is gone"
+    );
+
+    click(&live.one(".pgo-buy"));
+    wait_until("the purchase", 3_000.0, || {
+        events().iter().any(|e| e.name == "purchase-completed")
+    })
+    .await;
+    let purchase = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .unwrap()
+        .body
+        .unwrap();
+    assert!(
+        purchase.contains(r#""customerId":67890"#)
+            && purchase.contains("SUMMER21")
+            && purchase.contains(&date),
+        "{purchase}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_replaced_customer_token_is_sent_next_and_nothing_is_lost() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, PREVIEW_20);
+    Fetch::respond(PURCHASE, 200, RECEIPT);
+    let live = LiveElement::with_offers(
+        r#"api-base="/pg-proxy" customer-id="67890" customer-token="67890.1.old""#,
+    )
+    .await;
+    install_payment_provider(&live.element, "tok-1");
+    let date = live.fill_in_checkout("SUMMER21").await;
+    wait_until("the voucher's preview", 3_000.0, voucher_previewed).await;
+
+    live.set("customer-token", "67890.2.new");
+    leptos::task::tick().await;
+    assert_eq!(live.value("input[type=text]"), "SUMMER21");
+    assert_eq!(live.value("input[type=date]"), date);
+    assert_eq!(live.chosen().len(), 1);
+    click(&live.one(".pgo-buy"));
+    wait_until("the purchase", 3_000.0, || {
+        events().iter().any(|e| e.name == "purchase-completed")
+    })
+    .await;
+    let purchase = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .unwrap();
+    assert_eq!(purchase.customer_token.as_deref(), Some("67890.2.new"));
+    assert!(purchase.body.unwrap().contains("SUMMER21"));
+    assert_eq!(
+        Fetch::requests_to("/purchasable?").len(),
+        1,
+        "the catalogue was not fetched again"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_new_locale_changes_the_texts_in_place_and_the_offer_stays() {
+    script_two_offers();
+    // French texts come late: the English ones stay on screen meanwhile.
+    let (_, french) = TEXTS.iter().find(|(l, _)| *l == "fr").unwrap();
+    Fetch::respond_after("locales/fr.json", 300, 200, french);
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
+    live.fill_in_checkout("").await;
+    let heading = live.text("h2");
+
+    live.set("locale", "fr");
+    leptos::task::tick().await;
+    assert_eq!(
+        live.text("h2"),
+        heading,
+        "the old texts stay until the new ones are here"
+    );
+    assert_eq!(live.all("[role=radio]").len(), 2);
+    wait_until("French prices", 3_000.0, || {
+        live.text(".pgo-offer__price") == intl_money("fr", "EUR", "20")
+    })
+    .await;
+    assert_ne!(live.text("h2"), heading);
+    assert_eq!(live.chosen().len(), 1, "the offer is still chosen");
+    assert!(live.chosen()[0].contains("Day Ticket Adult"));
+    assert!(
+        !live.all("input[type=date]").is_empty(),
+        "its checkout is open"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_purchase_in_flight_still_reports_when_the_element_is_removed() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, PREVIEW_20);
+    Fetch::respond_after(PURCHASE, 300, 200, RECEIPT);
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
+    install_payment_provider(&live.element, "tok-1");
+    live.fill_in_checkout("SUMMER21").await;
+    wait_until("the voucher's preview", 3_000.0, voucher_previewed).await;
+    click(&live.one(".pgo-buy"));
+    let purchase_sent = || {
+        Fetch::requests_to(PURCHASE)
+            .iter()
+            .any(|r| !r.url.contains("preview"))
+    };
+    wait_until("the purchase sent", 3_000.0, purchase_sent).await;
+
+    live.element.remove();
+    wait_until("purchase-completed after removal", 3_000.0, || {
+        events().iter().any(|e| e.name == "purchase-completed")
+    })
+    .await;
+    assert!(
+        live.all(".pgo-widget").is_empty(),
+        "the widget was unmounted"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn another_api_base_starts_afresh_against_it() {
+    Fetch::reset();
+    Fetch::respond(
+        "/other-proxy/v1/online-offers/purchasable?",
+        200,
+        &offer_page(&[(7, "Sauna", "9")], None),
+    );
+    Fetch::respond(
+        "/v1/online-offers/purchasable?",
+        200,
+        &offer_page(
+            &[(1, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
+            None,
+        ),
+    );
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
+    live.set("api-base", "/other-proxy");
+    wait_until("the other proxy's offer", 3_000.0, || {
+        live.all("[role=radio]").len() == 1
+    })
+    .await;
+    assert!(live.text("[role=radio]").contains("Sauna"));
+}
+
+#[wasm_bindgen_test]
+async fn a_token_replaced_while_the_visitor_pays_is_sent_with_the_purchase() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, PREVIEW_20);
+    Fetch::respond(
+        "/v1/payments/user-session",
+        200,
+        r#"{"token":"sess-1","tokenValidUntil":"2026-11-24T23:00:00+01:00[Europe/Berlin]"}"#,
+    );
+    Fetch::respond(PURCHASE, 200, RECEIPT);
+    install_vendor_payment("slow");
+    let live = LiveElement::with_offers(
+        r#"api-base="/pg-proxy" customer-id="67890" customer-token="67890.1.old""#,
+    )
+    .await;
+    live.fill_in_checkout("SUMMER21").await;
+    wait_until("the voucher's preview", 3_000.0, voucher_previewed).await;
+    click(&live.one(".pgo-buy"));
+    wait_until("the payment component", 3_000.0, || {
+        !vendor_calls().is_empty()
+    })
+    .await;
+
+    live.set("customer-token", "67890.2.new");
+    wait_until("the purchase", 3_000.0, || {
+        events().iter().any(|e| e.name == "purchase-completed")
+    })
+    .await;
+    let session = &Fetch::requests_to("/v1/payments/user-session")[0];
+    assert_eq!(session.customer_token.as_deref(), Some("67890.1.old"));
+    let purchase = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .unwrap();
+    assert_eq!(purchase.customer_token.as_deref(), Some("67890.2.new"));
+    assert!(purchase.body.unwrap().contains("vendor-tok"));
+}
