@@ -275,6 +275,11 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
         purchases().is_empty(),
         "nothing is bought without the visitor"
     );
+    // Buy waits for the price the voucher's preview confirms (pressed before, it says so).
+    wait_until("the previewed price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€20.00")
+    })
+    .await;
     // Pressing Buy again opens a session for the offer with its voucher.
     click(&widget.query(".pgo-buy").unwrap());
     wait_until("a payment session", 3_000.0, || {
