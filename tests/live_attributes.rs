@@ -70,6 +70,15 @@ impl LiveElement {
             .unwrap_or_else(|| panic!("no {selector}"))
     }
 
+    /// Buy waits for the price the voucher's preview confirms: the preview answered and its
+    /// discounted price on screen (pressed before, the checkout rightly says to wait).
+    async fn voucher_price_shown(&self) {
+        wait_until("the voucher's price", 3_000.0, || {
+            voucher_previewed() && self.text(".pgo-price__total").contains("€16.00")
+        })
+        .await;
+    }
+
     fn text(&self, selector: &str) -> String {
         self.all(selector)
             .first()
@@ -193,13 +202,14 @@ async fn a_replaced_customer_token_is_sent_next_and_nothing_is_lost() {
     .await;
     install_payment_provider(&live.element, "tok-1");
     let date = live.fill_in_checkout("SUMMER21").await;
-    wait_until("the voucher's preview", 3_000.0, voucher_previewed).await;
+    live.voucher_price_shown().await;
 
     live.set("customer-token", "67890.2.new");
     leptos::task::tick().await;
     assert_eq!(live.value("input[type=text]"), "SUMMER21");
     assert_eq!(live.value("input[type=date]"), date);
     assert_eq!(live.chosen().len(), 1);
+    live.voucher_price_shown().await;
     click(&live.one(".pgo-buy"));
     wait_until("the purchase", 3_000.0, || {
         events().iter().any(|e| e.name == "purchase-completed")
@@ -257,7 +267,7 @@ async fn a_purchase_in_flight_still_reports_when_the_element_is_removed() {
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
     install_payment_provider(&live.element, "tok-1");
     live.fill_in_checkout("SUMMER21").await;
-    wait_until("the voucher's preview", 3_000.0, voucher_previewed).await;
+    live.voucher_price_shown().await;
     click(&live.one(".pgo-buy"));
     let purchase_sent = || {
         Fetch::requests_to(PURCHASE)
@@ -318,7 +328,7 @@ async fn a_token_replaced_while_the_visitor_pays_is_sent_with_the_purchase() {
     )
     .await;
     live.fill_in_checkout("SUMMER21").await;
-    wait_until("the voucher's preview", 3_000.0, voucher_previewed).await;
+    live.voucher_price_shown().await;
     click(&live.one(".pgo-buy"));
     wait_until("the payment component", 3_000.0, || {
         !vendor_calls().is_empty()
