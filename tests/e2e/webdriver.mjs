@@ -114,16 +114,24 @@ export async function launchBrowser(engine, gateway, log) {
     /** A fresh visitor; one at a time (geckodriver serves one session), so one a failed test left open ends here. */
     async newContext({ viewport }) {
       await open?.close();
-      const session = WebDriver.createSession(new Executor(new HttpClient(url)), new Capabilities(driver.capabilities));
       // A browser that cannot start (seen with xvfb-run: MiniBrowser "cannot open display") leaves
-      // the driver waiting for ever: fail the scenario instead.
-      let timer;
-      await Promise.race([
-        session.getSession(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${engine} did not start within 60 s; see ${log}`)), 60000);
-        }),
-      ]).finally(() => clearTimeout(timer));
+      // the driver waiting for ever: give up on that start after 30 s, try once more, then fail
+      // the scenario.
+      const start = async () => {
+        const session = WebDriver.createSession(new Executor(new HttpClient(url)), new Capabilities(driver.capabilities));
+        let timer;
+        await Promise.race([
+          session.getSession(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`${engine} did not start within 30 s; see ${log}`)), 30000);
+          }),
+        ]).finally(() => clearTimeout(timer));
+        return session;
+      };
+      const session = await start().catch((error) => {
+        console.log(`${error.message}: trying once more`);
+        return start();
+      });
       const page = new Page(session, gateway, driver.viewportByBidi);
       const context = {
         newPage: async () => page,
@@ -148,10 +156,12 @@ export async function launchBrowser(engine, gateway, log) {
 
 /**
  * A virtual X screen on a free display (Xvfb picks it and says which), tall enough for full-page
- * screenshots; local clients only.
+ * screenshots; local clients only. `-noreset`: by default an X server resets when its last client
+ * leaves, and a browser started for the next scenario during that reset fails with "cannot open
+ * display" (seen once in a clean-clone run).
  */
 async function startScreen(output) {
-  const xvfb = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "1600x8200x24", "-nolisten", "tcp"], {
+  const xvfb = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "1600x8200x24", "-nolisten", "tcp", "-noreset"], {
     stdio: ["ignore", output, output, "pipe"], detached: true,
   });
   const number = await new Promise((resolve, reject) => {
