@@ -1,7 +1,6 @@
 //! The host page side of one widget: the events it hears, the payment provider it may offer, and
 //! the browser facts (today, clipboard) the views need.
 
-use perfectgym_offers_core::checkout::PendingCheckout;
 use perfectgym_offers_core::dates::parse_date;
 use perfectgym_offers_core::widget_config::PaymentConfig;
 use perfectgym_offers_core::{Locale, StudioDateTime};
@@ -11,6 +10,8 @@ use time::Date;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlElement;
+
+use crate::embed::events::HostEvent;
 
 #[wasm_bindgen(module = "/src/embed/host.js")]
 extern "C" {
@@ -33,10 +34,11 @@ extern "C" {
     ) -> js_sys::Promise;
     #[wasm_bindgen(js_name = cancelVendorPayment)]
     fn cancel_vendor_payment(element: &HtmlElement);
+    /// The tab's `sessionStorage` (`None` where the browser refuses it).
     #[wasm_bindgen(js_name = storageGet)]
-    fn storage_get(key: &str) -> Option<String>;
+    pub fn storage_get(key: &str) -> Option<String>;
     #[wasm_bindgen(js_name = storageSet)]
-    fn storage_set(key: &str, value: Option<String>);
+    pub fn storage_set(key: &str, value: Option<String>);
     #[wasm_bindgen(js_name = takePrefetched)]
     fn take_prefetched(key: &str) -> Option<js_sys::Promise>;
 }
@@ -58,32 +60,6 @@ pub async fn prefetched(language: &str, url: &str) -> Option<(u16, String)> {
     let status = field("status")?.as_f64()?;
     let text = field("text")?.as_string()?;
     Some((status as u16, text))
-}
-
-/// The events a host page can listen to (all bubble and cross the shadow boundary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostEvent {
-    Ready,
-    OfferSelected,
-    VoucherApplied,
-    VoucherRejected,
-    SignInRequired,
-    PurchaseCompleted,
-    Error,
-}
-
-impl HostEvent {
-    pub fn name(self) -> &'static str {
-        match self {
-            HostEvent::Ready => "perfectgym-offers:ready",
-            HostEvent::OfferSelected => "perfectgym-offers:offer-selected",
-            HostEvent::VoucherApplied => "perfectgym-offers:voucher-applied",
-            HostEvent::VoucherRejected => "perfectgym-offers:voucher-rejected",
-            HostEvent::SignInRequired => "perfectgym-offers:sign-in-required",
-            HostEvent::PurchaseCompleted => "perfectgym-offers:purchase-completed",
-            HostEvent::Error => "perfectgym-offers:error",
-        }
-    }
 }
 
 /// What the host's `paymentTokenProvider` receives.
@@ -166,13 +142,13 @@ impl Host {
         }
     }
 
-    /// Dispatches `event` with a JSON-friendly `detail`.
-    pub fn emit<T: Serialize>(&self, event: HostEvent, detail: &T) {
+    /// Dispatches `event` with its detail, as plain JSON-like values.
+    pub fn emit(&self, event: HostEvent) {
         let Some(element) = self.0.as_ref() else {
             return;
         };
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
+        let detail = event.serialize(&serializer).unwrap_or(JsValue::NULL);
         emit_event(element, event.name(), detail);
     }
 
@@ -221,30 +197,6 @@ impl Host {
             cancel_vendor_payment(element);
         }
     }
-}
-
-/// The checkout kept across a payment redirect, one per proxy and customer.
-fn pending_key(api_base: &str, customer_id: i64) -> String {
-    format!("perfectgym-offers:pending:{api_base}:{customer_id}")
-}
-
-/// Keeps (or, with `None`, forgets) the checkout in progress for the tab's life.
-pub fn keep_pending(api_base: &str, customer_id: i64, pending: Option<&PendingCheckout>) {
-    let value = pending
-        .and_then(|p| serde_wasm_bindgen::to_value(p).ok())
-        .and_then(|v| js_sys::JSON::stringify(&v).ok())
-        .and_then(|s| s.as_string());
-    storage_set(&pending_key(api_base, customer_id), value);
-}
-
-/// The checkout kept for this customer, if there is one still worth resuming.
-pub fn resumable_pending(api_base: &str, customer_id: Option<i64>) -> Option<PendingCheckout> {
-    let text = storage_get(&pending_key(api_base, customer_id?))?;
-    let value = js_sys::JSON::parse(&text).ok()?;
-    let pending: PendingCheckout = serde_wasm_bindgen::from_value(value).ok()?;
-    pending
-        .resumable(customer_id, js_sys::Date::now())
-        .then_some(pending)
 }
 
 /// Today in the studio's time zone (the `time-zone` attribute), or the visitor's.

@@ -5,6 +5,7 @@
 //! root. An attribute change flows into the mounted widget's settings signal; only a new
 //! `api-base` (another proxy) or settings that no longer read mount it afresh.
 
+pub mod events;
 pub mod host;
 
 use std::cell::{Cell, RefCell};

@@ -6,6 +6,7 @@ use perfectgym_offers_core::Locale;
 
 use crate::api::ApiClient;
 use crate::embed::host::Host;
+use crate::ui::paused_checkout::PausedCheckout;
 
 /// The widget's settings and its links to the proxy and the host page, provided as context.
 #[derive(Clone)]
@@ -15,6 +16,7 @@ pub struct WidgetContext {
     pub config: RwSignal<WidgetConfig>,
     pub locale: Locale,
     pub host: Host,
+    pub paused: PausedCheckout,
 }
 
 impl WidgetContext {

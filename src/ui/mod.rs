@@ -6,6 +6,7 @@ pub mod context;
 pub mod my_offers;
 pub mod offer_card;
 pub mod offer_picker;
+pub mod paused_checkout;
 pub mod receipt;
 pub mod status;
 pub mod widget;

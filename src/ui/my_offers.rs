@@ -1,10 +1,9 @@
 //! The signed-in customer's purchased offers, newest first, expired ones marked.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use perfectgym_offers_core::dates::format_date;
 use perfectgym_offers_core::model::PurchasedOffer;
-use perfectgym_offers_core::ApiError;
+use perfectgym_offers_core::{ApiError, Locale};
 
 use crate::embed::host::studio_date;
 use crate::ui::context::WidgetContext;
@@ -16,14 +15,10 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
     let locale = context.locale;
     let m = locale.messages();
     let time_zone = context.config.with_untracked(|c| c.time_zone.clone());
-    let purchases = RwSignal::new(None::<Result<Vec<PurchasedOffer>, ApiError>>);
-    let load = move || {
-        purchases.set(None);
+    let purchases = LocalResource::new(move || {
         let context = context.clone();
-        let Some(client) = context.client() else {
-            return;
-        };
-        spawn_local(async move {
+        async move {
+            let client = context.client()?;
             let mut loaded = client.purchased(customer_id).await.map(|list| {
                 report_unreadable(&context.host, locale, "my offers", &list.unreadable);
                 list.items
@@ -33,22 +28,38 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
                     std::cmp::Reverse(p.purchase_date.as_ref().map(|d| d.unix_seconds()))
                 });
             }
-            let _ = purchases.try_set(Some(loaded));
-        });
-    };
-    load();
-    let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
-    move || {
-        match purchases.get() {
-        None => view! { <Loading text=m.loading_purchases/> }.into_any(),
-        Some(Err(error)) => {
-            let load = load.clone();
-            view! { <ErrorNotice error locale on_retry=move |()| load()/> }.into_any()
+            Some(loaded)
         }
-        Some(Ok(list)) if list.is_empty() => {
+    });
+    let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
+    let time_zone = StoredValue::new(time_zone);
+    view! {
+        <Suspense fallback=move || view! { <Loading text=m.loading_purchases/> }>
+            {move || Suspend::new(async move {
+                let loaded = purchases.await?;
+                Some(purchase_list(loaded, purchases, now_seconds, time_zone, locale))
+            })}
+        </Suspense>
+    }
+}
+
+fn purchase_list(
+    loaded: Result<Vec<PurchasedOffer>, ApiError>,
+    purchases: LocalResource<Option<Result<Vec<PurchasedOffer>, ApiError>>>,
+    now_seconds: i64,
+    time_zone: StoredValue<Option<String>>,
+    locale: Locale,
+) -> AnyView {
+    let m = locale.messages();
+    let time_zone = time_zone.get_value();
+    match loaded {
+        Err(error) => {
+            view! { <ErrorNotice error locale on_retry=move |()| purchases.refetch()/> }.into_any()
+        }
+        Ok(list) if list.is_empty() => {
             view! { <p class="pgo-status pgo-status--empty" role="status">{m.no_purchases}</p> }.into_any()
         }
-        Some(Ok(list)) => view! {
+        Ok(list) => view! {
             <ul class="pgo-purchases" role="list">
                 {list.into_iter().map(|purchase| {
                     let expired = purchase.expiry_date.as_ref().is_some_and(|d| d.unix_seconds() <= now_seconds);
@@ -80,6 +91,5 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
             </ul>
         }
         .into_any(),
-    }
     }
 }

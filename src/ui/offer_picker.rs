@@ -5,45 +5,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::ApiError;
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
-use crate::embed::host::{resumable_pending, HostEvent};
+use crate::embed::events::HostEvent;
 use crate::ui::context::WidgetContext;
 use crate::ui::offer_card::OfferCard;
 use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
 
 /// How long the rest of the catalogue may take before the offers so far are shown.
 const SLOW_PAGE: Duration = Duration::from_millis(250);
-
-/// Where loading the catalogue stands.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Catalogue {
-    Loading,
-    /// The offers so far; `more` while the next pages load.
-    Loaded {
-        offers: Arc<Vec<OnlineOffer>>,
-        more: bool,
-    },
-    Failed(ApiError),
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ReadyDetail {
-    offer_count: usize,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SelectedDetail {
-    offer_id: i64,
-    name: String,
-}
 
 /// Whether `offer` is in the category `filter` names (by id or by name); no filter shows all.
 fn in_category(offer: &OnlineOffer, filter: Option<&str>) -> bool {
@@ -58,105 +31,103 @@ fn in_category(offer: &OnlineOffer, filter: Option<&str>) -> bool {
 #[component]
 pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
-    let catalogue = RwSignal::new(Catalogue::Loading);
-    let filter = RwSignal::new(context.config.with_untracked(|c| c.category.clone()));
-    let load = {
-        let context = context.clone();
-        move || {
-            catalogue.set(Catalogue::Loading);
-            let context = context.clone();
-            let Some(client) = context.client() else {
-                return;
-            };
-            spawn_local(async move {
-                // Drawing the list costs as much as a page of JSON takes on a phone, and the
-                // pages the loader fetched while the wasm loaded come in together: the offers so
-                // far are shown only when the rest is not there after SLOW_PAGE.
-                let so_far = |offers: &[OnlineOffer]| {
-                    let offers = Arc::new(offers.to_vec());
-                    let host = context.host.clone();
-                    set_timeout(
-                        move || {
-                            let waiting = catalogue.try_with_untracked(|now| {
-                                matches!(
-                                    now,
-                                    Catalogue::Loading | Catalogue::Loaded { more: true, .. }
-                                )
-                            });
-                            if waiting == Some(true) {
-                                let _ = catalogue.try_set(Catalogue::Loaded { offers, more: true });
-                                host.reveal();
-                            }
-                        },
-                        SLOW_PAGE,
-                    );
-                };
-                let loaded = match client.all_purchasable(so_far).await {
-                    Ok(readable) => {
-                        report_unreadable(
-                            &context.host,
-                            context.locale,
-                            "purchasable offers",
-                            &readable.unreadable,
-                        );
-                        let offers = readable.items;
-                        context.host.emit(
-                            HostEvent::Ready,
-                            &ReadyDetail {
-                                offer_count: offers.len(),
-                            },
-                        );
-                        // An offer whose payment was interrupted comes first, then the attribute;
-                        // an offer the visitor chose before the locale changed stays.
-                        let preset = context
-                            .setting(|c| {
-                                resumable_pending(&c.api_base, c.customer_id)
-                                    .map(|pending| pending.offer_id)
-                                    .or(c.offer_id)
-                            })
-                            .flatten()
-                            .filter(|_| selected.try_with_untracked(Option::is_none) == Some(true));
-                        if let Some(offer) =
-                            offers.iter().find(|o| Some(o.online_offer_id) == preset)
-                        {
-                            let _ = selected.try_set(Some(offer.clone()));
-                        }
-                        Catalogue::Loaded {
-                            offers: Arc::new(offers),
-                            more: false,
-                        }
-                    }
-                    Err(error) => Catalogue::Failed(error),
-                };
-                // The widget may have been removed from the page meanwhile.
-                let _ = catalogue.try_set(loaded);
-                context.host.reveal();
-            });
-        }
-    };
-    load();
     let locale = context.locale;
     let messages = locale.messages();
-    move || match catalogue.get() {
-        Catalogue::Loading => view! { <Loading text=messages.loading_offers/> }.into_any(),
-        Catalogue::Failed(error) => {
-            let load = load.clone();
-            view! { <ErrorNotice error locale on_retry=move |()| load()/> }.into_any()
+    let filter = RwSignal::new(context.config.with_untracked(|c| c.category.clone()));
+    // The offers so far, shown while the rest of the catalogue loads.
+    let so_far = RwSignal::new(None::<Arc<Vec<OnlineOffer>>>);
+    let attempt = StoredValue::new(0_u32);
+    let catalogue = LocalResource::new(move || {
+        let context = context.clone();
+        so_far.set(None);
+        attempt.update_value(|n| *n += 1);
+        load_catalogue(context, selected, so_far, attempt)
+    });
+    let list = move |offers: Arc<Vec<OnlineOffer>>, more: bool| {
+        if offers.is_empty() && !more {
+            return view! {
+                <p class="pgo-status pgo-status--empty" role="status">{messages.no_offers}</p>
+            }
+            .into_any();
         }
-        Catalogue::Loaded {
-            offers,
-            more: false,
-        } if offers.is_empty() => {
-            view! { <p class="pgo-status pgo-status--empty" role="status">{messages.no_offers}</p> }
-                .into_any()
-        }
-        Catalogue::Loaded { offers, more } => view! {
+        view! {
             <CategoryFilter offers=offers.clone() filter/>
             <OfferChoices offers filter selected/>
             {more.then(|| view! { <Loading text=messages.loading_offers/> })}
         }
-        .into_any(),
+        .into_any()
+    };
+    view! {
+        // The fallback is drawn once: what it shows follows the pages as they come.
+        <Suspense fallback=move || move || match so_far.get() {
+            Some(offers) => list(offers, true),
+            None => view! { <Loading text=messages.loading_offers/> }.into_any(),
+        }>
+            {move || Suspend::new(async move {
+                match catalogue.await? {
+                    Ok(offers) => Some(list(offers, false)),
+                    Err(error) => Some(view! {
+                        <ErrorNotice error locale on_retry=move |()| catalogue.refetch()/>
+                    }.into_any()),
+                }
+            })}
+        </Suspense>
     }
+}
+
+/// Every purchasable offer. Drawing the list costs as much as a page of JSON takes on a phone,
+/// and the pages the loader fetched while the wasm loaded come in together: the offers so far
+/// are shown only when the rest is not there after [`SLOW_PAGE`]. `None` once the widget is gone.
+async fn load_catalogue(
+    context: WidgetContext,
+    selected: RwSignal<Option<OnlineOffer>>,
+    so_far: RwSignal<Option<Arc<Vec<OnlineOffer>>>>,
+    attempt: StoredValue<u32>,
+) -> Option<Result<Arc<Vec<OnlineOffer>>, ApiError>> {
+    let client = context.client()?;
+    let this_attempt = attempt.try_get_value()?;
+    let show_so_far = |offers: &[OnlineOffer]| {
+        let offers = Arc::new(offers.to_vec());
+        let host = context.host.clone();
+        set_timeout(
+            move || {
+                // Only while this attempt is still loading.
+                if attempt.try_get_value() == Some(this_attempt) {
+                    let _ = so_far.try_set(Some(offers));
+                    host.reveal();
+                }
+            },
+            SLOW_PAGE,
+        );
+    };
+    let loaded = client.all_purchasable(show_so_far).await;
+    // Later timers of this attempt must not show a partial list any more.
+    attempt.try_update_value(|n| *n += 1);
+    let loaded = loaded.map(|readable| {
+        report_unreadable(
+            &context.host,
+            context.locale,
+            "purchasable offers",
+            &readable.unreadable,
+        );
+        let offers = readable.items;
+        context.host.emit(HostEvent::Ready {
+            offer_count: offers.len(),
+        });
+        // An offer whose payment was interrupted comes first, then the attribute; an offer the
+        // visitor chose before the locale changed stays.
+        let preset = context
+            .paused
+            .offer_id()
+            .or_else(|| context.setting(|c| c.offer_id).flatten())
+            .filter(|_| selected.try_with_untracked(Option::is_none) == Some(true));
+        if let Some(offer) = offers.iter().find(|o| Some(o.online_offer_id) == preset) {
+            let _ = selected.try_set(Some(offer.clone()));
+        }
+        Arc::new(offers)
+    });
+    context.host.reveal();
+    Some(loaded)
 }
 
 /// Toggle buttons, one per category, when there is more than one.
@@ -245,13 +216,10 @@ fn OfferChoices(
     });
     let host = context.host.clone();
     let choose = move |offer: OnlineOffer, option: &Element| {
-        host.emit(
-            HostEvent::OfferSelected,
-            &SelectedDetail {
-                offer_id: offer.online_offer_id,
-                name: offer.name.clone(),
-            },
-        );
+        host.emit(HostEvent::OfferSelected {
+            offer_id: offer.online_offer_id,
+            name: offer.name.clone(),
+        });
         selected.set(Some(offer));
         reveal_checkout(option);
     };
@@ -262,7 +230,8 @@ fn OfferChoices(
     view! {
         <p class="pgo-count" role="status">{count}</p>
         <div class="pgo-offers" role="radiogroup" aria-label=locale.messages().choose_offer>
-            {move || visible.get().into_iter().map(|offer| {
+            <For each=move || visible.get() key=|offer| offer.online_offer_id
+                children=move |offer: OnlineOffer| {
                 let id = offer.online_offer_id;
                 let choose_on_key = choose.clone();
                 let choose_on_click = choose.clone();
@@ -294,7 +263,7 @@ fn OfferChoices(
                         <OfferCard offer locale/>
                     </div>
                 }
-            }).collect_view()}
+            }/>
         </div>
     }
 }

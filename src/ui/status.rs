@@ -2,17 +2,9 @@
 
 use leptos::prelude::*;
 use perfectgym_offers_core::{ApiError, Locale};
-use serde::Serialize;
 
-use crate::embed::host::{Host, HostEvent};
-
-/// Detail of the `error` event: the visitor's message and the developer's cause.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorDetail {
-    pub message: &'static str,
-    pub cause: String,
-}
+use crate::embed::events::HostEvent;
+use crate::embed::host::Host;
 
 /// Items of a list that could not be read and were left out: a warning in the console and an
 /// `error` event for the developer; the visitor sees the rest of the list.
@@ -22,13 +14,7 @@ pub fn report_unreadable(host: &Host, locale: Locale, list: &str, unreadable: &[
     }
     let cause = format!("{list}: {}", unreadable.join("; "));
     web_sys::console::warn_1(&format!("perfectgym-offers: {cause}").into());
-    host.emit(
-        HostEvent::Error,
-        &ErrorDetail {
-            message: locale.messages().items_left_out,
-            cause,
-        },
-    );
+    host.emit(HostEvent::error(locale.messages().items_left_out, cause));
 }
 
 /// A busy notice that screen readers announce politely.

@@ -12,6 +12,7 @@ use crate::ui::checkout::OfferCheckout;
 use crate::ui::context::WidgetContext;
 use crate::ui::my_offers::MyOffers;
 use crate::ui::offer_picker::OfferPicker;
+use crate::ui::paused_checkout::PausedCheckout;
 use crate::ui::status::ErrorNotice;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +60,10 @@ pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host)
     );
     // Above the localised tree, so a change of locale keeps the offer the visitor chose.
     let selected = RwSignal::new(None::<OnlineOffer>);
+    let paused = config.with_untracked(|c| PausedCheckout::read(&c.api_base, c.customer_id));
     (move || match shown.get() {
         Some(locale) => {
-            view! { <LocalisedWidget config host=host.clone() locale selected/> }.into_any()
+            view! { <LocalisedWidget config host=host.clone() locale selected paused/> }.into_any()
         }
         None => view! { <section class="pgo-widget" aria-busy="true"></section> }.into_any(),
     })
@@ -75,6 +77,7 @@ fn LocalisedWidget(
     host: Host,
     locale: Locale,
     selected: RwSignal<Option<OnlineOffer>>,
+    paused: PausedCheckout,
 ) -> impl IntoView {
     let m = locale.messages();
     let customer_id = Memo::new(move |_| config.with(|c| c.customer_id));
@@ -82,6 +85,7 @@ fn LocalisedWidget(
         locale,
         config,
         host,
+        paused,
     });
     let tab = RwSignal::new(Tab::Buy);
     let tab_button = move |which: Tab, label: &'static str| {

@@ -1,0 +1,63 @@
+//! The chosen offer's details, loaded when it is chosen: where it can be used, how long it is
+//! valid, restrictions and payment methods.
+
+use leptos::prelude::*;
+use perfectgym_offers_core::model::OnlineOffer;
+use perfectgym_offers_core::{offer_text, Locale};
+
+use crate::ui::context::WidgetContext;
+use crate::ui::status::ErrorNotice;
+
+#[component]
+pub fn OfferFacts(offer_id: i64) -> impl IntoView {
+    let context = expect_context::<WidgetContext>();
+    let locale = context.locale;
+    let detail = LocalResource::new(move || {
+        let client = context.client();
+        async move {
+            match client {
+                Some(client) => Some(client.offer_detail(offer_id).await),
+                // The widget is gone from the page.
+                None => None,
+            }
+        }
+    });
+    view! {
+        <Suspense fallback=move || view! {
+            <p class="pgo-muted" role="status">{locale.messages().loading_detail}</p>
+        }>
+            {move || Suspend::new(async move {
+                match detail.await? {
+                    Ok(offer) => Some(facts(&offer, locale).into_any()),
+                    Err(error) => Some(view! {
+                        <ErrorNotice error locale on_retry=move |()| detail.refetch()/>
+                    }.into_any()),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn facts(offer: &OnlineOffer, locale: Locale) -> impl IntoView {
+    let lines: Vec<String> = [
+        offer_text::scope_of_usage(offer, locale),
+        offer_text::validity(offer, locale),
+        offer_text::period_of_use(offer, locale),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(
+        offer
+            .restrictions
+            .as_ref()
+            .map(|r| offer_text::restrictions(r, locale))
+            .unwrap_or_default(),
+    )
+    .chain(offer_text::payment_methods(offer, locale))
+    .collect();
+    view! {
+        <ul class="pgo-panel__facts">
+            {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+        </ul>
+    }
+}
