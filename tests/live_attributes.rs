@@ -109,6 +109,31 @@ impl LiveElement {
         tomorrow
     }
 
+    /// Presses Buy and waits for `purchase-completed`; the purchase request the proxy got.
+    async fn buy(&self) -> SeenRequest {
+        click(&self.one(".pgo-buy"));
+        wait_until("the purchase", 3_000.0, || {
+            events().iter().any(|e| e.name == "purchase-completed")
+        })
+        .await;
+        Fetch::requests_to(PURCHASE)
+            .into_iter()
+            .find(|r| !r.url.contains("preview"))
+            .expect("a purchase request")
+    }
+
+    /// The colour the widget's text is drawn in.
+    fn text_colour(&self) -> String {
+        let widget = self.one(".pgo-widget");
+        web_sys::window()
+            .unwrap()
+            .get_computed_style(&widget)
+            .unwrap()
+            .unwrap()
+            .get_property_value("color")
+            .unwrap()
+    }
+
     fn chosen(&self) -> Vec<String> {
         self.all("[role=radio][aria-checked=true]")
             .iter()
@@ -172,17 +197,7 @@ async fn signing_in_after_sign_in_required_keeps_the_checkout_and_buy_goes_on() 
         "the sign-in notice is gone"
     );
 
-    click(&live.one(".pgo-buy"));
-    wait_until("the purchase", 3_000.0, || {
-        events().iter().any(|e| e.name == "purchase-completed")
-    })
-    .await;
-    let purchase = Fetch::requests_to(PURCHASE)
-        .into_iter()
-        .find(|r| !r.url.contains("preview"))
-        .unwrap()
-        .body
-        .unwrap();
+    let purchase = live.buy().await.body.unwrap();
     assert!(
         purchase.contains(r#""customerId":67890"#)
             && purchase.contains("SUMMER21")
@@ -210,15 +225,7 @@ async fn a_replaced_customer_token_is_sent_next_and_nothing_is_lost() {
     assert_eq!(live.value("input[type=date]"), date);
     assert_eq!(live.chosen().len(), 1);
     live.voucher_price_shown().await;
-    click(&live.one(".pgo-buy"));
-    wait_until("the purchase", 3_000.0, || {
-        events().iter().any(|e| e.name == "purchase-completed")
-    })
-    .await;
-    let purchase = Fetch::requests_to(PURCHASE)
-        .into_iter()
-        .find(|r| !r.url.contains("preview"))
-        .unwrap();
+    let purchase = live.buy().await;
     assert_eq!(purchase.customer_token.as_deref(), Some("67890.2.new"));
     assert!(purchase.body.unwrap().contains("SUMMER21"));
     assert_eq!(
@@ -348,4 +355,82 @@ async fn a_token_replaced_while_the_visitor_pays_is_sent_with_the_purchase() {
         .unwrap();
     assert_eq!(purchase.customer_token.as_deref(), Some("67890.2.new"));
     assert!(purchase.body.unwrap().contains("vendor-tok"));
+}
+
+/// `--_text` in the light and dark schemes (style/widget.css).
+const LIGHT_TEXT: &str = "rgb(27, 31, 29)";
+const DARK_TEXT: &str = "rgb(238, 243, 240)";
+
+/// Sets the page's own `color-scheme` (as a gym's stylesheet would on `:root`).
+fn page_colour_scheme(value: &str) {
+    let root: HtmlElement = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap()
+        .unchecked_into();
+    root.style().set_property("color-scheme", value).unwrap();
+}
+
+/// webdriver.json runs both browsers with a dark system theme, as on a visitor's dark phone.
+fn system_is_dark() -> bool {
+    web_sys::window()
+        .unwrap()
+        .match_media("(prefers-color-scheme: dark)")
+        .unwrap()
+        .is_some_and(|query| query.matches())
+}
+
+#[wasm_bindgen_test]
+async fn a_dark_system_gets_a_light_widget_on_a_page_that_declares_nothing() {
+    assert!(
+        system_is_dark(),
+        "the browser was not started with a dark theme"
+    );
+    script_two_offers();
+    page_colour_scheme("");
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
+    assert_eq!(live.text_colour(), LIGHT_TEXT);
+    // A page made for both schemes shows the visitor's.
+    page_colour_scheme("light dark");
+    assert_eq!(live.text_colour(), DARK_TEXT);
+    page_colour_scheme("");
+}
+
+#[wasm_bindgen_test]
+async fn the_widget_follows_the_pages_colour_scheme_and_the_elements_attribute() {
+    script_two_offers();
+    page_colour_scheme("light");
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
+    live.fill_in_checkout("").await;
+    assert_eq!(
+        live.text_colour(),
+        LIGHT_TEXT,
+        "a light page, a light widget"
+    );
+
+    page_colour_scheme("dark");
+    assert_eq!(
+        live.text_colour(),
+        DARK_TEXT,
+        "the page turned dark, and so did the widget"
+    );
+    assert_eq!(live.chosen().len(), 1, "in place: the chosen offer stays");
+
+    live.set("color-scheme", "light");
+    assert_eq!(
+        live.text_colour(),
+        LIGHT_TEXT,
+        "the gym asked for light on the element"
+    );
+    page_colour_scheme("light");
+    live.set("color-scheme", "dark");
+    assert_eq!(
+        live.text_colour(),
+        DARK_TEXT,
+        "the gym asked for dark on a light page"
+    );
+    assert_eq!(live.chosen().len(), 1);
+    page_colour_scheme("");
 }

@@ -26,7 +26,10 @@ globalThis.perfectgymOffersAssets ??= new URL("./", import.meta.url).href;
 // with --pgo-loading-height) so the page below does not jump, and hides the widget's own tree
 // until the widget removes the skeleton, once its catalogue is there.
 const SKELETON_CSS = `
-:host { display: block; }
+:host { display: block; color-scheme: inherit; }
+:host([color-scheme="light"]) { color-scheme: light; }
+:host([color-scheme="dark"]) { color-scheme: dark; }
+:host([color-scheme="light dark"]) { color-scheme: light dark; }
 :host([hidden]) { display: none; }
 .pgo-skeleton {
   display: flex; flex-direction: column; gap: 12px;
@@ -37,6 +40,7 @@ const SKELETON_CSS = `
 .pgo-skeleton__bar, .pgo-skeleton__card {
   border-radius: 10px;
   background: var(--pgo-skeleton, #e4e9e6);
+  background: light-dark(var(--pgo-skeleton, #e4e9e6), var(--pgo-skeleton-dark, #2a332f));
   animation: pgo-pulse 1.2s ease-in-out infinite alternate;
 }
 .pgo-skeleton__bar { block-size: 40px; inline-size: 60%; }
@@ -46,9 +50,6 @@ const SKELETON_CSS = `
   clip-path: inset(50%); white-space: nowrap;
 }
 @keyframes pgo-pulse { to { opacity: 0.55; } }
-@media (prefers-color-scheme: dark) {
-  .pgo-skeleton__bar, .pgo-skeleton__card { background: var(--pgo-skeleton-dark, #2a332f); }
-}
 @media (prefers-reduced-motion: reduce) {
   .pgo-skeleton__bar, .pgo-skeleton__card { animation: none; }
 }`;
