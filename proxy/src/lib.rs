@@ -36,6 +36,8 @@ use crate::operation::Operation;
 use crate::reply::Reply;
 use crate::upstream::Upstream;
 
+pub use crate::limits::{ReadLimit, WriteLimit};
+
 /// Seconds since the Unix epoch by the wall clock (0 should the clock be before 1970): what
 /// customer tokens expire by and what the vendor's per-minute window counts in.
 pub fn unix_seconds() -> i64 {
@@ -132,46 +134,6 @@ pub struct ApiState {
     pub customer_routes_open: bool,
     pub catalogue: CataloguePolicy,
     pub metrics: Metrics,
-}
-
-/// The per-client limit on previews, purchases and payment sessions: a visitor typing a voucher
-/// makes a preview every pause, a script hammering purchases does not get through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WriteLimit {
-    /// Requests a client may send in a burst.
-    pub burst: u32,
-    /// Requests a client regains per minute after that.
-    pub per_minute: u32,
-    /// Take the client from `X-Forwarded-For`/`Forwarded` (only behind a proxy that sets them);
-    /// otherwise the peer address. The read limit counts clients the same way.
-    pub trust_forwarded_for: bool,
-}
-
-impl Default for WriteLimit {
-    fn default() -> Self {
-        WriteLimit {
-            burst: 20,
-            per_minute: 30,
-            trust_forwarded_for: false,
-        }
-    }
-}
-
-/// The per-client limit on reads (offer list, offer details, purchased offers), counted like
-/// the write limit: a page load is a handful of reads, a script reading every offer id is not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadLimit {
-    pub burst: u32,
-    pub per_minute: u32,
-}
-
-impl Default for ReadLimit {
-    fn default() -> Self {
-        ReadLimit {
-            burst: 60,
-            per_minute: 120,
-        }
-    }
 }
 
 /// The whole HTTP surface, without binding a socket, so tests call it on any port. Serve it with
