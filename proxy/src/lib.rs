@@ -5,14 +5,19 @@
 //! an embedded demo tenant ([`mock`]). Everything else is 404 and never leaves this process.
 
 pub mod budget;
+pub mod checked;
+pub mod customer_binding;
 pub mod customer_token;
 pub mod http_cache;
+pub mod language;
 pub mod limits;
 pub mod metrics;
 pub mod mock;
 pub mod operation;
 pub mod reply;
+pub mod routes;
 pub mod server;
+pub mod session_price;
 pub mod upstream;
 
 use std::path::PathBuf;
@@ -28,6 +33,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::customer_binding::CustomerRoutes;
 use crate::customer_token::CustomerBinding;
 use crate::http_cache::CataloguePolicy;
 use crate::metrics::{Endpoint, Metrics};
@@ -129,9 +135,7 @@ impl ProxyConfig {
 #[derive(Clone)]
 pub struct ApiState {
     pub tenant: Tenant,
-    pub binding: Option<CustomerBinding>,
-    /// Whether routes naming a customer are served without a customer token.
-    pub customer_routes_open: bool,
+    pub customers: CustomerRoutes,
     pub catalogue: CataloguePolicy,
     pub metrics: Metrics,
 }
@@ -139,28 +143,34 @@ pub struct ApiState {
 /// The whole HTTP surface, without binding a socket, so tests call it on any port. Serve it with
 /// [`server::serve`]: the per-client limits key on the peer address it records.
 pub fn app(config: ProxyConfig) -> Router {
-    let customer_routes_open = config.customer_binding.is_none()
-        && (matches!(config.tenant, Tenant::Mock(_)) || config.unauthenticated_customer_routes);
+    let customers = match config.customer_binding {
+        Some(binding) => CustomerRoutes::Bound(binding),
+        None if matches!(config.tenant, Tenant::Mock(_))
+            || config.unauthenticated_customer_routes =>
+        {
+            CustomerRoutes::Open
+        }
+        None => CustomerRoutes::Closed,
+    };
     config
         .metrics
-        .customer_routes_unauthenticated(customer_routes_open);
+        .customer_routes_unauthenticated(matches!(customers, CustomerRoutes::Open));
     let state = ApiState {
         tenant: config.tenant,
-        binding: config.customer_binding,
-        customer_routes_open,
+        customers,
         catalogue: config.catalogue_cache,
         metrics: config.metrics,
     };
     let trust_forwarded_for = config.write_limit.trust_forwarded_for;
     let writes =
-        operation::write_routes()
+        routes::write_routes()
             .with_state(state.clone())
             .layer(limits::client_limit_layer(
                 config.write_limit.burst,
                 config.write_limit.per_minute,
                 trust_forwarded_for,
             ));
-    let reads = operation::read_routes()
+    let reads = routes::read_routes()
         .with_state(state)
         .layer(limits::client_limit_layer(
             config.read_limit.burst,
