@@ -4,6 +4,7 @@
 //! answers them either by forwarding to the tenant with the gym's API key ([`upstream`]) or from
 //! an embedded demo tenant ([`mock`]). Everything else is 404 and never leaves this process.
 
+pub mod backoff;
 pub mod budget;
 pub mod checked;
 pub mod customer_binding;
