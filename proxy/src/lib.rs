@@ -142,7 +142,8 @@ pub struct ApiState {
 }
 
 /// The whole HTTP surface, without binding a socket, so tests call it on any port. Serve it with
-/// [`server::serve`]: the per-client limits key on the peer address it records.
+/// [`server::serve`]: the per-client limits key on the peer address it records. Call it within
+/// a tokio runtime: each limit's sweep is a task there, which ends once the router is dropped.
 pub fn app(config: ProxyConfig) -> Router {
     let customers = match config.customer_binding {
         Some(binding) => CustomerRoutes::Bound(binding),

@@ -15,7 +15,7 @@ use crate::reply::Reply;
 use crate::ApiState;
 
 /// A checked and admitted payment session whose amount is its offer's price now.
-pub struct PricedSession(pub Operation);
+pub struct PricedSession(Operation);
 
 impl FromRequest<ApiState> for PricedSession {
     type Rejection = Reply;
