@@ -1,6 +1,6 @@
-//! Customer binding: with a secret configured, a request that names a customer (purchased offers,
-//! previews, purchases, payment sessions) must carry a token the gym's own backend signed for that
-//! customer, so a visitor cannot read or buy on someone else's account by editing an id.
+//! Customer tokens: with a secret configured (customer binding), the gym's own backend signs one
+//! for a signed-in customer, and a request naming that customer is admitted only with it
+//! ([`crate::customer_binding`]).
 //!
 //! Token: `{customerId}.{expiresUnixSeconds}.{hex(HMAC-SHA256(secret, "{customerId}.{expires}"))}`,
 //! sent by the widget in the `X-Customer-Token` header (its `customer-token` attribute).

@@ -4,15 +4,21 @@
 //! answers them either by forwarding to the tenant with the gym's API key ([`upstream`]) or from
 //! an embedded demo tenant ([`mock`]). Everything else is 404 and never leaves this process.
 
+pub mod backoff;
 pub mod budget;
+pub mod checked;
+pub mod customer_binding;
 pub mod customer_token;
 pub mod http_cache;
+pub mod language;
 pub mod limits;
 pub mod metrics;
 pub mod mock;
 pub mod operation;
 pub mod reply;
+pub mod routes;
 pub mod server;
+pub mod session_price;
 pub mod upstream;
 
 use std::path::PathBuf;
@@ -28,6 +34,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::customer_binding::CustomerRoutes;
 use crate::customer_token::CustomerBinding;
 use crate::http_cache::CataloguePolicy;
 use crate::metrics::{Endpoint, Metrics};
@@ -35,6 +42,8 @@ use crate::mock::MockTenant;
 use crate::operation::Operation;
 use crate::reply::Reply;
 use crate::upstream::Upstream;
+
+pub use crate::limits::{ReadLimit, WriteLimit};
 
 /// Seconds since the Unix epoch by the wall clock (0 should the clock be before 1970): what
 /// customer tokens expire by and what the vendor's per-minute window counts in.
@@ -127,78 +136,43 @@ impl ProxyConfig {
 #[derive(Clone)]
 pub struct ApiState {
     pub tenant: Tenant,
-    pub binding: Option<CustomerBinding>,
-    /// Whether routes naming a customer are served without a customer token.
-    pub customer_routes_open: bool,
+    pub customers: CustomerRoutes,
     pub catalogue: CataloguePolicy,
     pub metrics: Metrics,
 }
 
-/// The per-client limit on previews, purchases and payment sessions: a visitor typing a voucher
-/// makes a preview every pause, a script hammering purchases does not get through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WriteLimit {
-    /// Requests a client may send in a burst.
-    pub burst: u32,
-    /// Requests a client regains per minute after that.
-    pub per_minute: u32,
-    /// Take the client from `X-Forwarded-For`/`Forwarded` (only behind a proxy that sets them);
-    /// otherwise the peer address. The read limit counts clients the same way.
-    pub trust_forwarded_for: bool,
-}
-
-impl Default for WriteLimit {
-    fn default() -> Self {
-        WriteLimit {
-            burst: 20,
-            per_minute: 30,
-            trust_forwarded_for: false,
-        }
-    }
-}
-
-/// The per-client limit on reads (offer list, offer details, purchased offers), counted like
-/// the write limit: a page load is a handful of reads, a script reading every offer id is not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadLimit {
-    pub burst: u32,
-    pub per_minute: u32,
-}
-
-impl Default for ReadLimit {
-    fn default() -> Self {
-        ReadLimit {
-            burst: 60,
-            per_minute: 120,
-        }
-    }
-}
-
 /// The whole HTTP surface, without binding a socket, so tests call it on any port. Serve it with
-/// [`server::serve`]: the per-client limits key on the peer address it records.
+/// [`server::serve`]: the per-client limits key on the peer address it records. Call it within
+/// a tokio runtime: each limit's sweep is a task there, which ends once the router is dropped.
 pub fn app(config: ProxyConfig) -> Router {
-    let customer_routes_open = config.customer_binding.is_none()
-        && (matches!(config.tenant, Tenant::Mock(_)) || config.unauthenticated_customer_routes);
+    let customers = match config.customer_binding {
+        Some(binding) => CustomerRoutes::Bound(binding),
+        None if matches!(config.tenant, Tenant::Mock(_))
+            || config.unauthenticated_customer_routes =>
+        {
+            CustomerRoutes::Open
+        }
+        None => CustomerRoutes::Closed,
+    };
     config
         .metrics
-        .customer_routes_unauthenticated(customer_routes_open);
+        .customer_routes_unauthenticated(matches!(customers, CustomerRoutes::Open));
     let state = ApiState {
         tenant: config.tenant,
-        binding: config.customer_binding,
-        customer_routes_open,
+        customers,
         catalogue: config.catalogue_cache,
         metrics: config.metrics,
     };
     let trust_forwarded_for = config.write_limit.trust_forwarded_for;
     let writes =
-        operation::write_routes()
+        routes::write_routes()
             .with_state(state.clone())
             .layer(limits::client_limit_layer(
                 config.write_limit.burst,
                 config.write_limit.per_minute,
                 trust_forwarded_for,
             ));
-    let reads = operation::read_routes()
+    let reads = routes::read_routes()
         .with_state(state)
         .layer(limits::client_limit_layer(
             config.read_limit.burst,

@@ -1,13 +1,16 @@
-//! Who may call the proxy and how often: CORS for the gym's own origins, and a per-client rate
-//! limit on the writes. Both are well-kept tower layers, configured here.
+//! Who may call the proxy and how often: CORS for the gym's own origins, and per-client rate
+//! limits on the writes and on the reads. Both are well-kept tower layers, configured here.
 
+use std::hash::Hash;
 use std::net::IpAddr;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
+use governor::DefaultKeyedRateLimiter;
 use perfectgym_offers_core::model::{
     PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER,
 };
@@ -17,6 +20,49 @@ use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::reply::Reply;
+
+/// How often a limit forgets its quiet clients.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// The per-client limit on previews, purchases and payment sessions: a visitor typing a voucher
+/// makes a preview every pause, a script hammering purchases does not get through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteLimit {
+    /// Requests a client may send in a burst.
+    pub burst: u32,
+    /// Requests a client regains per minute after that.
+    pub per_minute: u32,
+    /// Take the client from `X-Forwarded-For`/`Forwarded` (only behind a proxy that sets them);
+    /// otherwise the peer address. The read limit counts clients the same way.
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for WriteLimit {
+    fn default() -> Self {
+        WriteLimit {
+            burst: 20,
+            per_minute: 30,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// The per-client limit on reads (offer list, offer details, purchased offers), counted like
+/// the write limit: a page load is a handful of reads, a script reading every offer id is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimit {
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+impl Default for ReadLimit {
+    fn default() -> Self {
+        ReadLimit {
+            burst: 60,
+            per_minute: 120,
+        }
+    }
+}
 
 /// Cross-origin calls from exactly these origins, with only the methods and headers the widget
 /// sends, the customer token and the payment session's offer among them (never `X-API-KEY`: the
@@ -91,7 +137,8 @@ impl KeyExtractor for ClientKey {
     }
 }
 
-/// A per-client limit (`burst` at once, then `per_minute`) as a layer over some routes.
+/// A per-client limit (`burst` at once, then `per_minute`) as a layer over some routes. Call it
+/// within a tokio runtime: it starts the limit's [`sweep`].
 pub fn client_limit_layer(
     burst: u32,
     per_minute: u32,
@@ -107,11 +154,19 @@ pub fn client_limit_layer(
         .burst_size(burst.max(1))
         .finish()
         .expect("a positive period and burst make a valid quota");
-    let limiter = config.limiter().clone();
-    // Forget clients that have been quiet, so the table does not grow with every visitor.
-    std::thread::spawn(move || loop {
-        std::thread::sleep(Duration::from_secs(60));
-        limiter.retain_recent();
-    });
+    tokio::spawn(sweep(Arc::downgrade(config.limiter())));
     GovernorLayer::new(config).error_handler(too_many)
+}
+
+/// Forgets clients that have been quiet, once a minute, so the table does not grow with every
+/// visitor. It holds the limiter weakly and ends once the last router using it is dropped, so
+/// apps made and dropped (each test, a reload) leave nothing running.
+async fn sweep<K: Hash + Eq + Clone>(limiter: Weak<DefaultKeyedRateLimiter<K>>) {
+    loop {
+        tokio::time::sleep(SWEEP_EVERY).await;
+        let Some(limiter) = limiter.upgrade() else {
+            return;
+        };
+        limiter.retain_recent();
+    }
 }

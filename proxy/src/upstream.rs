@@ -13,6 +13,7 @@ use moka::future::Cache;
 use moka::Expiry;
 use perfectgym_offers_core::model::VendorErrorBody;
 
+use crate::backoff::Backoff;
 use crate::budget::{Ceiling, TenantBudget};
 use crate::http_cache::CataloguePolicy;
 use crate::metrics::{CatalogueOutcome, Endpoint, Metrics};
@@ -126,41 +127,6 @@ impl Expiry<CacheKey, Reply> for CatalogueExpiry {
         } else {
             self.max_age
         })
-    }
-}
-
-/// How long not to ask an endpoint again after the tenant pushed back: a 429 holds "for the rest
-/// of the minute" (API-NOTES), a 503 asks for exponential backoff.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Backoff {
-    failures: u32,
-    until: Option<Instant>,
-}
-
-impl Backoff {
-    /// Longest pause after repeated 503s.
-    pub const MAX: Duration = Duration::from_secs(60);
-
-    pub fn is_active(&self, now: Instant) -> bool {
-        self.until.is_some_and(|until| now < until)
-    }
-
-    /// Notes the tenant's answer: `unix_seconds` is the wall clock, since the vendor's minute
-    /// is a clock minute.
-    pub fn record(&mut self, status: StatusCode, now: Instant, unix_seconds: u64) {
-        let pause = match status {
-            StatusCode::TOO_MANY_REQUESTS => Duration::from_secs(60 - unix_seconds % 60),
-            StatusCode::SERVICE_UNAVAILABLE => {
-                self.failures = self.failures.saturating_add(1);
-                Duration::from_secs(1u64 << (self.failures - 1).min(6)).min(Self::MAX)
-            }
-            _ if status.is_success() => {
-                *self = Backoff::default();
-                return;
-            }
-            _ => return,
-        };
-        self.until = Some(now + pause);
     }
 }
 
@@ -458,32 +424,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_429_holds_until_the_next_clock_minute() {
-        let now = Instant::now();
-        let mut backoff = Backoff::default();
-        backoff.record(StatusCode::TOO_MANY_REQUESTS, now, 1_800_000_045);
-        assert!(backoff.is_active(now + Duration::from_secs(14)));
-        assert!(!backoff.is_active(now + Duration::from_secs(15)));
-    }
-
-    #[test]
-    fn repeated_503s_back_off_exponentially_up_to_a_minute_and_success_resets() {
-        let now = Instant::now();
-        let mut backoff = Backoff::default();
-        let mut pauses = Vec::new();
-        for _ in 0..9 {
-            backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
-            let until = backoff.until.unwrap();
-            pauses.push((until - now).as_secs());
-        }
-        assert_eq!(pauses, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
-        backoff.record(StatusCode::OK, now, 0);
-        assert!(!backoff.is_active(now));
-        backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
-        assert_eq!(backoff.until, Some(now + Duration::from_secs(1)));
-    }
-
-    #[test]
     fn the_tenant_url_keeps_the_base_path_and_the_query() {
         let upstream = |base: &str| {
             let key = ApiKey::new("key").unwrap();
@@ -504,14 +444,5 @@ mod tests {
             "https://gym.example/v1/online-offers/purchasable/1001"
         );
         assert!(upstream("not a url").url(path).is_none());
-    }
-
-    #[test]
-    fn other_errors_do_not_pause() {
-        let now = Instant::now();
-        let mut backoff = Backoff::default();
-        backoff.record(StatusCode::NOT_FOUND, now, 0);
-        backoff.record(StatusCode::INTERNAL_SERVER_ERROR, now, 0);
-        assert!(!backoff.is_active(now));
     }
 }

@@ -1,6 +1,7 @@
 //! CORS for the gym's own origins only, and the per-client limit on writes, over real HTTP.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode};
 use perfectgym_offers_proxy::mock::MockTenant;
@@ -132,4 +133,26 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         StatusCode::OK,
         "another visitor is not blocked"
     );
+}
+
+/// Each limit forgets quiet clients in a sweep that lives as long as the app: apps made and
+/// dropped (each test, a reload) leave nothing running behind them.
+#[tokio::test(start_paused = true)]
+async fn the_limits_sweeps_end_with_the_app() {
+    let alive = || {
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+    };
+    let before = alive();
+    let router = app(ProxyConfig::new(
+        "/pg-proxy",
+        Tenant::Mock(Arc::new(MockTenant::new())),
+    ));
+    assert_eq!(alive(), before + 2, "one sweep for reads, one for writes");
+    tokio::time::sleep(Duration::from_secs(10 * 60)).await;
+    assert_eq!(alive(), before + 2, "the sweeps go on while the app lives");
+    drop(router);
+    tokio::time::sleep(Duration::from_secs(61)).await;
+    assert_eq!(alive(), before, "the sweeps ended with the app");
 }

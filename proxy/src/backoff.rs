@@ -1,0 +1,81 @@
+//! Leaving the tenant alone after it pushed back: a 429 until the next clock minute, 503s
+//! exponentially. The upstream keeps one per endpoint.
+
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+
+/// How long not to ask an endpoint again after the tenant pushed back: a 429 holds "for the rest
+/// of the minute" (API-NOTES), a 503 asks for exponential backoff.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    failures: u32,
+    until: Option<Instant>,
+}
+
+impl Backoff {
+    /// Longest pause after repeated 503s.
+    pub const MAX: Duration = Duration::from_secs(60);
+
+    pub fn is_active(&self, now: Instant) -> bool {
+        self.until.is_some_and(|until| now < until)
+    }
+
+    /// Notes the tenant's answer: `unix_seconds` is the wall clock, since the vendor's minute
+    /// is a clock minute.
+    pub fn record(&mut self, status: StatusCode, now: Instant, unix_seconds: u64) {
+        let pause = match status {
+            StatusCode::TOO_MANY_REQUESTS => Duration::from_secs(60 - unix_seconds % 60),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                self.failures = self.failures.saturating_add(1);
+                Duration::from_secs(1u64 << (self.failures - 1).min(6)).min(Self::MAX)
+            }
+            _ if status.is_success() => {
+                *self = Backoff::default();
+                return;
+            }
+            _ => return,
+        };
+        self.until = Some(now + pause);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_holds_until_the_next_clock_minute() {
+        let now = Instant::now();
+        let mut backoff = Backoff::default();
+        backoff.record(StatusCode::TOO_MANY_REQUESTS, now, 1_800_000_045);
+        assert!(backoff.is_active(now + Duration::from_secs(14)));
+        assert!(!backoff.is_active(now + Duration::from_secs(15)));
+    }
+
+    #[test]
+    fn repeated_503s_back_off_exponentially_up_to_a_minute_and_success_resets() {
+        let now = Instant::now();
+        let mut backoff = Backoff::default();
+        let mut pauses = Vec::new();
+        for _ in 0..9 {
+            backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
+            let until = backoff.until.unwrap();
+            pauses.push((until - now).as_secs());
+        }
+        assert_eq!(pauses, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        backoff.record(StatusCode::OK, now, 0);
+        assert!(!backoff.is_active(now));
+        backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
+        assert_eq!(backoff.until, Some(now + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn other_errors_do_not_pause() {
+        let now = Instant::now();
+        let mut backoff = Backoff::default();
+        backoff.record(StatusCode::NOT_FOUND, now, 0);
+        backoff.record(StatusCode::INTERNAL_SERVER_ERROR, now, 0);
+        assert!(!backoff.is_active(now));
+    }
+}
