@@ -42,20 +42,23 @@ macro_rules! messages {
                 if let Some(unknown) = file.keys().into_iter().find(|k| !KEYS.contains(&k.as_str())) {
                     return Err(format!("unknown key `{unknown}`"));
                 }
-                let text = |key: &str| {
-                    file.text(key)
-                        .map(leak)
-                        .ok_or_else(|| format!("missing key `{key}` (a text)"))
-                };
-                let plural = |key: &str| {
+                // Read in one loop, then handed out in order: a call per field costs ~8 KB.
+                let mut texts = Vec::new();
+                for key in [$(stringify!($text),)*] {
+                    texts.push(file.text(key).map(leak).ok_or_else(|| format!("missing key `{key}` (a text)"))?);
+                }
+                let mut plurals = Vec::new();
+                for key in [$(stringify!($plural),)*] {
                     let forms = file
                         .forms(key)
                         .ok_or_else(|| format!("missing key `{key}` (plural forms)"))?;
-                    Plural::read(key, forms)
-                };
+                    plurals.push(Plural::read(key, forms)?);
+                }
+                let mut texts = texts.into_iter();
+                let mut plurals = plurals.into_iter();
                 Ok(Messages {
-                    $($text: text(stringify!($text))?,)*
-                    $($plural: plural(stringify!($plural))?,)*
+                    $($text: texts.next().unwrap_or_default(),)*
+                    $($plural: plurals.next().unwrap_or_default(),)*
                 })
             }
         }
@@ -134,7 +137,7 @@ impl PluralCategory {
 
 /// A counted phrase in each plural form its language has, with `{n}` where the number goes:
 /// Polish `{n} wejście` / `{n} wejścia` / `{n} wejść`.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Plural {
     pub zero: Option<&'static str>,
     pub one: Option<&'static str>,

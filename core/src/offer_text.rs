@@ -16,7 +16,7 @@ pub fn term(term: &Term, locale: Locale) -> String {
         TermUnit::Week => &m.weeks,
         TermUnit::Month => &m.months,
         TermUnit::Year => &m.years,
-        TermUnit::Unknown(unit) => return format!("{} {}", term.value, unit.to_lowercase()),
+        TermUnit::Unknown(unit) => return format!("{} {}", term.value, unit.to_ascii_lowercase()),
     };
     plural.count(i64::from(term.value), locale)
 }
@@ -71,7 +71,7 @@ pub fn payment_methods(offer: &OnlineOffer, locale: Locale) -> Option<String> {
         .iter()
         .map(|method| match method {
             PaymentMethod::OnlinePayment => m.online_payment.to_owned(),
-            PaymentMethod::Unknown(other) => other.replace('_', " ").to_lowercase(),
+            PaymentMethod::Unknown(other) => other.replace('_', " ").to_ascii_lowercase(), // vendor enum values are ASCII; Unicode case tables cost 4 KB of wasm
         })
         .collect();
     Some(m.payment_methods.replace("{methods}", &names.join(", ")))

@@ -7,7 +7,7 @@ use perfectgym_offers_core::{ApiError, Locale};
 
 use crate::embed::host::studio_date;
 use crate::ui::context::WidgetContext;
-use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
+use crate::ui::status::{reload, report_unreadable, ErrorNotice, Loading};
 
 #[component]
 pub fn MyOffers(customer_id: i64) -> impl IntoView {
@@ -33,13 +33,9 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
     });
     let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
     let time_zone = StoredValue::new(time_zone);
-    view! {
-        <Suspense fallback=move || view! { <Loading text=m.loading_purchases/> }>
-            {move || Suspend::new(async move {
-                let loaded = purchases.await?;
-                Some(purchase_list(loaded, purchases, now_seconds, time_zone, locale))
-            })}
-        </Suspense>
+    move || match purchases.get().flatten() {
+        None => view! { <Loading text=m.loading_purchases/> }.into_any(),
+        Some(loaded) => purchase_list(loaded, purchases, now_seconds, time_zone, locale),
     }
 }
 
@@ -54,7 +50,7 @@ fn purchase_list(
     let time_zone = time_zone.get_value();
     match loaded {
         Err(error) => {
-            view! { <ErrorNotice error locale on_retry=move |()| purchases.refetch()/> }.into_any()
+            view! { <ErrorNotice error locale on_retry=move |()| reload(purchases)/> }.into_any()
         }
         Ok(list) if list.is_empty() => {
             view! { <p class="pgo-status pgo-status--empty" role="status">{m.no_purchases}</p> }.into_any()

@@ -13,7 +13,7 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 use crate::embed::events::HostEvent;
 use crate::ui::context::WidgetContext;
 use crate::ui::offer_card::OfferCard;
-use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
+use crate::ui::status::{reload, report_unreadable, ErrorNotice, Loading};
 
 /// How long the rest of the catalogue may take before the offers so far are shown.
 const SLOW_PAGE: Duration = Duration::from_millis(250);
@@ -57,21 +57,15 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
         }
         .into_any()
     };
-    view! {
-        // The fallback is drawn once: what it shows follows the pages as they come.
-        <Suspense fallback=move || move || match so_far.get() {
+    move || match catalogue.get().flatten() {
+        None => match so_far.get() {
             Some(offers) => list(offers, true),
             None => view! { <Loading text=messages.loading_offers/> }.into_any(),
-        }>
-            {move || Suspend::new(async move {
-                match catalogue.await? {
-                    Ok(offers) => Some(list(offers, false)),
-                    Err(error) => Some(view! {
-                        <ErrorNotice error locale on_retry=move |()| catalogue.refetch()/>
-                    }.into_any()),
-                }
-            })}
-        </Suspense>
+        },
+        Some(Ok(offers)) => list(offers, false),
+        Some(Err(error)) => {
+            view! { <ErrorNotice error locale on_retry=move |()| reload(catalogue)/> }.into_any()
+        }
     }
 }
 

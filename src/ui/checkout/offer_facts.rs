@@ -6,7 +6,7 @@ use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::{offer_text, Locale};
 
 use crate::ui::context::WidgetContext;
-use crate::ui::status::ErrorNotice;
+use crate::ui::status::{reload, ErrorNotice};
 
 #[component]
 pub fn OfferFacts(offer_id: i64) -> impl IntoView {
@@ -22,19 +22,13 @@ pub fn OfferFacts(offer_id: i64) -> impl IntoView {
             }
         }
     });
-    view! {
-        <Suspense fallback=move || view! {
-            <p class="pgo-muted" role="status">{locale.messages().loading_detail}</p>
-        }>
-            {move || Suspend::new(async move {
-                match detail.await? {
-                    Ok(offer) => Some(facts(&offer, locale).into_any()),
-                    Err(error) => Some(view! {
-                        <ErrorNotice error locale on_retry=move |()| detail.refetch()/>
-                    }.into_any()),
-                }
-            })}
-        </Suspense>
+    move || match detail.get().flatten() {
+        None => view! { <p class="pgo-muted" role="status">{locale.messages().loading_detail}</p> }
+            .into_any(),
+        Some(Ok(offer)) => facts(&offer, locale).into_any(),
+        Some(Err(error)) => {
+            view! { <ErrorNotice error locale on_retry=move |()| reload(detail)/> }.into_any()
+        }
     }
 }
 
