@@ -1,16 +1,39 @@
-//! The vendor's zoned timestamps (`2026-01-15T00:00:00+01:00[Europe/Berlin]`) and their text.
+//! The vendor's zoned timestamps (`2026-01-15T00:00:00+01:00[Europe/Berlin]`), calendar dates
+//! and terms, and their text.
 //!
 //! A timestamp keeps the studio's wall-clock time and offset as sent, so it is shown in the
-//! studio's time zone wherever the visitor is, and compared as an instant.
+//! studio's time zone wherever the visitor is, and compared as an instant. `time` reads the
+//! RFC 3339 instant; the RFC 9557 annotations after it, which `time` does not read, are split
+//! off here. The wire types ([`crate::model`]) use these; nothing here uses them.
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+pub use time::{Date, Time};
+use time::{Month, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::i18n::Locale;
-use crate::model::{Term, TermUnit};
+use crate::open_enum;
+
+open_enum!(
+    /// The unit of a `Term` or `TermWithMinutes`.
+    TermUnit {
+        Minutes = "MINUTES",
+        Hours = "HOURS",
+        Day = "DAY",
+        Week = "WEEK",
+        Month = "MONTH",
+        Year = "YEAR",
+    }
+);
+
+/// `Term` and `TermWithMinutes`: a length of time such as 2 weeks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub value: i32,
+    pub unit: TermUnit,
+}
 
 /// A moment as the studio sees it: its local date and time, the UTC offset then, and the IANA
 /// zone name when the vendor sent one.
@@ -28,20 +51,12 @@ pub struct StudioDateTime {
 pub struct TimestampError(pub String);
 
 impl StudioDateTime {
-    /// Reads `2026-01-15T00:00:00+01:00[Europe/Berlin]`, the same with fractional seconds or
-    /// without the zone, and a bare date `2026-01-15` (taken as midnight UTC).
+    /// Reads `2026-01-15T00:00:00+01:00[Europe/Berlin]`, the same with fractional seconds, `Z`
+    /// or without the zone, and a bare date `2026-01-15` (taken as midnight UTC).
     pub fn parse(text: &str) -> Result<StudioDateTime, TimestampError> {
         let fail = || TimestampError(text.to_owned());
-        let text = text.trim();
-        let (instant, zone) = match text.find('[') {
-            Some(open) => {
-                let zone = text[open + 1..].strip_suffix(']').ok_or_else(fail)?;
-                // RFC 9557 marks a critical annotation with '!'; the name is what matters here.
-                let zone = zone.trim_start_matches('!');
-                (&text[..open], (!zone.is_empty()).then(|| zone.to_owned()))
-            }
-            None => (text, None),
-        };
+        let (instant, zone) = split_annotations(text.trim()).ok_or_else(fail)?;
+        let zone = zone.map(str::to_owned);
         if let Ok(local) = OffsetDateTime::parse(instant, &Rfc3339) {
             return Ok(StudioDateTime {
                 local,
@@ -55,6 +70,15 @@ impl StudioDateTime {
             zone,
             date_only: true,
         })
+    }
+
+    /// `local`, the studio's wall clock and offset, in the IANA zone `zone`.
+    pub fn in_zone(local: OffsetDateTime, zone: &str) -> StudioDateTime {
+        StudioDateTime {
+            local,
+            zone: Some(zone.to_owned()),
+            date_only: false,
+        }
     }
 
     /// The studio's calendar date.
@@ -122,13 +146,30 @@ impl<'de> Deserialize<'de> for StudioDateTime {
     }
 }
 
-/// Reads a request date, `yyyy-MM-dd`.
+/// Splits RFC 9557's annotations off a timestamp: `…+01:00[!Europe/Berlin][u-ca=iso8601]` gives
+/// the RFC 3339 text and `Europe/Berlin`. The time zone is the first annotation unless that is a
+/// `key=value` tag; `!` only marks it critical. Tags after it say nothing the widget uses.
+/// `None` when the annotations are empty or not in brackets.
+fn split_annotations(text: &str) -> Option<(&str, Option<&str>)> {
+    let Some((instant, annotations)) = text.split_once('[') else {
+        return Some((text, None));
+    };
+    let (first, tags) = annotations.split_once(']')?;
+    let first = first.strip_prefix('!').unwrap_or(first);
+    let tags_bracketed = tags.is_empty() || (tags.starts_with('[') && tags.ends_with(']'));
+    if first.is_empty() || !tags_bracketed {
+        return None;
+    }
+    Some((instant, (!first.contains('=')).then_some(first)))
+}
+
+/// Reads a calendar date written `yyyy-MM-dd` (a real day: no 30 February): `validFrom`, a date
+/// input's value. It is exactly RFC 3339's full-date, so `time`'s RFC 3339 parser checks it.
 pub fn parse_date(text: &str) -> Option<Date> {
-    let mut parts = text.trim().splitn(3, '-');
-    let year: i32 = parts.next()?.parse().ok()?;
-    let month: u8 = parts.next()?.parse().ok()?;
-    let day: u8 = parts.next()?.parse().ok()?;
-    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+    let midnight = format!("{text}T00:00:00Z");
+    OffsetDateTime::parse(&midnight, &Rfc3339)
+        .ok()
+        .map(OffsetDateTime::date)
 }
 
 /// The `yyyy-MM-dd` form the vendor wants in requests (`validFrom`).
@@ -180,47 +221,6 @@ pub fn format_date(date: Date, locale: Locale) -> String {
     locale.date(date)
 }
 
-/// A date as `Intl.DateTimeFormat` with `dateStyle: "medium"` prints it in en-US or, with
-/// `german`, de-DE: natively, where there is no `Intl`.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn native_date(date: Date, german: bool) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    if german {
-        format!(
-            "{:02}.{:02}.{}",
-            date.day(),
-            u8::from(date.month()),
-            date.year()
-        )
-    } else {
-        format!(
-            "{} {}, {}",
-            MONTHS[usize::from(u8::from(date.month())) - 1],
-            date.day(),
-            date.year()
-        )
-    }
-}
-
-/// Date and time with `dateStyle: "medium", timeStyle: "short"` in en-US or de-DE, natively.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn native_date_time(date: Date, time: Time, german: bool) -> String {
-    let day = native_date(date, german);
-    let (hour, minute) = (time.hour(), time.minute());
-    if german {
-        return format!("{day}, {hour:02}:{minute:02}");
-    }
-    let (hour12, meridiem) = match hour {
-        0 => (12, "AM"),
-        1..=11 => (hour, "AM"),
-        12 => (12, "PM"),
-        _ => (hour - 12, "PM"),
-    };
-    format!("{day}, {hour12}:{minute:02} {meridiem}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +256,37 @@ mod tests {
         assert_eq!(t.to_string(), "2026-03-01");
     }
 
+    /// RFC 9557's annotation forms: critical zones, tags after the zone (the zone is the first
+    /// annotation), tags alone, offsets as zones, and `Z` with a zone.
+    #[test]
+    fn reads_every_annotation_form() {
+        let berlin_midnight = 1_768_431_600;
+        for (text, zone) in [
+            (
+                "2026-01-15T00:00:00+01:00[!Europe/Berlin]",
+                Some("Europe/Berlin"),
+            ),
+            (
+                "2026-01-15T00:00:00+01:00[Europe/Berlin][u-ca=iso8601]",
+                Some("Europe/Berlin"),
+            ),
+            ("2026-01-15T00:00:00+01:00[u-ca=iso8601]", None),
+            ("2026-01-15T00:00:00+01:00[+01:00]", Some("+01:00")),
+            ("2026-01-14T23:00:00Z[Europe/Berlin]", Some("Europe/Berlin")),
+            (" 2026-01-14T23:00:00.000Z ", None),
+        ] {
+            let t = StudioDateTime::parse(text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                (t.zone(), t.unix_seconds()),
+                (zone, berlin_midnight),
+                "{text}"
+            );
+        }
+        let t = StudioDateTime::parse("2026-03-01[Europe/Berlin]").unwrap();
+        assert_eq!((t.zone(), t.is_date_only()), (Some("Europe/Berlin"), true));
+        assert_eq!(t.to_string(), "2026-03-01[Europe/Berlin]");
+    }
+
     #[test]
     fn refuses_what_is_not_a_timestamp() {
         for bad in [
@@ -264,6 +295,10 @@ mod tests {
             "2026-13-01",
             "2026-01-15T25:00:00+01:00",
             "2026-01-15[x",
+            "2026-01-15[]",
+            "2026-01-15T00:00:00+01:00[Europe/Berlin]x",
+            "2026-01-15T00:00:00+01:00[Europe/Berlin][u-ca=iso8601",
+            "2026-01-15T08:00:00",
         ] {
             assert!(StudioDateTime::parse(bad).is_err(), "{bad:?}");
         }
@@ -277,6 +312,24 @@ mod tests {
         assert_eq!(iso_date(date), "2026-12-03");
         assert_eq!(parse_date("2026-12-03"), Some(date));
         assert_eq!(parse_date("2026-02-30"), None);
+    }
+
+    /// Only the wire form of a real day, as `validFrom` and a date input write it.
+    #[test]
+    fn reads_only_real_days_written_yyyy_mm_dd() {
+        for bad in [
+            "2026-13-01",
+            "20261203",
+            "2026-12-03T10:00:00Z",
+            "+2026-12-03",
+            "2026-1-5",
+            " 2026-12-03",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
+        let leap_day = Date::from_calendar_date(2024, Month::February, 29).unwrap();
+        assert_eq!(parse_date("2024-02-29"), Some(leap_day));
     }
 
     #[test]

@@ -370,16 +370,46 @@ mod native {
         }
 
         fn date(&self, date: Date) -> String {
-            crate::dates::native_date(date, self.language == "de")
+            native_date(date, self.language == "de")
         }
 
         fn date_time(&self, date: Date, time: Time) -> String {
-            crate::dates::native_date_time(date, time, self.language == "de")
+            native_date_time(date, time, self.language == "de")
         }
 
         fn plural(&self, n: i64) -> PluralCategory {
             native_plural(&self.language, n)
         }
+    }
+
+    /// A date as `Intl.DateTimeFormat` with `dateStyle: "medium"` prints it in en-US or, with
+    /// `german`, de-DE.
+    fn native_date(date: Date, german: bool) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+        if german {
+            format!("{day:02}.{month:02}.{year}")
+        } else {
+            format!("{} {day}, {year}", MONTHS[usize::from(month) - 1])
+        }
+    }
+
+    /// Date and time with `dateStyle: "medium", timeStyle: "short"` in en-US or de-DE.
+    fn native_date_time(date: Date, time: Time, german: bool) -> String {
+        let day = native_date(date, german);
+        let (hour, minute) = (time.hour(), time.minute());
+        if german {
+            return format!("{day}, {hour:02}:{minute:02}");
+        }
+        let (hour12, meridiem) = match hour {
+            0 => (12, "AM"),
+            1..=11 => (hour, "AM"),
+            12 => (12, "PM"),
+            _ => (hour - 12, "PM"),
+        };
+        format!("{day}, {hour12}:{minute:02} {meridiem}")
     }
 
     /// CLDR's integer plural rules for the shipped languages (the widget asks `Intl` instead).

@@ -11,6 +11,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::dates::StudioDateTime;
+// Terms live with the date arithmetic that uses them; they are wire types all the same.
+pub use crate::dates::{Term, TermUnit};
 use crate::money::{Amount, Money};
 use crate::open_enum;
 
@@ -37,18 +39,6 @@ open_enum!(
 );
 
 open_enum!(
-    /// The unit of a `Term` or `TermWithMinutes`.
-    TermUnit {
-        Minutes = "MINUTES",
-        Hours = "HOURS",
-        Day = "DAY",
-        Week = "WEEK",
-        Month = "MONTH",
-        Year = "YEAR",
-    }
-);
-
-open_enum!(
     /// Which studios an offer opens (`restrictions.studioAccessType`).
     StudioAccessType {
         MainStudio = "MAIN_STUDIO",
@@ -70,13 +60,6 @@ open_enum!(
         InvalidCode = "INVALID_CODE",
     }
 );
-
-/// `Term` and `TermWithMinutes`: a length of time such as 2 weeks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Term {
-    pub value: i32,
-    pub unit: TermUnit,
-}
 
 /// How long one use of the offer lasts, and how it may be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

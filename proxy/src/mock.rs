@@ -12,8 +12,7 @@
 use std::sync::Mutex;
 
 use axum::http::StatusCode;
-use jiff::tz::TimeZone;
-use jiff::{Span, Timestamp, Zoned};
+use perfectgym_offers_core::dates::{add_term, parse_date, Date};
 use perfectgym_offers_core::model::{
     OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest, PriceBreakdown,
     PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer, Term, TermUnit,
@@ -22,6 +21,8 @@ use perfectgym_offers_core::model::{
 use perfectgym_offers_core::{Amount, Money, StudioDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use time::macros::{datetime, offset, time};
+use time::{Duration, Month, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::operation::Operation;
 use crate::reply::Reply;
@@ -36,6 +37,8 @@ pub const VOUCHER_FIXED: &str = "TENOFF";
 pub const VOUCHER_EXPIRED: &str = "WINTER2020";
 
 const CATALOGUE: &str = include_str!("../../fixtures/mock-tenant/catalogue.json");
+/// The studio's time zone; the catalogue names it too.
+const STUDIO_ZONE: &str = "Europe/Berlin";
 const FIRST_PURCHASE_ID: i64 = 100_001;
 
 #[derive(Deserialize)]
@@ -48,7 +51,6 @@ struct Catalogue {
 
 pub struct MockTenant {
     offers: Vec<OnlineOffer>,
-    studio_zone: TimeZone,
     slice_size_cap: usize,
     purchases: Mutex<Vec<(i64, PurchasedOffer)>>,
     sessions: Mutex<u64>,
@@ -67,11 +69,12 @@ impl MockTenant {
             serde_json::from_str(CATALOGUE).expect("the embedded catalogue is valid");
         let mut offers = catalogue.offers;
         offers.sort_by_key(|offer| offer.online_offer_id);
-        let studio_zone =
-            TimeZone::get(&catalogue.studio_time_zone).expect("the bundled tzdb has the zone");
+        assert_eq!(
+            catalogue.studio_time_zone, STUDIO_ZONE,
+            "the mock knows the rules of one zone"
+        );
         let tenant = MockTenant {
             offers,
-            studio_zone,
             slice_size_cap: catalogue.slice_size_cap as usize,
             purchases: Mutex::new(Vec::new()),
             sessions: Mutex::new(0),
@@ -101,11 +104,8 @@ impl MockTenant {
     /// The demo customer bought a day ticket once, long expired.
     fn seed_expired_purchase(&self) {
         let offer = self.offers[0].clone();
-        let bought: Zoned = "2026-01-15T09:30:00+01:00[Europe/Berlin]"
-            .parse()
-            .expect("a valid timestamp");
-        let valid_from = bought.date();
-        self.record(DEMO_CUSTOMER_ID, offer, &bought, valid_from, None, None);
+        let bought = datetime!(2026-01-15 09:30 +1);
+        self.record(DEMO_CUSTOMER_ID, offer, bought, bought.date(), None, None);
     }
 
     /// Answers one operation as the vendor would.
@@ -219,8 +219,8 @@ impl MockTenant {
         let Some(offer) = self.offer(request.online_offer_id).cloned() else {
             return not_found(request.online_offer_id);
         };
-        let now = Timestamp::now().to_zoned(self.studio_zone.clone());
-        let Ok(valid_from) = request.valid_from.parse::<jiff::civil::Date>() else {
+        let now = studio_now();
+        let Some(valid_from) = parse_date(&request.valid_from) else {
             return Reply::error(
                 StatusCode::BAD_REQUEST,
                 "INVALID_DATE",
@@ -255,7 +255,7 @@ impl MockTenant {
         let purchase = self.record(
             request.customer_id,
             offer,
-            &now,
+            now,
             valid_from,
             request
                 .voucher_code
@@ -277,27 +277,25 @@ impl MockTenant {
         &self,
         customer_id: i64,
         offer: OnlineOffer,
-        bought: &Zoned,
-        valid_from: jiff::civil::Date,
+        bought: OffsetDateTime,
+        valid_from: Date,
         voucher_code: Option<String>,
         prices: Option<&PriceBreakdown>,
     ) -> PurchasedOffer {
         let mut purchases = self.purchases.lock().unwrap_or_else(|e| e.into_inner());
         let id = FIRST_PURCHASE_ID + purchases.len() as i64;
-        let start = valid_from
-            .to_zoned(self.studio_zone.clone())
-            .unwrap_or_else(|_| bought.clone());
+        let start = studio_midnight(valid_from);
         let expiry = offer
             .validity
             .as_ref()
-            .and_then(|term| start.checked_add(span_of(term)).ok())
-            .unwrap_or_else(|| start.clone());
-        let studio_time = |zoned: &Zoned| StudioDateTime::parse(&zoned.to_string()).ok();
+            .and_then(|term| after_term(start, term))
+            .unwrap_or(start);
+        let studio_time = |local| Some(StudioDateTime::in_zone(local, STUDIO_ZONE));
         let purchase = PurchasedOffer {
             online_offer_purchase_id: id,
             purchase_date: studio_time(bought),
-            expiry_date: studio_time(&expiry),
-            valid_from: studio_time(&start),
+            expiry_date: studio_time(expiry),
+            valid_from: studio_time(start),
             studio_access_code: access_code(id),
             studio_id: Some(1),
             voucher_code,
@@ -316,11 +314,8 @@ impl MockTenant {
     fn payment_session(&self, request: &PaymentSessionRequest) -> Reply {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         *sessions += 1;
-        let valid_until = Timestamp::now()
-            .to_zoned(self.studio_zone.clone())
-            .checked_add(Span::new().minutes(30))
-            .map(|t| t.to_string())
-            .ok();
+        let valid_until = in_studio(OffsetDateTime::now_utc() + Duration::minutes(30))
+            .map(|t| StudioDateTime::in_zone(t, STUDIO_ZONE).to_string());
         let session = PaymentSession {
             token: format!("mock-session-{}-{}", request.customer_id, *sessions),
             token_valid_until: valid_until,
@@ -358,16 +353,53 @@ impl MockTenant {
     }
 }
 
-fn span_of(term: &Term) -> Span {
+/// Europe/Berlin's offset at `instant`: CET (UTC+1), and CEST (UTC+2) under the EU's summer
+/// time, from 01:00 UTC on March's last Sunday to 01:00 UTC on October's (Directive 2000/84/EC,
+/// Berlin's rule since 1996). That is all the zone data the mock needs; the widget asks `Intl`.
+fn studio_offset(instant: OffsetDateTime) -> UtcOffset {
+    let year = instant.to_offset(UtcOffset::UTC).year();
+    let switch = |month: Month| {
+        let last = Date::from_calendar_date(year, month, month.length(year)).ok()?;
+        let sunday = last - Duration::days(last.weekday().number_days_from_sunday().into());
+        Some(PrimitiveDateTime::new(sunday, time!(01:00)).assume_utc())
+    };
+    match (switch(Month::March), switch(Month::October)) {
+        (Some(spring), Some(autumn)) if spring <= instant && instant < autumn => offset!(+2),
+        _ => offset!(+1),
+    }
+}
+
+/// `instant` on the studio's clock; `None` past the calendar's end.
+fn in_studio(instant: OffsetDateTime) -> Option<OffsetDateTime> {
+    instant.checked_to_offset(studio_offset(instant))
+}
+
+/// The studio's clock now.
+fn studio_now() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.to_offset(studio_offset(now))
+}
+
+/// Today on the studio's calendar (tests and the e2e suite buy from today on).
+pub fn studio_today() -> Date {
+    studio_now().date()
+}
+
+/// The studio's midnight starting `date`. Berlin's clocks change at 02:00 or 03:00, never at
+/// midnight, so the offset at midnight on standard time tells which one applies.
+fn studio_midnight(date: Date) -> OffsetDateTime {
+    let midnight = PrimitiveDateTime::new(date, time!(00:00));
+    midnight.assume_offset(studio_offset(midnight.assume_offset(offset!(+1))))
+}
+
+/// When `term` after `start` ends on the studio's clock: minutes and hours elapse, longer terms
+/// end at the studio's midnight of the date they reach (months clamp to the month's end).
+fn after_term(start: OffsetDateTime, term: &Term) -> Option<OffsetDateTime> {
     let value = i64::from(term.value);
     match term.unit {
-        TermUnit::Minutes => Span::new().minutes(value),
-        TermUnit::Hours => Span::new().hours(value),
-        TermUnit::Day => Span::new().days(value),
-        TermUnit::Week => Span::new().weeks(value),
-        TermUnit::Month => Span::new().months(value),
-        TermUnit::Year => Span::new().years(value),
-        TermUnit::Unknown(_) => Span::new(),
+        TermUnit::Minutes => in_studio(start.checked_add(Duration::minutes(value))?),
+        TermUnit::Hours => in_studio(start.checked_add(Duration::hours(value))?),
+        _ => Some(studio_midnight(add_term(start.date(), term)?)),
     }
 }
 
@@ -491,11 +523,10 @@ mod tests {
     }
 
     fn purchase(voucher: Option<&str>) -> Operation {
-        let today = Timestamp::now().to_zoned(TimeZone::get("Europe/Berlin").unwrap());
         Operation::Purchase(PurchaseRequest {
             online_offer_id: 1001,
             customer_id: DEMO_CUSTOMER_ID,
-            valid_from: today.date().to_string(),
+            valid_from: studio_today().to_string(),
             voucher_code: voucher.map(str::to_owned),
             payment_request_token: Some("tok".to_owned()),
         })
@@ -634,5 +665,36 @@ mod tests {
                 assert!(entry.get(*field).is_some(), "{field}: {entry}");
             }
         }
+    }
+
+    /// Berlin's clock around the 2026 changes (29 March and 25 October, 01:00 UTC), and terms
+    /// that cross them: the mock's only zone data, checked against the IANA database's dates.
+    #[test]
+    fn the_studio_clock_follows_berlin_summer_time() {
+        let at = |instant: OffsetDateTime| studio_offset(instant).whole_hours();
+        assert_eq!(at(datetime!(2026-03-29 00:59:59 UTC)), 1);
+        assert_eq!(at(datetime!(2026-03-29 01:00 UTC)), 2);
+        assert_eq!(at(datetime!(2026-10-25 00:59:59 UTC)), 2);
+        assert_eq!(at(datetime!(2026-10-25 01:00 UTC)), 1);
+        assert_eq!(at(datetime!(2027-03-28 01:00 UTC)), 2);
+        let shown = |local| StudioDateTime::in_zone(local, STUDIO_ZONE).to_string();
+        let start = studio_midnight(datetime!(2026-03-20 00:00).date());
+        assert_eq!(shown(start), "2026-03-20T00:00:00+01:00[Europe/Berlin]");
+        let term = |value, unit| Term { value, unit };
+        let month_later = after_term(start, &term(1, TermUnit::Month)).unwrap();
+        assert_eq!(
+            shown(month_later),
+            "2026-04-20T00:00:00+02:00[Europe/Berlin]"
+        );
+        let summer = studio_midnight(datetime!(2026-10-24 00:00).date());
+        let hours_later = after_term(summer, &term(30, TermUnit::Hours)).unwrap();
+        assert_eq!(
+            shown(hours_later),
+            "2026-10-25T05:00:00+01:00[Europe/Berlin]"
+        );
+        assert_eq!(
+            after_term(start, &term(1, TermUnit::Unknown("ERA".into()))),
+            None
+        );
     }
 }

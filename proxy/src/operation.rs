@@ -222,12 +222,7 @@ pub(crate) fn voucher_code(code: Option<&str>) -> Result<Option<String>, Reply> 
 
 /// Whether `text` is a calendar date written `yyyy-MM-dd` (a real day: no 30 February).
 fn is_calendar_date(text: &str) -> bool {
-    let digits_and_dashes = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    digits_and_dashes && text.parse::<jiff::civil::Date>().is_ok()
+    perfectgym_offers_core::dates::parse_date(text).is_some()
 }
 
 impl Body for PurchasePreviewRequest {}

@@ -159,9 +159,7 @@ async fn vouchers_apply_or_are_rejected_with_a_code() {
 async fn purchases_need_payment_unless_free_and_are_remembered() {
     let (api, mock) = mock_api().await;
     let customer = 4242;
-    let today = jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
-        .date();
+    let today = perfectgym_offers_proxy::mock::studio_today();
     let buy = |offer: i64, token: Option<&str>, valid_from: String| {
         post(
             format!("{api}/purchase"),
@@ -172,7 +170,7 @@ async fn purchases_need_payment_unless_free_and_are_remembered() {
     let (status, body) = buy(1001, None, today.to_string()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("PAYMENT_REQUIRED"));
-    let (status, body) = buy(1001, Some("tok"), today.yesterday().unwrap().to_string()).await;
+    let (status, body) = buy(1001, Some("tok"), today.previous_day().unwrap().to_string()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(mock.purchase_count(customer), 0);
 
