@@ -25,7 +25,7 @@ use crate::ui::OfferWidget;
 pub const TAG_NAME: &str = "perfectgym-offers";
 
 /// The widget's styles, adopted by each element's shadow root.
-const WIDGET_CSS: &str = include_str!("../../style/widget.css");
+const WIDGET_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 #[wasm_bindgen(module = "/src/embed/element.js")]
 extern "C" {

@@ -1,0 +1,43 @@
+//! Minifies the widget's stylesheet for the wasm (it is `include_str!`ed): comments and
+//! layout whitespace are a third of it, and every byte of the wasm goes to every visitor.
+
+use std::path::PathBuf;
+
+fn main() {
+    let source = "style/widget.css";
+    println!("cargo:rerun-if-changed={source}");
+    let css = std::fs::read_to_string(source).expect("style/widget.css is readable");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("widget.min.css"), minify(&css)).expect("OUT_DIR is writable");
+}
+
+/// Drops comments, collapses whitespace, and drops it around `{ } ; ,` (where it never means
+/// anything: unlike around `:` or in a selector's descendant combinator). The stylesheet has
+/// no comment-like text inside strings.
+fn minify(css: &str) -> String {
+    let mut without_comments = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        without_comments.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    without_comments.push_str(rest);
+    let collapsed = without_comments
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut minified = String::with_capacity(collapsed.len());
+    let tight = |c: char| matches!(c, '{' | '}' | ';' | ',');
+    let mut chars = collapsed.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after_tight = minified.chars().last().is_some_and(tight);
+        let before_tight = chars.peek().copied().is_some_and(tight);
+        if c == ' ' && (after_tight || before_tight) {
+            continue;
+        }
+        minified.push(c);
+    }
+    minified
+}
