@@ -412,7 +412,9 @@ pub struct PurchaseResult {
     /// the receipt when a tenant sends it (and always for a purchase found after a lost answer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<StudioDateTime>,
-    #[serde(flatten)]
+    /// On the wire these fields sit beside the others. The widget reads them without serde's
+    /// `flatten` (see `nest_flattened_parts` in its API client), which costs 12 KB of wasm.
+    #[cfg_attr(not(target_arch = "wasm32"), serde(flatten))]
     pub prices: PriceBreakdown,
 }
 
@@ -420,7 +422,9 @@ pub struct PurchaseResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PurchasedOffer {
-    #[serde(flatten)]
+    /// The offer's own fields, beside the purchase's on the wire (read as for
+    /// [`PurchaseResult::prices`]).
+    #[cfg_attr(not(target_arch = "wasm32"), serde(flatten))]
     pub offer: OnlineOffer,
     pub online_offer_purchase_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -23,7 +23,7 @@ use perfectgym_offers_core::paging::fetch_pages_showing;
 use perfectgym_offers_core::ApiError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::embed::host::{parse_json_safely, prefetched};
 
@@ -293,9 +293,34 @@ fn parse_json(text: &str) -> Result<JsValue, ApiError> {
 }
 
 fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiError> {
+    nest_flattened_parts(&value);
     serde_wasm_bindgen::from_value(value).map_err(|error| ApiError::Decode {
         cause: error.to_string(),
     })
+}
+
+/// Core's `PurchaseResult::prices` and `PurchasedOffer::offer` are parts whose fields sit beside
+/// the others on the wire: natively serde's `flatten` reads them, which buffers every field in a
+/// generic tree (12 KB gzip of wasm). Here each answer object (or each item of an answer list) is
+/// given a shallow copy of itself under those two names (a copy, not itself: no cycle for a
+/// reader that walks every key), and serde-wasm-bindgen, which looks up only a struct's own
+/// fields, reads the part from it. A name the answer already has is left alone.
+fn nest_flattened_parts(value: &JsValue) {
+    let objects = if js_sys::Array::is_array(value) {
+        js_sys::Array::from(value).to_vec()
+    } else {
+        vec![value.clone()]
+    };
+    for object in objects.iter().filter(|o| o.is_object()) {
+        let copy: JsValue =
+            js_sys::Object::assign(&js_sys::Object::new(), object.unchecked_ref()).into();
+        for part in ["prices", "offer"] {
+            let key = JsValue::from_str(part);
+            if js_sys::Reflect::has(object, &key) == Ok(false) {
+                let _ = js_sys::Reflect::set(object, &key, &copy);
+            }
+        }
+    }
 }
 
 fn js_error_text(error: &JsValue) -> String {
