@@ -186,6 +186,10 @@ test("an invalid voucher says so and the plain price stays", async () => {
   await widget(page).getByRole("button", { name: "Apply" }).click();
   await widget(page).getByText("This voucher code is not valid.").waitFor();
   assert.equal(await widget(page).getByText("€29.00").count() > 0, true);
+  // The gym asks for the dark scheme on the element: it must read as well as the light one.
+  await page.evaluate(() => document.querySelector("perfectgym-offers").setAttribute("color-scheme", "dark"));
+  await screenshot(page, "refused-voucher-dark");
+  await audit(page, "checkout with a refused voucher, dark scheme");
   await context.close();
 });
 
