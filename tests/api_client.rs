@@ -3,7 +3,9 @@
 
 use perfectgym_offers::api::ApiClient;
 use perfectgym_offers::core::error::RetryPolicy;
-use perfectgym_offers::core::model::{PageOffset, PurchasePreviewRequest, VoucherErrorCode};
+use perfectgym_offers::core::model::{
+    PageOffset, PurchasePreviewRequest, PurchaseRequest, VoucherErrorCode,
+};
 use perfectgym_offers::core::ApiError;
 use perfectgym_offers::locale::english;
 use wasm_bindgen_test::*;
@@ -308,4 +310,40 @@ async fn purchased_offers_are_a_bare_array() {
         Fetch::requests()[0].path(),
         "/pg-proxy/v1/online-offers/67890/purchased"
     );
+}
+
+/// The purchase's prices and the purchased offer's own fields sit beside the others on the wire;
+/// a tenant's own `prices` or `offer` key (here null, or something else) changes nothing.
+#[wasm_bindgen_test]
+async fn parts_beside_the_purchase_are_read_whatever_else_the_answer_carries() {
+    Fetch::reset();
+    Fetch::respond(
+        "/v1/online-offers/purchase",
+        200,
+        r#"{"onlineOfferPurchaseId":7,"studioAccessCode":"K7","prices":null,"offer":{"a":1},
+            "price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":16,"currency":"EUR"}}"#,
+    );
+    Fetch::respond(
+        "/67890/purchased",
+        200,
+        r#"[{"onlineOfferPurchaseId":8,"studioAccessCode":"K8","offer":null,"prices":[],
+             "onlineOfferId":3,"name":"Day Ticket Adult"}]"#,
+    );
+    let request = PurchaseRequest {
+        online_offer_id: 3,
+        customer_id: 67890,
+        valid_from: "2026-12-01".to_owned(),
+        voucher_code: None,
+        payment_request_token: None,
+    };
+    let result = client("en").purchase(&request).await.unwrap();
+    assert_eq!(result.online_offer_purchase_id, 7);
+    assert_eq!(
+        result.prices.discounted_price.map(|m| m.amount.to_string()),
+        Some("16".to_owned())
+    );
+    let purchased = client("en").purchased(67890).await.unwrap();
+    assert_eq!(purchased.unreadable, Vec::<String>::new());
+    assert_eq!(purchased[0].offer.name, "Day Ticket Adult");
+    assert_eq!(purchased[0].offer.online_offer_id, 3);
 }

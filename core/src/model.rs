@@ -413,8 +413,10 @@ pub struct PurchaseResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<StudioDateTime>,
     /// On the wire these fields sit beside the others. The widget reads them without serde's
-    /// `flatten` (see `nest_flattened_parts` in its API client), which costs 12 KB of wasm.
+    /// `flatten`, which costs 12 KB of wasm: its API client nests a copy of the answer under a
+    /// name no tenant writes (`nest_flattened_parts`). Never serialised in the widget.
     #[cfg_attr(not(target_arch = "wasm32"), serde(flatten))]
+    #[cfg_attr(target_arch = "wasm32", serde(rename = "perfectgym-offers:prices"))]
     pub prices: PriceBreakdown,
 }
 
@@ -425,6 +427,7 @@ pub struct PurchasedOffer {
     /// The offer's own fields, beside the purchase's on the wire (read as for
     /// [`PurchaseResult::prices`]).
     #[cfg_attr(not(target_arch = "wasm32"), serde(flatten))]
+    #[cfg_attr(target_arch = "wasm32", serde(rename = "perfectgym-offers:offer"))]
     pub offer: OnlineOffer,
     pub online_offer_purchase_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -302,9 +302,9 @@ fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiError> {
 /// Core's `PurchaseResult::prices` and `PurchasedOffer::offer` are parts whose fields sit beside
 /// the others on the wire: natively serde's `flatten` reads them, which buffers every field in a
 /// generic tree (12 KB gzip of wasm). Here each answer object (or each item of an answer list) is
-/// given a shallow copy of itself under those two names (a copy, not itself: no cycle for a
-/// reader that walks every key), and serde-wasm-bindgen, which looks up only a struct's own
-/// fields, reads the part from it. A name the answer already has is left alone.
+/// given a shallow copy of itself (a copy, not itself: no cycle for a reader that walks every
+/// key) under the names core gives those two fields in wasm, which no tenant writes; and
+/// serde-wasm-bindgen, which looks up only a struct's own fields, reads the part from it.
 fn nest_flattened_parts(value: &JsValue) {
     let objects = if js_sys::Array::is_array(value) {
         js_sys::Array::from(value).to_vec()
@@ -314,11 +314,8 @@ fn nest_flattened_parts(value: &JsValue) {
     for object in objects.iter().filter(|o| o.is_object()) {
         let copy: JsValue =
             js_sys::Object::assign(&js_sys::Object::new(), object.unchecked_ref()).into();
-        for part in ["prices", "offer"] {
-            let key = JsValue::from_str(part);
-            if js_sys::Reflect::has(object, &key) == Ok(false) {
-                let _ = js_sys::Reflect::set(object, &key, &copy);
-            }
+        for part in ["perfectgym-offers:prices", "perfectgym-offers:offer"] {
+            let _ = js_sys::Reflect::set(object, &JsValue::from_str(part), &copy);
         }
     }
 }

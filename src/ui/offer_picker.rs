@@ -108,14 +108,19 @@ async fn load_catalogue(
         context.host.emit(HostEvent::Ready {
             offer_count: offers.len(),
         });
-        // An offer whose payment was interrupted comes first, then the attribute; an offer the
-        // visitor chose before the locale changed stays.
-        let preset = context
-            .paused
-            .offer_id()
-            .or_else(|| context.setting(|c| c.offer_id).flatten())
-            .filter(|_| selected.try_with_untracked(Option::is_none) == Some(true));
-        if let Some(offer) = offers.iter().find(|o| Some(o.online_offer_id) == preset) {
+        // An offer whose payment was interrupted comes first, then the attribute's (when the
+        // catalogue has them); an offer the visitor chose before the locale changed stays.
+        let (customer_id, attribute) = context
+            .setting(|c| (c.customer_id, c.offer_id))
+            .unwrap_or_default();
+        let paused = context.paused.waiting(customer_id).map(|p| p.offer_id);
+        let preset = [paused, attribute]
+            .into_iter()
+            .flatten()
+            .find_map(|id| offers.iter().find(|o| o.online_offer_id == id));
+        if let Some(offer) =
+            preset.filter(|_| selected.try_with_untracked(Option::is_none) == Some(true))
+        {
             let _ = selected.try_set(Some(offer.clone()));
         }
         Arc::new(offers)

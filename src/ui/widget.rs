@@ -60,10 +60,10 @@ pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host)
     );
     // Above the localised tree, so a change of locale keeps the offer the visitor chose.
     let selected = RwSignal::new(None::<OnlineOffer>);
-    let paused = config.with_untracked(|c| PausedCheckout::read(&c.api_base, c.customer_id));
+    let paused = config.with_untracked(|c| PausedCheckout::new(&c.api_base));
     (move || match shown.get() {
         Some(locale) => {
-            view! { <LocalisedWidget config host=host.clone() locale selected paused/> }.into_any()
+            view! { <LocalisedWidget config host=host.clone() locale selected paused=paused.clone()/> }.into_any()
         }
         None => view! { <section class="pgo-widget" aria-busy="true"></section> }.into_any(),
     })

@@ -42,7 +42,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
         .with_untracked(|c| (c.time_zone.clone(), c.customer_id));
     let form = CheckoutForm::new(offer_id, customer_id, today(time_zone.as_deref()));
     // Back from a payment redirect: the form as the visitor left it (nothing was bought).
-    if let Some(paused) = context.paused.take(offer_id) {
+    if let Some(paused) = context.paused.take(offer_id, customer_id) {
         form.typed.set(paused.voucher.unwrap_or_default());
         if let Some(date) = parse_date(&paused.valid_from) {
             form.checkout.update(|c| {

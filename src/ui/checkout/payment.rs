@@ -105,10 +105,14 @@ impl CheckoutForm {
             Err(ApiError::Http { status: 409, .. }) => return PaymentOutcome::PriceChanged,
             Err(_) => return PaymentOutcome::Unavailable,
         };
-        if let Some(pending) = self
+        // The widget may be gone by now (removed, or drawn again in another locale).
+        let Some(pending) = self
             .checkout
-            .with_untracked(|c| c.pending(js_sys::Date::now()))
-        {
+            .try_with_untracked(|c| c.pending(js_sys::Date::now()))
+        else {
+            return PaymentOutcome::Cancelled;
+        };
+        if let Some(pending) = pending {
             context.paused.keep(&pending);
         }
         let _ = self.vendor_open.try_set(true);
