@@ -7,8 +7,19 @@ fn main() {
     let source = "style/widget.css";
     println!("cargo:rerun-if-changed={source}");
     let css = std::fs::read_to_string(source).expect("style/widget.css is readable");
+    assert_strings_survive(&css);
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("widget.min.css"), minify(&css)).expect("OUT_DIR is writable");
+}
+
+/// The minifier does not know strings: one that holds what it rewrites would be changed.
+fn assert_strings_survive(css: &str) {
+    for (index, string) in css.split('"').enumerate().filter(|(i, _)| i % 2 == 1) {
+        assert!(
+            !string.contains(['{', '}', ';', ',']) && !string.contains("/*") && !string.contains("  "),
+            "string {index} of style/widget.css (\"{string}\") holds what build.rs's minifier rewrites"
+        );
+    }
 }
 
 /// Drops comments, collapses whitespace, and drops it around `{ } ; ,` (where it never means

@@ -361,7 +361,23 @@ async fn a_token_replaced_while_the_visitor_pays_is_sent_with_the_purchase() {
 const LIGHT_TEXT: &str = "rgb(27, 31, 29)";
 const DARK_TEXT: &str = "rgb(238, 243, 240)";
 
-/// Sets the page's own `color-scheme` (as a gym's stylesheet would on `:root`).
+/// Sets the page's own `color-scheme` (as a gym's stylesheet would on `:root`) until dropped,
+/// so a failed test leaves the next one a page that declares nothing.
+struct PageColourScheme;
+
+impl PageColourScheme {
+    fn set(value: &str) -> PageColourScheme {
+        page_colour_scheme(value);
+        PageColourScheme
+    }
+}
+
+impl Drop for PageColourScheme {
+    fn drop(&mut self) {
+        page_colour_scheme("");
+    }
+}
+
 fn page_colour_scheme(value: &str) {
     let root: HtmlElement = web_sys::window()
         .unwrap()
@@ -389,19 +405,18 @@ async fn a_dark_system_gets_a_light_widget_on_a_page_that_declares_nothing() {
         "the browser was not started with a dark theme"
     );
     script_two_offers();
-    page_colour_scheme("");
+    let _page = PageColourScheme::set("");
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
     assert_eq!(live.text_colour(), LIGHT_TEXT);
     // A page made for both schemes shows the visitor's.
     page_colour_scheme("light dark");
     assert_eq!(live.text_colour(), DARK_TEXT);
-    page_colour_scheme("");
 }
 
 #[wasm_bindgen_test]
 async fn the_widget_follows_the_pages_colour_scheme_and_the_elements_attribute() {
     script_two_offers();
-    page_colour_scheme("light");
+    let _page = PageColourScheme::set("light");
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
     live.fill_in_checkout("").await;
     assert_eq!(
@@ -432,5 +447,4 @@ async fn the_widget_follows_the_pages_colour_scheme_and_the_elements_attribute()
         "the gym asked for dark on a light page"
     );
     assert_eq!(live.chosen().len(), 1);
-    page_colour_scheme("");
 }

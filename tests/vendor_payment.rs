@@ -290,3 +290,27 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
     assert_eq!(session.payment_offer.as_deref(), Some("12345"));
     assert_eq!(session.payment_voucher.as_deref(), Some("SUMMER21"));
 }
+
+/// The widget is removed while the vendor's component takes the payment: when it ends, the
+/// checkout kept for a redirect is forgotten all the same (else the next visit would offer to
+/// pay again for what was just paid).
+#[wasm_bindgen_test]
+async fn a_payment_that_ends_after_the_widget_is_gone_forgets_the_paused_checkout() {
+    script();
+    install_vendor_payment("slow");
+    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the payment component", 3_000.0, || {
+        widget.query(".pgo-payment").is_some()
+    })
+    .await;
+    assert!(
+        session_get(PENDING_KEY).is_some(),
+        "kept in case of a redirect"
+    );
+    drop(widget);
+    wait_until("the payment's end", 3_000.0, || {
+        session_get(PENDING_KEY).is_none()
+    })
+    .await;
+}
