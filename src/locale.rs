@@ -29,6 +29,25 @@ thread_local! {
     static TEXTS: RefCell<Vec<(&'static str, &'static Messages)>> = const { RefCell::new(Vec::new()) };
     /// One locale per tag and texts file (see `Locale::new`).
     static LOCALES: RefCell<Vec<Locale>> = const { RefCell::new(Vec::new()) };
+    /// `Intl` formatters by tag and options, built once per page: building one costs far more
+    /// than using it, and the first list alone formats some sixty prices, terms and counts.
+    static FORMATTERS: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The formatter kept under `key`, built by `build` the first time.
+fn formatter<T: JsCast>(key: String, build: impl FnOnce() -> T) -> T {
+    let kept = FORMATTERS.with(|all| {
+        all.borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, f)| f.clone())
+    });
+    let made = kept.unwrap_or_else(|| {
+        let made: JsValue = build().into();
+        FORMATTERS.with(|all| all.borrow_mut().push((key, made.clone())));
+        made
+    });
+    made.unchecked_into()
 }
 
 /// Formats with `Intl` for one canonical tag.
@@ -60,10 +79,16 @@ impl IntlRules {
             .assume_utc()
             .unix_timestamp() as f64
             * 1000.0;
-        let mut pairs = style.to_vec();
-        pairs.push(("timeZone", "UTC"));
-        let format = Intl::DateTimeFormat::new(&self.locales(), &options(&pairs));
-        call(&format.format(), &js_sys::Date::new(&millis.into())).unwrap_or_default()
+        let mut key = format!("{} date", self.tag);
+        for (name, value) in style {
+            key.push_str(&format!(" {name}={value}"));
+        }
+        let format: Function = formatter(key, || {
+            let mut pairs = style.to_vec();
+            pairs.push(("timeZone", "UTC"));
+            Intl::DateTimeFormat::new(&self.locales(), &options(&pairs)).format()
+        });
+        call(&format, &js_sys::Date::new(&millis.into())).unwrap_or_default()
     }
 }
 
@@ -74,12 +99,15 @@ impl Regional for IntlRules {
         if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
             return format!("{} {}", money.amount, money.currency.trim());
         }
-        let format = Intl::NumberFormat::new(
-            &self.locales(),
-            &options(&[("style", "currency"), ("currency", &code)]),
-        );
+        let format: Function = formatter(format!("{} money {code}", self.tag), || {
+            Intl::NumberFormat::new(
+                &self.locales(),
+                &options(&[("style", "currency"), ("currency", &code)]),
+            )
+            .format()
+        });
         // A decimal string, which Intl rounds exactly (no detour through a float).
-        call(&format.format(), &money.amount.to_string().into()).unwrap_or_default()
+        call(&format, &money.amount.to_string().into()).unwrap_or_default()
     }
 
     fn date(&self, date: Date) -> String {
@@ -95,7 +123,9 @@ impl Regional for IntlRules {
     }
 
     fn plural(&self, n: i64) -> PluralCategory {
-        let rules = Intl::PluralRules::new(&self.locales(), &Object::new());
+        let rules: Intl::PluralRules = formatter(format!("{} plural", self.tag), || {
+            Intl::PluralRules::new(&self.locales(), &Object::new())
+        });
         PluralCategory::from_name(&String::from(rules.select(n as f64)))
     }
 }
