@@ -137,7 +137,8 @@ impl ProxyConfig {
 pub struct ApiState {
     pub tenant: Tenant,
     pub customers: CustomerRoutes,
-    pub catalogue: CataloguePolicy,
+    /// The catalogue answers' `Cache-Control` ([`CataloguePolicy::cache_control`]).
+    pub catalogue_cache_control: HeaderValue,
     pub metrics: Metrics,
 }
 
@@ -160,7 +161,7 @@ pub fn app(config: ProxyConfig) -> Router {
     let state = ApiState {
         tenant: config.tenant,
         customers,
-        catalogue: config.catalogue_cache,
+        catalogue_cache_control: config.catalogue_cache.cache_control(),
         metrics: config.metrics,
     };
     let trust_forwarded_for = config.write_limit.trust_forwarded_for;
@@ -199,11 +200,16 @@ pub fn app(config: ProxyConfig) -> Router {
             .layer(axum::middleware::from_fn(http_cache::static_file_headers));
         router = router.fallback_service(files);
     }
-    router.layer((
-        axum::middleware::map_response(errors_are_not_stored),
-        TraceLayer::new_for_http(),
-        TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, REQUEST_TIMEOUT),
-    ))
+    router = router.layer(TimeoutLayer::with_status_code(
+        StatusCode::GATEWAY_TIMEOUT,
+        REQUEST_TIMEOUT,
+    ));
+    // tower-http writes its request spans and events at DEBUG: below that level (the default
+    // is INFO) the layer would only cost time on every request.
+    if tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG) {
+        router = router.layer(TraceLayer::new_for_http());
+    }
+    router.layer(axum::middleware::map_response(errors_are_not_stored))
 }
 
 /// Every error answer is `no-store`, whoever made it: the router's 404 and 405, the timeout's

@@ -2,8 +2,7 @@
 //! to 404. Each handler is handed its checked operation ([`Checked`], [`PricedSession`]) and only
 //! answers it.
 
-use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -64,16 +63,17 @@ async fn answer<R: Into<Operation>>(
         .await
 }
 
-/// A catalogue answer, with the headers that let caches in front keep it.
+/// A catalogue answer, with the headers that let caches in front keep it. The request itself
+/// comes last, for its `If-None-Match`: a `HeaderMap` extractor would copy every header.
 async fn catalogue<R: Into<Operation>>(
     State(state): State<ApiState>,
     Language(language): Language,
-    headers: HeaderMap,
     checked: R,
+    request: Request,
 ) -> Response {
     let reply = state
         .tenant
         .answer(checked.into(), language, &state.metrics)
         .await;
-    catalogue_response(reply, &headers, state.catalogue)
+    catalogue_response(reply, request.headers(), &state.catalogue_cache_control)
 }
