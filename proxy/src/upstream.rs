@@ -357,11 +357,11 @@ impl Upstream {
                 "The booking service could not be reached",
             );
         };
-        let body = match operation {
-            Operation::Preview(body) => serde_json::to_vec(body),
-            Operation::Purchase(body) => serde_json::to_vec(body),
-            Operation::PaymentSession(body) => serde_json::to_vec(body),
-            _ => Ok(Vec::new()),
+        let (method, body) = match operation {
+            Operation::Preview(body) => (Method::POST, serde_json::to_vec(body)),
+            Operation::Purchase(body) => (Method::POST, serde_json::to_vec(body)),
+            Operation::PaymentSession(body) => (Method::POST, serde_json::to_vec(body)),
+            _ => (Method::GET, Ok(Vec::new())),
         };
         let body = match body {
             Ok(body) => body,
@@ -378,13 +378,10 @@ impl Upstream {
             .uri(url)
             .header(API_KEY_HEADER, self.key.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"));
-        request = if body.is_empty() {
-            request.method(Method::GET)
-        } else {
-            request
-                .method(Method::POST)
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        };
+        if method == Method::POST {
+            request = request.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        request = request.method(method);
         if let Some(language) = accept_language {
             request = request.header(ACCEPT_LANGUAGE, language);
         }
