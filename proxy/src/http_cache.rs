@@ -35,7 +35,8 @@ impl Default for CataloguePolicy {
 }
 
 impl CataloguePolicy {
-    fn cache_control(&self) -> HeaderValue {
+    /// The `Cache-Control` of a catalogue answer: made once, when the routes are built.
+    pub fn cache_control(&self) -> HeaderValue {
         let value = format!(
             "public, max-age={}, stale-while-revalidate={stale}, stale-if-error={stale}",
             self.max_age.as_secs(),
@@ -48,8 +49,11 @@ impl CataloguePolicy {
 /// A strong validator for a body: the first 128 bits of its SHA-256, quoted.
 pub fn etag(body: &[u8]) -> HeaderValue {
     let digest = Sha256::digest(body);
-    let value = format!("\"{}\"", hex::encode(&digest[..16]));
-    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("\"\""))
+    let mut quoted = [b'"'; 34];
+    match hex::encode_to_slice(&digest[..16], &mut quoted[1..33]) {
+        Ok(()) => HeaderValue::from_bytes(&quoted).unwrap_or(HeaderValue::from_static("\"\"")),
+        Err(_) => HeaderValue::from_static("\"\""),
+    }
 }
 
 /// Whether `If-None-Match` names `tag` (weak comparison, as RFC 9110 asks for GET).
@@ -68,7 +72,11 @@ fn none_match(request: &HeaderMap, tag: &HeaderValue) -> bool {
 
 /// A catalogue answer with its caching headers, or `304 Not Modified` when the client already
 /// holds it. Failures stay `no-store`: an error must not be replayed to the next visitor.
-pub fn catalogue_response(reply: Reply, request: &HeaderMap, policy: CataloguePolicy) -> Response {
+pub fn catalogue_response(
+    reply: Reply,
+    request: &HeaderMap,
+    cache_control: &HeaderValue,
+) -> Response {
     if !reply.is_success() {
         return reply.into_response();
     }
@@ -80,7 +88,7 @@ pub fn catalogue_response(reply: Reply, request: &HeaderMap, policy: CataloguePo
         reply.into_response()
     };
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, policy.cache_control());
+    headers.insert(header::CACHE_CONTROL, cache_control.clone());
     headers.insert(header::ETAG, tag);
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     response

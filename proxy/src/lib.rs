@@ -137,7 +137,8 @@ impl ProxyConfig {
 pub struct ApiState {
     pub tenant: Tenant,
     pub customers: CustomerRoutes,
-    pub catalogue: CataloguePolicy,
+    /// The catalogue answers' `Cache-Control` ([`CataloguePolicy::cache_control`]).
+    pub catalogue_cache_control: HeaderValue,
     pub metrics: Metrics,
 }
 
@@ -160,37 +161,35 @@ pub fn app(config: ProxyConfig) -> Router {
     let state = ApiState {
         tenant: config.tenant,
         customers,
-        catalogue: config.catalogue_cache,
+        catalogue_cache_control: config.catalogue_cache.cache_control(),
         metrics: config.metrics,
     };
+    // Each `layer` call wraps every route once more, and a request clones each wrapping: the
+    // layers of a group go on in one call.
     let trust_forwarded_for = config.write_limit.trust_forwarded_for;
-    let writes =
-        routes::write_routes()
-            .with_state(state.clone())
-            .layer(limits::client_limit_layer(
+    let prefix = config.api_prefix.trim_end_matches('/');
+    let writes = routes::write_routes(prefix)
+        .with_state(state.clone())
+        .layer((
+            DefaultBodyLimit::max(MAX_BODY_BYTES),
+            limits::client_limit_layer(
                 config.write_limit.burst,
                 config.write_limit.per_minute,
                 trust_forwarded_for,
-            ));
-    let reads = routes::read_routes()
-        .with_state(state)
-        .layer(limits::client_limit_layer(
+            ),
+        ));
+    let reads = routes::read_routes(prefix).with_state(state).layer((
+        DefaultBodyLimit::max(MAX_BODY_BYTES),
+        limits::client_limit_layer(
             config.read_limit.burst,
             config.read_limit.per_minute,
             trust_forwarded_for,
-        ));
-    let mut api = reads
-        .merge(writes)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        ),
+    ));
+    let mut router = reads.merge(writes);
     if !config.allowed_origins.is_empty() {
-        api = api.layer(limits::cors_layer(config.allowed_origins));
+        router = router.layer(limits::cors_layer(config.allowed_origins));
     }
-    let prefix = config.api_prefix.trim_end_matches('/');
-    let mut router = if prefix.is_empty() {
-        api
-    } else {
-        Router::new().nest(prefix, api)
-    };
     if let Some(dir) = config.static_dir {
         let files = Router::new()
             // A build's `.br` / `.gz` siblings go out to browsers that accept them, with the
@@ -199,11 +198,21 @@ pub fn app(config: ProxyConfig) -> Router {
             .layer(axum::middleware::from_fn(http_cache::static_file_headers));
         router = router.fallback_service(files);
     }
-    router.layer((
-        axum::middleware::map_response(errors_are_not_stored),
-        TraceLayer::new_for_http(),
-        TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, REQUEST_TIMEOUT),
-    ))
+    let timeout = TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, REQUEST_TIMEOUT);
+    // tower-http writes its request spans and events at DEBUG: below that level (the default
+    // is INFO) the layer would only cost time on every request.
+    if tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG) {
+        router.layer((
+            axum::middleware::map_response(errors_are_not_stored),
+            TraceLayer::new_for_http(),
+            timeout,
+        ))
+    } else {
+        router.layer((
+            axum::middleware::map_response(errors_are_not_stored),
+            timeout,
+        ))
+    }
 }
 
 /// Every error answer is `no-store`, whoever made it: the router's 404 and 405, the timeout's

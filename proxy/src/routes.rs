@@ -2,8 +2,7 @@
 //! to 404. Each handler is handed its checked operation ([`Checked`], [`PricedSession`]) and only
 //! answers it.
 
-use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -17,39 +16,45 @@ use crate::reply::Reply;
 use crate::session_price::PricedSession;
 use crate::ApiState;
 
-/// The reads: catalogue and purchased offers.
-pub fn read_routes() -> Router<ApiState> {
+/// The reads under `prefix` (e.g. `/pg-proxy`, or empty): catalogue and purchased offers. The
+/// prefix is part of each path rather than a `nest`, which would add a layer of routing and
+/// prefix stripping to every request.
+pub fn read_routes(prefix: &str) -> Router<ApiState> {
     Router::new()
         .route(
-            "/v1/online-offers/purchasable",
+            &format!("{prefix}/v1/online-offers/purchasable"),
             get(catalogue::<Checked<OfferListQuery>>),
         )
         .route(
-            "/v1/online-offers/purchasable/{offer_id}",
+            &format!("{prefix}/v1/online-offers/purchasable/{{offer_id}}"),
             get(catalogue::<Checked<OfferPath>>),
         )
         .route(
-            "/v1/online-offers/{customer_id}/purchased",
+            &format!("{prefix}/v1/online-offers/{{customer_id}}/purchased"),
             get(answer::<Checked<PurchasedPath>>),
         )
         .route(
-            "/v1/online-offers/{customer_id}/purchased/{offer_id}",
+            &format!("{prefix}/v1/online-offers/{{customer_id}}/purchased/{{offer_id}}"),
             get(answer::<Checked<PurchasedOfferPath>>),
         )
 }
 
-/// The writes, which are rate limited per client: previews, purchases, payment sessions.
-pub fn write_routes() -> Router<ApiState> {
+/// The writes under `prefix`, which are rate limited per client: previews, purchases, payment
+/// sessions.
+pub fn write_routes(prefix: &str) -> Router<ApiState> {
     Router::new()
         .route(
-            "/v1/online-offers/purchase/preview",
+            &format!("{prefix}/v1/online-offers/purchase/preview"),
             post(answer::<Checked<PurchasePreviewRequest>>),
         )
         .route(
-            "/v1/online-offers/purchase",
+            &format!("{prefix}/v1/online-offers/purchase"),
             post(answer::<Checked<PurchaseRequest>>),
         )
-        .route("/v1/payments/user-session", post(answer::<PricedSession>))
+        .route(
+            &format!("{prefix}/v1/payments/user-session"),
+            post(answer::<PricedSession>),
+        )
 }
 
 /// Answers the operation the route's extractor `R` checked.
@@ -64,16 +69,17 @@ async fn answer<R: Into<Operation>>(
         .await
 }
 
-/// A catalogue answer, with the headers that let caches in front keep it.
+/// A catalogue answer, with the headers that let caches in front keep it. The request itself
+/// comes last, for its `If-None-Match`: a `HeaderMap` extractor would copy every header.
 async fn catalogue<R: Into<Operation>>(
     State(state): State<ApiState>,
     Language(language): Language,
-    headers: HeaderMap,
     checked: R,
+    request: Request,
 ) -> Response {
     let reply = state
         .tenant
         .answer(checked.into(), language, &state.metrics)
         .await;
-    catalogue_response(reply, &headers, state.catalogue)
+    catalogue_response(reply, request.headers(), &state.catalogue_cache_control)
 }

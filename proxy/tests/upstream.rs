@@ -116,6 +116,19 @@ async fn the_key_is_injected_upstream_and_the_browsers_is_stripped() {
 }
 
 #[tokio::test]
+async fn a_redirect_from_the_tenant_is_not_followed() {
+    // The key goes to the configured tenant only, never on to wherever an answer points.
+    let (api, tenant) = proxy_in_front(Duration::ZERO).await;
+    let (status, headers, body) =
+        call(reqwest::Client::new().get(format!("{api}/v1/online-offers/purchasable/302"))).await;
+    assert_eq!(status, StatusCode::FOUND, "{body}");
+    assert!(body.contains("PROXY_UPSTREAM_ERROR"), "{body}");
+    assert!(!headers.contains("location"), "{headers}");
+    let paths: Vec<_> = tenant.seen().into_iter().map(|seen| seen.uri).collect();
+    assert_eq!(paths, ["/v1/online-offers/purchasable/302"]);
+}
+
+#[tokio::test]
 async fn upstream_errors_pass_only_the_documented_fields_and_never_the_key() {
     let (api, _) = proxy_in_front(Duration::ZERO).await;
     let http = reqwest::Client::new();

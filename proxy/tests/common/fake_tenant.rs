@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use perfectgym_offers_proxy::http_cache::CataloguePolicy;
 use perfectgym_offers_proxy::metrics::Metrics;
@@ -57,7 +57,7 @@ pub async fn fake_tenant(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> impl IntoResponse {
+) -> Response {
     tenant.seen.lock().unwrap().push(Seen {
         method,
         uri: uri.to_string(),
@@ -75,6 +75,7 @@ pub async fn fake_tenant(
             ],
             body,
         )
+            .into_response()
     };
     if let Some(status) = failing {
         json(status, r#"{"errorMessage":"busy"}"#.into())
@@ -98,6 +99,13 @@ pub async fn fake_tenant(
     } else if path == "/v1/online-offers/purchasable/9" {
         tokio::time::sleep(Duration::from_secs(3)).await;
         json(StatusCode::OK, r#"{"onlineOfferId":9}"#.into())
+    } else if path == "/v1/online-offers/purchasable/302" {
+        // Sending the caller on, to a page that would answer.
+        (
+            StatusCode::FOUND,
+            [("location", "/v1/online-offers/purchasable")],
+        )
+            .into_response()
     } else if let Some(id) = path
         .strip_prefix("/v1/online-offers/purchasable/")
         .and_then(|id| id.parse::<u64>().ok())
