@@ -124,8 +124,10 @@ export async function startProxy(site, extraArgs = []) {
   const child = spawn(binary, [
     "--mock", "--listen", `127.0.0.1:${port}`, "--api-prefix", API_PREFIX, "--static-dir", site,
     "--metrics-listen", `127.0.0.1:${metricsPort}`,
-    // Every visitor here is 127.0.0.1: the write limit would count the suite itself.
-    "--write-burst", "100000", "--writes-per-minute", "100000", ...extraArgs,
+    // Every visitor here is 127.0.0.1: the per-client limits would count the suite itself (the
+    // benchmark's cold loads read some 400 pages a minute).
+    "--write-burst", "100000", "--writes-per-minute", "100000",
+    "--read-burst", "100000", "--reads-per-minute", "100000", ...extraArgs,
   ], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
