@@ -104,7 +104,7 @@ impl LiveElement {
         })
         .await;
         type_into(&self.one("input[type=text]"), voucher);
-        let tomorrow = tomorrow();
+        let tomorrow = local_date(1);
         change_date(&self.one("input[type=date]"), &tomorrow);
         tomorrow
     }
@@ -147,17 +147,6 @@ fn voucher_previewed() -> bool {
     Fetch::requests_to(PREVIEW)
         .iter()
         .any(|r| r.answered && r.body.as_deref().is_some_and(|b| b.contains("SUMMER21")))
-}
-
-fn tomorrow() -> String {
-    let now = js_sys::Date::new_0();
-    now.set_date(now.get_date() + 1);
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.get_full_year(),
-        now.get_month() + 1,
-        now.get_date()
-    )
 }
 
 #[wasm_bindgen_test]

@@ -41,6 +41,20 @@ async fn choose_first(attributes: &[(&str, &str)]) -> MountedWidget {
     mount_and_choose_first(attributes, "€20.00").await
 }
 
+/// A signed-in visitor's Buy with the vendor's component (scripted as `mode`, see
+/// `install_vendor_payment`), up to its card fields showing in the widget.
+async fn buy_until_the_component_shows(mode: &str) -> MountedWidget {
+    script();
+    install_vendor_payment(mode);
+    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the payment component", 3_000.0, || {
+        widget.query(".pgo-payment").is_some()
+    })
+    .await;
+    widget
+}
+
 /// Presses Buy and returns the problem the checkout then reports.
 async fn buy_and_read_the_problem(widget: &MountedWidget) -> String {
     click(&widget.query(".pgo-buy").unwrap());
@@ -113,14 +127,7 @@ async fn the_vendors_component_pays_with_a_session_for_the_previewed_amount() {
 
 #[wasm_bindgen_test]
 async fn cancelling_the_component_buys_nothing() {
-    script();
-    install_vendor_payment("wait");
-    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the payment component", 3_000.0, || {
-        widget.query(".pgo-payment").is_some()
-    })
-    .await;
+    let widget = buy_until_the_component_shows("wait").await;
     assert!(
         session_get(PENDING_KEY)
             .unwrap()
@@ -228,16 +235,7 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
     script();
     install_vendor_payment("none");
     let saved_at = js_sys::Date::now() as u64 - 60_000;
-    let tomorrow = {
-        let date = js_sys::Date::new_0();
-        date.set_date(date.get_date() + 1);
-        format!(
-            "{:04}-{:02}-{:02}",
-            date.get_full_year(),
-            date.get_month() + 1,
-            date.get_date()
-        )
-    };
+    let tomorrow = local_date(1);
     session_set(
         PENDING_KEY,
         Some(format!(
@@ -296,14 +294,7 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
 /// pay again for what was just paid).
 #[wasm_bindgen_test]
 async fn a_payment_that_ends_after_the_widget_is_gone_forgets_the_paused_checkout() {
-    script();
-    install_vendor_payment("slow");
-    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the payment component", 3_000.0, || {
-        widget.query(".pgo-payment").is_some()
-    })
-    .await;
+    let widget = buy_until_the_component_shows("slow").await;
     assert!(
         session_get(PENDING_KEY).is_some(),
         "kept in case of a redirect"

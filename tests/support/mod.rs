@@ -174,6 +174,18 @@ pub fn offer_page(offers: &[(i64, &str, &str)], next: Option<&str>) -> String {
     serde_json::json!({ "result": result, "hasNext": next.is_some(), "offset": next }).to_string()
 }
 
+/// The visitor's calendar date `days` from today, as a date input writes it (`yyyy-MM-dd`).
+pub fn local_date(days: u32) -> String {
+    let date = js_sys::Date::new_0();
+    date.set_date(date.get_date() + days);
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date()
+    )
+}
+
 /// A fresh element in the page's body.
 pub fn fresh_container() -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
