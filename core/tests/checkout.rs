@@ -29,6 +29,12 @@ fn preview(price: &str, to_pay: &str, error: Option<VoucherErrorCode>) -> PriceB
     }
 }
 
+/// The server's price for no voucher, 20 EUR, arrived.
+fn previewed_at_20(checkout: &mut Checkout) {
+    let (seq, _) = checkout.request_preview("").unwrap();
+    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+}
+
 fn receipt() -> PurchaseResult {
     PurchaseResult {
         online_offer_purchase_id: 100_001,
@@ -109,8 +115,7 @@ fn a_rejected_voucher_blocks_buying_until_removed() {
         Ok(preview("20", "20", Some(VoucherErrorCode::InvalidCode))),
     );
     assert_eq!(checkout.buy(today), Err(Blocked::VoucherRejected));
-    let (seq, _) = checkout.request_preview("").unwrap();
-    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+    previewed_at_20(&mut checkout);
     assert!(matches!(checkout.buy(today), Ok(NextStep::Pay { .. })));
 }
 
@@ -186,8 +191,7 @@ fn a_preview_for_the_previous_customer_is_dropped() {
 fn a_purchase_under_way_keeps_its_customer() {
     let today = day(24);
     let mut checkout = Checkout::new(1001, Some(1), today);
-    let (seq, _) = checkout.request_preview("").unwrap();
-    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+    previewed_at_20(&mut checkout);
     checkout.buy(today).unwrap();
     assert!(!checkout.customer_changed(Some(2)));
     assert_eq!(checkout.paid("tok".into()).unwrap().customer_id, 1);
@@ -204,8 +208,7 @@ fn past_start_dates_are_refused() {
     assert_eq!(checkout.set_valid_from(day(30), day(24)), Ok(()));
     assert_eq!(checkout.valid_from, day(30));
     // A tab left open overnight: the chosen date is now in the past.
-    let (seq, _) = checkout.request_preview("").unwrap();
-    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+    previewed_at_20(&mut checkout);
     checkout.set_valid_from(day(24), day(24)).unwrap();
     assert_eq!(checkout.buy(day(25)), Err(Blocked::StartInPast));
 }
@@ -214,8 +217,7 @@ fn past_start_dates_are_refused() {
 fn cancelling_payment_returns_to_choosing_and_buying_again_works() {
     let today = day(24);
     let mut checkout = Checkout::new(1001, Some(1), today);
-    let (seq, _) = checkout.request_preview("").unwrap();
-    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+    previewed_at_20(&mut checkout);
     checkout.buy(today).unwrap();
     checkout.payment_cancelled();
     assert_eq!(checkout.stage, Stage::Choosing);
@@ -628,8 +630,7 @@ fn when_the_evidence_is_not_conclusive_the_outcome_stays_unconfirmed() {
 }
 
 fn paid_request(checkout: &mut Checkout, today: Date) -> PurchaseRequest {
-    let (seq, _) = checkout.request_preview("").unwrap();
-    checkout.preview_arrived(seq, Ok(preview("20", "20", None)));
+    previewed_at_20(checkout);
     checkout.buy(today).unwrap();
     checkout.paid("tok".into()).unwrap()
 }
