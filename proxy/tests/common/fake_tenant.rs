@@ -132,6 +132,18 @@ pub async fn fake_tenant(
     }
 }
 
+/// A fake tenant on its own port, and its URL.
+async fn start_fake_tenant() -> (FakeTenant, String) {
+    let tenant = FakeTenant::default();
+    let url = serve(
+        Router::new()
+            .fallback(fake_tenant)
+            .with_state(tenant.clone()),
+    )
+    .await;
+    (tenant, url)
+}
+
 /// A fake tenant and our proxy in front of it; returns the proxy's API base and the tenant.
 pub async fn proxy_in_front(ttl: Duration) -> (String, FakeTenant) {
     let (api, tenant, _) = proxy_in_front_with_metrics(ttl).await;
@@ -139,13 +151,7 @@ pub async fn proxy_in_front(ttl: Duration) -> (String, FakeTenant) {
 }
 
 pub async fn proxy_in_front_with_metrics(ttl: Duration) -> (String, FakeTenant, Metrics) {
-    let tenant = FakeTenant::default();
-    let tenant_url = serve(
-        Router::new()
-            .fallback(fake_tenant)
-            .with_state(tenant.clone()),
-    )
-    .await;
+    let (tenant, tenant_url) = start_fake_tenant().await;
     let metrics = Metrics::new();
     let api = proxy_with(tenant_url, ttl, metrics.clone()).await;
     (api, tenant, metrics)
@@ -198,13 +204,7 @@ pub async fn proxy_served(
     upstream: impl FnOnce(&mut UpstreamConfig),
     proxy: impl FnOnce(&mut ProxyConfig),
 ) -> Setup {
-    let tenant = FakeTenant::default();
-    let tenant_url = serve(
-        Router::new()
-            .fallback(fake_tenant)
-            .with_state(tenant.clone()),
-    )
-    .await;
+    let (tenant, tenant_url) = start_fake_tenant().await;
     let mut upstream_config = UpstreamConfig::new(tenant_url, ApiKey::new(SECRET).unwrap());
     upstream(&mut upstream_config);
     let upstream = Arc::new(Upstream::new(upstream_config).unwrap());
