@@ -11,12 +11,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const LIST: &str = "/v1/online-offers/purchasable?";
 
-#[wasm_bindgen_test]
-async fn shows_loading_then_every_offer_of_every_page() {
+/// Three offers in two pages, each answered after its delay (ms).
+fn script_two_pages(first_ms: u32, second_ms: u32) {
     Fetch::reset();
     Fetch::respond_after(
         "offset=0&",
-        150,
+        first_ms,
         200,
         &offer_page(
             &[(1, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
@@ -25,10 +25,15 @@ async fn shows_loading_then_every_offer_of_every_page() {
     );
     Fetch::respond_after(
         "offset=2&",
-        50,
+        second_ms,
         200,
         &offer_page(&[(3, "10-Visit Card", "179")], None),
     );
+}
+
+#[wasm_bindgen_test]
+async fn shows_loading_then_every_offer_of_every_page() {
+    script_two_pages(150, 50);
     let widget = mount_widget(&[("api-base", "/pg-proxy")]);
     leptos::task::tick().await;
     let loading = widget
@@ -200,21 +205,7 @@ async fn a_bad_configuration_is_shown_and_no_request_is_made() {
 
 #[wasm_bindgen_test]
 async fn shows_the_first_page_while_the_next_one_loads() {
-    Fetch::reset();
-    Fetch::respond(
-        "offset=0&",
-        200,
-        &offer_page(
-            &[(1, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
-            Some("2"),
-        ),
-    );
-    Fetch::respond_after(
-        "offset=2&",
-        1_500,
-        200,
-        &offer_page(&[(3, "10-Visit Card", "179")], None),
-    );
+    script_two_pages(0, 1_500);
     let widget = mount_widget(&[("api-base", "/pg-proxy")]);
     wait_until("the first page's offers", 1_000.0, || {
         widget.query_all(".pgo-offer").len() == 2
