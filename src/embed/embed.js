@@ -49,6 +49,8 @@ const SKELETON_CSS = `
   position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden;
   clip-path: inset(50%); white-space: nowrap;
 }
+.pgo-skeleton--failed { min-block-size: 0; }
+.pgo-skeleton--failed .pgo-skeleton__text { position: static; inline-size: auto; block-size: auto; clip-path: none; white-space: normal; }
 @keyframes pgo-pulse { to { opacity: 0.55; } }
 @media (prefers-reduced-motion: reduce) {
   .pgo-skeleton__bar, .pgo-skeleton__card { animation: none; }
@@ -97,6 +99,19 @@ function showSkeleton(element, sheet) {
   root.append(container);
 }
 
+/** Where the widget's code could not be loaded (a file missing on the server, the connection
+ * lost), the skeleton says so instead of pulsing forever. In English: the translations come
+ * with the code that did not arrive. */
+function showFailure(element) {
+  const skeleton = element.shadowRoot && element.shadowRoot.querySelector(".pgo-skeleton");
+  if (!skeleton) return;
+  skeleton.classList.add("pgo-skeleton--failed");
+  for (const placeholder of [...skeleton.children]) {
+    if (!placeholder.classList.contains("pgo-skeleton__text")) placeholder.remove();
+  }
+  skeleton.querySelector(".pgo-skeleton__text").textContent = "The offers could not be loaded. Please reload the page.";
+}
+
 /** A cursor as the widget's query encoding writes it (core's `paths::encode_query_value`, RFC 3986
  * unreserved characters pass), so the prefetched page waits under the URL the widget asks for. */
 function encodeQueryValue(value) {
@@ -109,6 +124,19 @@ function canonicalTag(tag) {
     return Intl.getCanonicalLocales((tag || "").trim().replace(/_/g, "-"))[0] || "en";
   } catch (_) {
     return "en";
+  }
+}
+
+/** Formats one price the way the widget will, while the wasm is still on its way: a page's
+ * first currency formatter costs tens of milliseconds on a phone (the browser loads the locale's
+ * number data once), which the widget's own formatters then no longer pay on the way to the
+ * first offers painted. */
+function warmMoneyFormat(language, page) {
+  const offer = Array.isArray(page && page.result) ? page.result.find((o) => o && o.price && o.price.currency) : null;
+  try {
+    new Intl.NumberFormat(language, { style: "currency", currency: offer ? offer.price.currency : "EUR" }).format(0);
+  } catch (_) {
+    // a currency Intl refuses: the widget shows such prices as sent
   }
 }
 
@@ -133,6 +161,7 @@ function prefetchCatalogue(element, waiting) {
       if (page && page.hasNext === true && page.offset !== undefined && page.offset !== null) {
         fetchPage(`/v1/online-offers/purchasable?offset=${encodeQueryValue(String(page.offset))}&sliceSize=100`, pages + 1);
       }
+      if (pages === 1) warmMoneyFormat(language, page);
     }).catch(() => {
       // the widget asks again itself
     });
@@ -149,7 +178,17 @@ if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
     link.href = new URL(snippet, import.meta.url).href;
     document.head.append(link);
   }
-  const wasm = fetch(new URL("./perfectgym-offers_bg.wasm", import.meta.url));
+  // The wasm compiles as it downloads, from now on, not once the glue has arrived and asked
+  // for it: the glue takes the compiled module. (Served with another type than
+  // application/wasm, which streaming compilation refuses, it compiles once downloaded.)
+  const wasm = fetch(new URL("./perfectgym-offers_bg.wasm", import.meta.url)).then((response) => {
+    if (!response.ok) throw new Error(`${response.status} fetching ${response.url}`);
+    return /^application\/wasm\b/.test(response.headers.get("Content-Type") || "")
+      ? WebAssembly.compileStreaming(response)
+      : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  });
+  // (Its failure is reported below, through the glue's init.)
+  wasm.catch(() => {});
   const glue = import("./perfectgym-offers.js");
   const waiting = (globalThis[PREFETCH] = new Map());
   const sheet = skeletonSheet();
@@ -159,5 +198,8 @@ if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
   }
   glue
     .then(({ default: init }) => init({ module_or_path: wasm }))
-    .catch((error) => console.error("perfectgym-offers: the widget could not start", error));
+    .catch((error) => {
+      console.error("perfectgym-offers: the widget could not start", error);
+      for (const element of document.querySelectorAll(TAG)) showFailure(element);
+    });
 }

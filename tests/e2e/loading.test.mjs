@@ -2,6 +2,8 @@
 // with the wasm's download held back. The loader alone must show the loading skeleton, announce
 // it, reserve the widget's space, and have the catalogue's first page already asked for; once the
 // wasm arrives the skeleton gives way to the offers, and the catalogue is not asked for again.
+// A wasm served with a wrong Content-Type still starts the widget (compiled once downloaded
+// instead of while downloading); one that cannot be loaded turns the skeleton into a message.
 //   node --test tests/e2e/        (after `trunk build --release`; .ci/e2e does both)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -55,5 +57,31 @@ test("the skeleton shows while the wasm downloads, with the catalogue asked for 
   assert.equal(await page.locator("perfectgym-offers [role=radio]").count(), 14);
   assert.equal(catalogue.length, 3, "the widget took the loader's answers instead of asking again");
   assert.equal(new Set(catalogue).size, 3, `three different pages: ${catalogue.join(", ")}`);
+  await context.close();
+});
+
+test("served as another type than application/wasm, the wasm still starts the widget", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.route(/_bg\.wasm$/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), "content-type": "application/octet-stream" } });
+  });
+  await page.goto(proxy.base + "/");
+  await page.locator("perfectgym-offers [role=radio]").first().waitFor({ timeout: 20000 });
+  assert.equal(await page.locator("perfectgym-offers [role=radio]").count(), 14);
+  await context.close();
+});
+
+test("when the wasm cannot be loaded, the skeleton says so instead of loading forever", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.route(/_bg\.wasm$/, (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
+  await page.goto(proxy.base + "/");
+  const status = page.locator("perfectgym-offers [role=status]");
+  await page.waitForFunction(() => document.querySelector("perfectgym-offers").shadowRoot.querySelector(".pgo-skeleton--failed"), null, { timeout: 10000 });
+  assert.equal((await status.textContent()).trim(), "The offers could not be loaded. Please reload the page.");
+  assert.ok(await status.isVisible(), "the message is shown, not only announced");
+  assert.equal(await page.locator("perfectgym-offers .pgo-skeleton__card").count(), 0, "no placeholder cards left pulsing");
   await context.close();
 });
