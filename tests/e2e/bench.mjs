@@ -13,7 +13,8 @@
 // - memory: JS heap and wasm memory after loading, and after 1,000 offer switches with previews.
 // With --before DIR (another build's dist/, e.g. of the main branch), that widget runs beside
 // this one in the same rounds, so before and after are measured together.
-//   node tests/e2e/bench.mjs [--loads N] [--pairs N] [--before DIR]
+// --startup-only stops after the bytes and the startup figures (for trying a change quickly).
+//   node tests/e2e/bench.mjs [--loads N] [--pairs N] [--before DIR] [--startup-only]
 import { execFileSync } from "node:child_process";
 import { cpSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -88,6 +89,11 @@ const BASELINE_SCRIPT = `<script type="module">
 const probes = `${WIDGET_PROBE}\n${SHIFT_PROBE}\n</head>`;
 const widgetPage = hostPage().replace("</head>", probes).replace("</main>", `${BELOW}\n</main>`);
 const beforePage = widgetPage.replace(`${WIDGET_PATH}/embed.js`, `${BEFORE_PATH}/embed.js`);
+/** The widget page with the README's optional hints: glue and wasm download with embed.js. */
+const wasmFile = readdirSync(dist).find((name) => /^perfectgym-offers-[0-9a-f]+_bg\.wasm$/.test(name));
+const HINTS = `<link rel="modulepreload" href="${WIDGET_PATH}/${glue}">
+<link rel="preload" href="${WIDGET_PATH}/${wasmFile}" as="fetch" type="application/wasm" crossorigin>\n`;
+const hintedPage = widgetPage.replace(`<script type="module" src="${WIDGET_PATH}/embed.js"`, (tag) => HINTS + tag);
 const baselinePage = hostPage()
   .replace("</head>", `${SHIFT_PROBE}\n</head>`)
   .replace(/<script type="module" src="[^"]*embed.js"[^>]*><\/script>/, BASELINE_SCRIPT)
@@ -162,6 +168,7 @@ async function coldLoad(browser, base, path, profile) {
 /** The pages measured side by side in each round: this widget, the one of --before, the plain page. */
 const CONTENDERS = [
   { name: "widget", path: "/bench.html" },
+  { name: "widget with preload hints", path: "/hinted.html" },
   ...(before ? [{ name: "widget before", path: "/before.html" }] : []),
   { name: "plain-DOM page", path: "/baseline.html" },
 ];
@@ -302,7 +309,7 @@ async function memory(browser, base) {
   console.log(`  after ${switches} offer switches with voucher previews: JS heap ${mib(after.usedSize)}, wasm memory ${mib(after.wasm)}`);
 }
 
-const site = buildSite({ "bench.html": widgetPage, "baseline.html": baselinePage, "before.html": beforePage });
+const site = buildSite({ "bench.html": widgetPage, "baseline.html": baselinePage, "before.html": beforePage, "hinted.html": hintedPage });
 if (before) {
   for (const name of readdirSync(before)) {
     if (name.startsWith("embed.js") || name === "snippets" || name.startsWith("perfectgym-offers-")) {
@@ -317,8 +324,10 @@ try {
   bundleBytes(dist, "");
   if (before) bundleBytes(before, " before");
   await startup(browser, proxy.base);
-  await interaction(browser, proxy.base);
-  await memory(browser, proxy.base);
+  if (!process.argv.includes("--startup-only")) {
+    await interaction(browser, proxy.base);
+    await memory(browser, proxy.base);
+  }
 } finally {
   await browser.close();
   proxy.stop();
