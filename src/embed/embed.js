@@ -160,8 +160,10 @@ function prefetchCatalogue(element, waiting) {
       const page = JSON.parse(text);
       if (page && page.hasNext === true && page.offset !== undefined && page.offset !== null) {
         fetchPage(`/v1/online-offers/purchasable?offset=${encodeQueryValue(String(page.offset))}&sliceSize=100`, pages + 1);
+      } else {
+        // After the last page, so it never holds up the next page's request.
+        warmMoneyFormat(language, page);
       }
-      if (pages === 1) warmMoneyFormat(language, page);
     }).catch(() => {
       // the widget asks again itself
     });
