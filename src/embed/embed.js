@@ -16,6 +16,8 @@ const PREFETCH = Symbol.for("perfectgym-offers.prefetch");
 // Mirrors core's paging: the largest slice the vendor allows, and a bound on pages followed.
 const FIRST_PAGE = "/v1/online-offers/purchasable?offset=0&sliceSize=100";
 const MAX_PAGES = 10;
+// How long the widget's start waits for the prefetched catalogue at most (see below).
+const CATALOGUE_WAIT_MS = 1000;
 
 // The widget fetches the active language's texts (locales/<language>.json) from beside this file.
 globalThis.perfectgymOffersAssets ??= new URL("./", import.meta.url).href;
@@ -151,24 +153,24 @@ function prefetchCatalogue(element, waiting) {
   const language = canonicalTag(element.getAttribute("locale"));
   const fetchPage = (path, pages) => {
     const key = `${language} ${base}${path}`;
-    if (waiting.has(key)) return;
+    if (waiting.has(key)) return undefined;
     const answer = fetch(base + path, { headers: { Accept: "application/json", "Accept-Language": language } })
       .then(async (response) => ({ status: response.status, text: await response.text() }));
     waiting.set(key, answer);
-    answer.then(({ status, text }) => {
-      if (status !== 200 || pages >= MAX_PAGES) return;
+    return answer.then(({ status, text }) => {
+      if (status !== 200 || pages >= MAX_PAGES) return undefined;
       const page = JSON.parse(text);
       if (page && page.hasNext === true && page.offset !== undefined && page.offset !== null) {
-        fetchPage(`/v1/online-offers/purchasable?offset=${encodeQueryValue(String(page.offset))}&sliceSize=100`, pages + 1);
-      } else {
-        // After the last page, so it never holds up the next page's request.
-        warmMoneyFormat(language, page);
+        return fetchPage(`/v1/online-offers/purchasable?offset=${encodeQueryValue(String(page.offset))}&sliceSize=100`, pages + 1);
       }
+      // After the last page, so it never holds up the next page's request.
+      warmMoneyFormat(language, page);
+      return undefined;
     }).catch(() => {
       // the widget asks again itself
     });
   };
-  fetchPage(FIRST_PAGE, 1);
+  return fetchPage(FIRST_PAGE, 1);
 }
 
 // A second copy of the loader (another URL) finds the first one's map and leaves it the work.
@@ -194,12 +196,17 @@ if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
   const glue = import("./perfectgym-offers.js");
   const waiting = (globalThis[PREFETCH] = new Map());
   const sheet = skeletonSheet();
+  const catalogues = [];
   for (const element of document.querySelectorAll(TAG)) {
     if (sheet) showSkeleton(element, sheet);
-    prefetchCatalogue(element, waiting);
+    catalogues.push(prefetchCatalogue(element, waiting));
   }
-  glue
-    .then(({ default: init }) => init({ module_or_path: wasm }))
+  // The widget starts once the catalogues are here (or after CATALOGUE_WAIT_MS): each next page
+  // is asked for when the page before it has been read on the main thread, which the widget's
+  // start would otherwise keep busy, one page's round trip after another.
+  const catalogued = Promise.race([Promise.all(catalogues), new Promise((resolve) => setTimeout(resolve, CATALOGUE_WAIT_MS))]);
+  Promise.all([glue, catalogued])
+    .then(([{ default: init }]) => init({ module_or_path: wasm }))
     .catch((error) => {
       console.error("perfectgym-offers: the widget could not start", error);
       for (const element of document.querySelectorAll(TAG)) showFailure(element);

@@ -4,6 +4,7 @@
 // wasm arrives the skeleton gives way to the offers, and the catalogue is not asked for again.
 // A wasm served with a wrong Content-Type still starts the widget (compiled once downloaded
 // instead of while downloading); one that cannot be loaded turns the skeleton into a message.
+// The widget starts once the catalogue is there, or after a second if it is not.
 //   node --test tests/e2e/        (after `trunk build --release`; .ci/e2e does both)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -83,5 +84,20 @@ test("when the wasm cannot be loaded, the skeleton says so instead of loading fo
   assert.equal((await status.textContent()).trim(), "The offers could not be loaded. Please reload the page.");
   assert.ok(await status.isVisible(), "the message is shown, not only announced");
   assert.equal(await page.locator("perfectgym-offers .pgo-skeleton__card").count(), 0, "no placeholder cards left pulsing");
+  await context.close();
+});
+
+test("the widget starts after a second even when the catalogue's first page hangs", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  // The loader's request for the first page never gets an answer.
+  let held = false;
+  await page.route(/purchasable\?offset=0&/, async (route) => {
+    if (held) return route.continue();
+    held = true;
+    await new Promise(() => {});
+  });
+  await page.goto(proxy.base + "/");
+  await page.waitForFunction(() => customElements.get("perfectgym-offers") !== undefined, null, { timeout: 5000 });
   await context.close();
 });
