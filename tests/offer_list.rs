@@ -128,7 +128,12 @@ async fn an_error_is_announced_and_retry_loads_the_offers() {
         400,
         r#"{"errorMessage":"Invalid tenant","errorCode":"BAD","traceId":"t-9"}"#,
     );
-    Fetch::respond(LIST, 200, &offer_page(&[(7, "Trial Week", "29")], None));
+    Fetch::respond_after(
+        LIST,
+        300,
+        200,
+        &offer_page(&[(7, "Trial Week", "29")], None),
+    );
     let widget = mount_widget(&[("api-base", "/pg-proxy")]);
     wait_until("the error state", 3_000.0, || {
         widget.query("[role=alert]").is_some()
@@ -152,6 +157,11 @@ async fn an_error_is_announced_and_retry_loads_the_offers() {
         .unchecked_into();
     assert_eq!(retry.text_content().unwrap(), "Try again");
     retry.click();
+    leptos::task::tick().await;
+    assert!(
+        widget.query("[role=alert]").is_none() && widget.query(".pgo-status--loading").is_some(),
+        "while the second attempt loads, the widget says so instead of the old error"
+    );
     wait_until("the offer after retrying", 3_000.0, || {
         widget.query(".pgo-offer").is_some()
     })

@@ -3,6 +3,7 @@
 
 pub mod checkout;
 pub mod context;
+pub mod loaded;
 pub mod my_offers;
 pub mod offer_card;
 pub mod offer_picker;

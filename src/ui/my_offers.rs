@@ -7,7 +7,8 @@ use perfectgym_offers_core::{ApiError, Locale};
 
 use crate::embed::host::studio_date;
 use crate::ui::context::WidgetContext;
-use crate::ui::status::{reload, report_unreadable, ErrorNotice, Loading};
+use crate::ui::loaded::Loaded;
+use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
 
 #[component]
 pub fn MyOffers(customer_id: i64) -> impl IntoView {
@@ -15,7 +16,7 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
     let locale = context.locale;
     let m = locale.messages();
     let time_zone = context.config.with_untracked(|c| c.time_zone.clone());
-    let purchases = LocalResource::new(move || {
+    let purchases = Loaded::new(move || {
         let context = context.clone();
         async move {
             let client = context.client()?;
@@ -41,7 +42,7 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
 
 fn purchase_list(
     loaded: Result<Vec<PurchasedOffer>, ApiError>,
-    purchases: LocalResource<Option<Result<Vec<PurchasedOffer>, ApiError>>>,
+    purchases: Loaded<Option<Result<Vec<PurchasedOffer>, ApiError>>>,
     now_seconds: i64,
     time_zone: StoredValue<Option<String>>,
     locale: Locale,
@@ -50,7 +51,7 @@ fn purchase_list(
     let time_zone = time_zone.get_value();
     match loaded {
         Err(error) => {
-            view! { <ErrorNotice error locale on_retry=move |()| reload(purchases)/> }.into_any()
+            view! { <ErrorNotice error locale on_retry=move |()| purchases.reload()/> }.into_any()
         }
         Ok(list) if list.is_empty() => {
             view! { <p class="pgo-status pgo-status--empty" role="status">{m.no_purchases}</p> }.into_any()

@@ -12,8 +12,9 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use crate::embed::events::HostEvent;
 use crate::ui::context::WidgetContext;
+use crate::ui::loaded::Loaded;
 use crate::ui::offer_card::OfferCard;
-use crate::ui::status::{reload, report_unreadable, ErrorNotice, Loading};
+use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
 
 /// How long the rest of the catalogue may take before the offers so far are shown.
 const SLOW_PAGE: Duration = Duration::from_millis(250);
@@ -37,7 +38,7 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
     // The offers so far, shown while the rest of the catalogue loads.
     let so_far = RwSignal::new(None::<Arc<Vec<OnlineOffer>>>);
     let attempt = StoredValue::new(0_u32);
-    let catalogue = LocalResource::new(move || {
+    let catalogue = Loaded::new(move || {
         let context = context.clone();
         so_far.set(None);
         attempt.update_value(|n| *n += 1);
@@ -64,7 +65,7 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
         },
         Some(Ok(offers)) => list(offers, false),
         Some(Err(error)) => {
-            view! { <ErrorNotice error locale on_retry=move |()| reload(catalogue)/> }.into_any()
+            view! { <ErrorNotice error locale on_retry=move |()| catalogue.reload()/> }.into_any()
         }
     }
 }

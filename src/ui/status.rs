@@ -17,14 +17,6 @@ pub fn report_unreadable(host: &Host, locale: Locale, list: &str, unreadable: &[
     host.emit(HostEvent::error(locale.messages().items_left_out, cause));
 }
 
-/// "Try again" for a resource: its loading state shows again (a resource keeps its last value
-/// while it reloads), then what the new attempt brings. Read reactively rather than under
-/// `<Suspense>`, whose machinery costs ~10 KB gzip of wasm for nothing the visitor sees.
-pub fn reload<T: 'static>(resource: LocalResource<Option<T>>) {
-    resource.set(None);
-    resource.refetch();
-}
-
 /// A busy notice that screen readers announce politely.
 #[component]
 pub fn Loading(text: &'static str) -> impl IntoView {

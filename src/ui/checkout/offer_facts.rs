@@ -6,13 +6,14 @@ use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::{offer_text, Locale};
 
 use crate::ui::context::WidgetContext;
-use crate::ui::status::{reload, ErrorNotice};
+use crate::ui::loaded::Loaded;
+use crate::ui::status::ErrorNotice;
 
 #[component]
 pub fn OfferFacts(offer_id: i64) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
     let locale = context.locale;
-    let detail = LocalResource::new(move || {
+    let detail = Loaded::new(move || {
         let client = context.client();
         async move {
             match client {
@@ -27,7 +28,7 @@ pub fn OfferFacts(offer_id: i64) -> impl IntoView {
             .into_any(),
         Some(Ok(offer)) => facts(&offer, locale).into_any(),
         Some(Err(error)) => {
-            view! { <ErrorNotice error locale on_retry=move |()| reload(detail)/> }.into_any()
+            view! { <ErrorNotice error locale on_retry=move |()| detail.reload()/> }.into_any()
         }
     }
 }
