@@ -157,11 +157,12 @@ async fn an_error_is_announced_and_retry_loads_the_offers() {
         .unchecked_into();
     assert_eq!(retry.text_content().unwrap(), "Try again");
     retry.click();
-    leptos::task::tick().await;
-    assert!(
-        widget.query("[role=alert]").is_none() && widget.query(".pgo-status--loading").is_some(),
-        "while the second attempt loads, the widget says so instead of the old error"
-    );
+    // The second attempt's answer takes 300 ms: meanwhile the widget says it is loading, instead
+    // of showing the old error.
+    wait_until("the second attempt's loading state", 250.0, || {
+        widget.query("[role=alert]").is_none() && widget.query(".pgo-status--loading").is_some()
+    })
+    .await;
     wait_until("the offer after retrying", 3_000.0, || {
         widget.query(".pgo-offer").is_some()
     })

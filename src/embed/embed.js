@@ -16,7 +16,7 @@ const PREFETCH = Symbol.for("perfectgym-offers.prefetch");
 // Mirrors core's paging: the largest slice the vendor allows, and a bound on pages followed.
 const FIRST_PAGE = "/v1/online-offers/purchasable?offset=0&sliceSize=100";
 const MAX_PAGES = 10;
-// How long the widget's start waits for the prefetched catalogue at most (see below).
+// How long the widget's start waits for a catalogue's later pages at most (see below).
 const CATALOGUE_WAIT_MS = 1000;
 
 // The widget fetches the active language's texts (locales/<language>.json) from beside this file.
@@ -144,16 +144,20 @@ function warmMoneyFormat(language, page) {
 
 /** Starts `element`'s catalogue: the first page, then each next page its cursor names. Each
  * answer waits under the request the widget will make (its Accept-Language, api-base + path)
- * as a promise of { status, text }. Only what the widget would ask exactly is ever used. */
+ * as a promise of { status, text }. Only what the widget would ask exactly is ever used.
+ * Returns `done` (the chain has ended, whatever its outcome) and `following()` (a page after
+ * the first is on its way), or null when the element has no api-base. */
 function prefetchCatalogue(element, waiting) {
   const base = (element.getAttribute("api-base") || "").trim().replace(/\/+$/, "");
-  if (!base) return;
+  if (!base) return null;
+  let following = false;
   // The widget's Accept-Language: the element's tag as the browser spells it (src/locale.rs),
   // so a tag spelled differently simply finds no prefetched answer.
   const language = canonicalTag(element.getAttribute("locale"));
   const fetchPage = (path, pages) => {
     const key = `${language} ${base}${path}`;
     if (waiting.has(key)) return undefined;
+    following = pages > 1;
     const answer = fetch(base + path, { headers: { Accept: "application/json", "Accept-Language": language } })
       .then(async (response) => ({ status: response.status, text: await response.text() }));
     waiting.set(key, answer);
@@ -170,7 +174,10 @@ function prefetchCatalogue(element, waiting) {
       // the widget asks again itself
     });
   };
-  return fetchPage(FIRST_PAGE, 1);
+  const done = Promise.resolve(fetchPage(FIRST_PAGE, 1)).then(() => {
+    following = false;
+  });
+  return { done, following: () => following };
 }
 
 // A second copy of the loader (another URL) finds the first one's map and leaves it the work.
@@ -183,11 +190,12 @@ if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
     document.head.append(link);
   }
   // The wasm compiles as it downloads, from now on, not once the glue has arrived and asked
-  // for it: the glue takes the compiled module. (Served with another type than
-  // application/wasm, which streaming compilation refuses, it compiles once downloaded.)
+  // for it: the glue takes the compiled module. Streaming compilation takes exactly the type
+  // application/wasm (not even with a charset): served otherwise, it compiles once downloaded.
   const wasm = fetch(new URL("./perfectgym-offers_bg.wasm", import.meta.url)).then((response) => {
     if (!response.ok) throw new Error(`${response.status} fetching ${response.url}`);
-    return /^application\/wasm\b/.test(response.headers.get("Content-Type") || "")
+    const type = (response.headers.get("Content-Type") || "").trim().toLowerCase();
+    return typeof WebAssembly.compileStreaming === "function" && type === "application/wasm"
       ? WebAssembly.compileStreaming(response)
       : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
   });
@@ -199,16 +207,28 @@ if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
   const catalogues = [];
   for (const element of document.querySelectorAll(TAG)) {
     if (sheet) showSkeleton(element, sheet);
-    catalogues.push(prefetchCatalogue(element, waiting));
+    const catalogue = prefetchCatalogue(element, waiting);
+    if (catalogue) catalogues.push(catalogue);
   }
-  // The widget starts once the catalogues are here (or after CATALOGUE_WAIT_MS): each next page
-  // is asked for when the page before it has been read on the main thread, which the widget's
-  // start would otherwise keep busy, one page's round trip after another.
-  const catalogued = Promise.race([Promise.all(catalogues), new Promise((resolve) => setTimeout(resolve, CATALOGUE_WAIT_MS))]);
-  Promise.all([glue, catalogued])
-    .then(([{ default: init }]) => init({ module_or_path: wasm }))
+  // Once the code is here, a catalogue that is following its pages (a tenant whose catalogue
+  // spans several) is waited for, CATALOGUE_WAIT_MS at most: each next page is asked for only
+  // when the page before it has been read on the main thread, which the widget's start would
+  // keep busy, one page's round trip after another. A one-page catalogue still on its way is
+  // not waited for: the widget starts meanwhile.
+  const started = Promise.all([glue, wasm]).then(([glueModule]) => {
+    const following = catalogues.filter((catalogue) => catalogue.following());
+    if (following.length === 0) return glueModule;
+    const bound = new Promise((resolve) => setTimeout(resolve, CATALOGUE_WAIT_MS));
+    return Promise.race([Promise.all(following.map((catalogue) => catalogue.done)), bound]).then(() => glueModule);
+  });
+  started
+    .then(({ default: init }) => init({ module_or_path: wasm }))
     .catch((error) => {
       console.error("perfectgym-offers: the widget could not start", error);
-      for (const element of document.querySelectorAll(TAG)) showFailure(element);
+      for (const element of document.querySelectorAll(TAG)) {
+        // Also an element added since, which has no skeleton yet.
+        if (sheet) showSkeleton(element, sheet);
+        showFailure(element);
+      }
     });
 }

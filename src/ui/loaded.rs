@@ -12,10 +12,11 @@ use leptos::prelude::*;
 type Load<T> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = T>>>>;
 
 /// `get` is `None` while loading, then what the load brought. `reload` (an error's "Try again")
-/// shows the loading state again and loads anew. An answer that arrives after the view is gone is
-/// dropped.
+/// shows the loading state again and loads anew. An answer that arrives after a newer load began,
+/// or after the view is gone, is dropped.
 pub struct Loaded<T: 'static> {
     value: RwSignal<Option<T>, LocalStorage>,
+    attempt: StoredValue<u32>,
     load: StoredValue<Load<T>, LocalStorage>,
 }
 
@@ -33,6 +34,7 @@ impl<T: Clone + 'static> Loaded<T> {
         let load: Load<T> = Box::new(move || Box::pin(load()));
         let loaded = Loaded {
             value: RwSignal::new_local(None),
+            attempt: StoredValue::new(0),
             load: StoredValue::new_local(load),
         };
         loaded.reload();
@@ -41,12 +43,20 @@ impl<T: Clone + 'static> Loaded<T> {
 
     pub fn reload(self) {
         let _ = self.value.try_set(None);
+        let Some(attempt) = self.attempt.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
         let Some(future) = self.load.try_with_value(|load| load()) else {
             return;
         };
         leptos::task::spawn_local(async move {
             let value = future.await;
-            let _ = self.value.try_set(Some(value));
+            if self.attempt.try_get_value() == Some(attempt) {
+                let _ = self.value.try_set(Some(value));
+            }
         });
     }
 

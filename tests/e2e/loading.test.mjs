@@ -4,7 +4,8 @@
 // wasm arrives the skeleton gives way to the offers, and the catalogue is not asked for again.
 // A wasm served with a wrong Content-Type still starts the widget (compiled once downloaded
 // instead of while downloading); one that cannot be loaded turns the skeleton into a message.
-// The widget starts once the catalogue is there, or after a second if it is not.
+// A catalogue spanning pages is waited for (a second at most) before the widget starts, so its
+// next pages are not held up behind the widget's start; a first page still on its way is not.
 //   node --test tests/e2e/        (after `trunk build --release`; .ci/e2e does both)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -61,33 +62,38 @@ test("the skeleton shows while the wasm downloads, with the catalogue asked for 
   await context.close();
 });
 
-test("served as another type than application/wasm, the wasm still starts the widget", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const page = await context.newPage();
-  await page.route(/_bg\.wasm$/, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), "content-type": "application/octet-stream" } });
-  });
-  await page.goto(proxy.base + "/");
-  await page.locator("perfectgym-offers [role=radio]").first().waitFor({ timeout: 20000 });
-  assert.equal(await page.locator("perfectgym-offers [role=radio]").count(), 14);
-  await context.close();
+test("served as another type than exactly application/wasm, the wasm still starts the widget", async () => {
+  // Streaming compilation refuses both; the loader then compiles the downloaded bytes.
+  for (const type of ["application/octet-stream", "application/wasm; charset=utf-8"]) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await page.route(/_bg\.wasm$/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), "content-type": type } });
+    });
+    await page.goto(proxy.base + "/");
+    await page.locator("perfectgym-offers [role=radio]").first().waitFor({ timeout: 20000 });
+    assert.equal(await page.locator("perfectgym-offers [role=radio]").count(), 14, type);
+    await context.close();
+  }
 });
 
-test("when the wasm cannot be loaded, the skeleton says so instead of loading forever", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const page = await context.newPage();
-  await page.route(/_bg\.wasm$/, (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
-  await page.goto(proxy.base + "/");
-  const status = page.locator("perfectgym-offers [role=status]");
-  await page.waitForFunction(() => document.querySelector("perfectgym-offers").shadowRoot.querySelector(".pgo-skeleton--failed"), null, { timeout: 10000 });
-  assert.equal((await status.textContent()).trim(), "The offers could not be loaded. Please reload the page.");
-  assert.ok(await status.isVisible(), "the message is shown, not only announced");
-  assert.equal(await page.locator("perfectgym-offers .pgo-skeleton__card").count(), 0, "no placeholder cards left pulsing");
-  await context.close();
+test("when the widget's code cannot be loaded, the skeleton says so instead of loading forever", async () => {
+  for (const missing of [/_bg\.wasm$/, /perfectgym-offers-[0-9a-f]+\.js$/]) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await page.route(missing, (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
+    await page.goto(proxy.base + "/");
+    const status = page.locator("perfectgym-offers [role=status]");
+    await page.waitForFunction(() => document.querySelector("perfectgym-offers").shadowRoot.querySelector(".pgo-skeleton--failed"), null, { timeout: 10000 });
+    assert.equal((await status.textContent()).trim(), "The offers could not be loaded. Please reload the page.", String(missing));
+    assert.ok(await status.isVisible(), "the message is shown, not only announced");
+    assert.equal(await page.locator("perfectgym-offers .pgo-skeleton__card").count(), 0, "no placeholder cards left pulsing");
+    await context.close();
+  }
 });
 
-test("the widget starts after a second even when the catalogue's first page hangs", async () => {
+test("a first page still on its way does not hold the widget's start", async () => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await context.newPage();
   // The loader's request for the first page never gets an answer.
@@ -99,5 +105,30 @@ test("the widget starts after a second even when the catalogue's first page hang
   });
   await page.goto(proxy.base + "/");
   await page.waitForFunction(() => customElements.get("perfectgym-offers") !== undefined, null, { timeout: 5000 });
+  await context.close();
+});
+
+test("the widget starts after the catalogue's later pages, waiting a second at most", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  // The second page never gets an answer: the first has, so the loader is following the pages
+  // (the wasm is held until it does, so that this is so when the code is there).
+  let following;
+  const asked = new Promise((resolve) => (following = resolve));
+  await page.route(/purchasable\?offset=(?!0&)/, () => {
+    following();
+    return new Promise(() => {});
+  });
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await asked;
+    await route.continue();
+  });
+  const wasm = page.waitForResponse(/_bg\.wasm$/);
+  await page.goto(proxy.base + "/");
+  await (await wasm).finished();
+  await page.waitForTimeout(400);
+  assert.equal(await page.evaluate(() => customElements.get("perfectgym-offers") === undefined), true,
+    "the widget waits for the pages being followed");
+  await page.waitForFunction(() => customElements.get("perfectgym-offers") !== undefined, null, { timeout: 3000 });
   await context.close();
 });
