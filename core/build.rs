@@ -1,5 +1,6 @@
 //! Lists the languages in `locales/` (one `<tag>.json` file each), so adding a language is adding
-//! its file: the widget knows which texts exist without asking the server for missing ones.
+//! its file: the widget knows which texts exist without asking the server for missing ones. And
+//! compiles English, the fallback, in as the `Messages` value `en.json` decodes to.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -30,6 +31,56 @@ fn main() {
         .unwrap();
     }
     code.push_str("        _ => None,\n    }\n}\n");
+    code.push_str(&english_messages(&dir.join("en.json")));
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("languages.rs");
     std::fs::write(out, code).unwrap();
+}
+
+/// `ENGLISH_MESSAGES`, the `Messages` of `path` as Rust: the widget starts without parsing JSON,
+/// and carries no JSON text of it. A key `Messages` lacks, or one of its keys missing, does not
+/// compile; a plural's unknown form or missing `other` stops the build.
+fn english_messages(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let json = std::fs::read_to_string(path).expect("core/locales/en.json");
+    let texts: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).expect("core/locales/en.json is a JSON object");
+    let mut code = String::from(
+        "/// English, the fallback, as `locales/en.json` decodes (compiled in by build.rs).\n\
+         pub static ENGLISH_MESSAGES: Messages = Messages {\n",
+    );
+    for (key, value) in &texts {
+        if let Some(text) = value.as_str() {
+            writeln!(code, "    {key}: {text:?},").unwrap();
+            continue;
+        }
+        let forms = value
+            .as_object()
+            .unwrap_or_else(|| panic!("en.json: `{key}` is neither a text nor plural forms"));
+        const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+        if let Some(unknown) = forms
+            .keys()
+            .find(|name| !CATEGORIES.contains(&name.as_str()))
+        {
+            panic!("en.json: unknown plural form `{key}.{unknown}`");
+        }
+        let form = |name: &str| {
+            forms.get(name).map(|text| {
+                text.as_str()
+                    .unwrap_or_else(|| panic!("en.json: `{key}.{name}` is not a text"))
+            })
+        };
+        let other = form("other").unwrap_or_else(|| panic!("en.json: missing key `{key}.other`"));
+        writeln!(
+            code,
+            "    {key}: Plural {{ zero: {:?}, one: {:?}, two: {:?}, few: {:?}, many: {:?}, other: {other:?} }},",
+            form("zero"),
+            form("one"),
+            form("two"),
+            form("few"),
+            form("many"),
+        )
+        .unwrap();
+    }
+    code.push_str("};\n");
+    code
 }

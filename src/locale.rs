@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use js_sys::{Array, Function, Intl, Object, Reflect};
 use perfectgym_offers_core::i18n::{
-    texts_file, Messages, PluralCategory, Regional, TextsFile, ENGLISH,
+    texts_file, Messages, PluralCategory, Regional, TextsFile, ENGLISH_MESSAGES,
 };
 use perfectgym_offers_core::{Locale, Money};
 use time::{Date, PrimitiveDateTime, Time};
@@ -24,8 +24,8 @@ extern "C" {
 const ASSETS_GLOBAL: &str = "perfectgymOffersAssets";
 
 thread_local! {
-    /// Each language's texts, decoded once for the page and kept. (A page holds a language or
-    /// two: a list, which costs the wasm less than a map.)
+    /// Each fetched language's texts, decoded once for the page and kept (English is compiled
+    /// in). (A page holds a language or two: a list, which costs the wasm less than a map.)
     static TEXTS: RefCell<Vec<(&'static str, &'static Messages)>> = const { RefCell::new(Vec::new()) };
     /// One locale per tag and texts file (see `Locale::new`).
     static LOCALES: RefCell<Vec<Locale>> = const { RefCell::new(Vec::new()) };
@@ -197,13 +197,6 @@ fn keep_texts(file: &'static str, messages: Messages) -> &'static Messages {
     messages
 }
 
-fn english_texts() -> &'static Messages {
-    texts_of("en").unwrap_or_else(|| {
-        // Compiled in and checked by core/tests/locales.rs, so it always decodes.
-        keep_texts("en", decode(ENGLISH).expect("core/locales/en.json decodes"))
-    })
-}
-
 /// The locale of `tag` with the texts of `file` (made once per tag and file).
 fn locale_for(tag: &str, file: &'static str, messages: &'static Messages) -> Locale {
     let made = LOCALES.with(|locales| {
@@ -226,7 +219,7 @@ fn locale_for(tag: &str, file: &'static str, messages: &'static Messages) -> Loc
 
 /// English with Intl's `en` formats: for what is shown before the settings are known.
 pub fn english() -> Locale {
-    locale_for("en", "en", english_texts())
+    locale_for("en", "en", &ENGLISH_MESSAGES)
 }
 
 /// The locale for the element's tag when its texts are already here (English always is).
@@ -234,7 +227,7 @@ pub fn ready(tag: &str) -> Option<Locale> {
     let tag = canonical(tag);
     let file = texts_file(&tag);
     let messages = if file == "en" {
-        Some(english_texts())
+        Some(&ENGLISH_MESSAGES)
     } else {
         texts_of(file)
     }?;
@@ -255,7 +248,7 @@ pub async fn load(tag: &str) -> Locale {
         Ok(messages) => locale_for(&tag, file, keep_texts(file, messages)),
         Err(cause) => {
             web_sys::console::warn_1(&format!("perfectgym-offers: texts {url}: {cause}").into());
-            locale_for(&tag, "en", english_texts())
+            locale_for(&tag, "en", &ENGLISH_MESSAGES)
         }
     }
 }

@@ -278,6 +278,31 @@ async fn undecodable_answers_are_decode_errors() {
     );
 }
 
+/// A number where another type belongs is named in the item's cause, not printed: printing a
+/// float would link Rust's float formatting into the wasm (vendor/serde-wasm-bindgen).
+#[wasm_bindgen_test]
+async fn a_misplaced_number_is_named_in_the_cause() {
+    Fetch::reset();
+    Fetch::respond(
+        LIST,
+        200,
+        r#"{"result": [{"onlineOfferId": 7, "name": 19.5}, {"onlineOfferId": 7.5, "name": "Gym"},
+            {"onlineOfferId": 8, "name": "Day Ticket"}], "hasNext": false}"#,
+    );
+    let page = client("en")
+        .purchasable_page(&PageOffset::first(), 50)
+        .await
+        .unwrap();
+    assert_eq!(page.result.len(), 1);
+    assert_eq!(
+        page.result.unreadable,
+        [
+            "item 0 left out: Error: invalid type: a number, expected a string",
+            "item 1 left out: Error: invalid type: a number, expected i64",
+        ]
+    );
+}
+
 #[wasm_bindgen_test]
 async fn a_huge_body_is_refused_before_parsing() {
     Fetch::reset();

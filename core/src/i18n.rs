@@ -14,7 +14,8 @@ use crate::money::Money;
 
 include!(concat!(env!("OUT_DIR"), "/languages.rs"));
 
-/// English, the fallback: compiled in, so a widget whose texts cannot be fetched still speaks.
+/// English, the fallback, as its texts file. The widget has it compiled in as
+/// `ENGLISH_MESSAGES` (from build.rs), so a widget whose texts cannot be fetched still speaks.
 pub const ENGLISH: &str = include_str!("../locales/en.json");
 
 /// Texts live as long as the page (each language is decoded once and kept), so they are

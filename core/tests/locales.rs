@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use perfectgym_offers_core::i18n::{native_messages, Messages, LANGUAGES};
+use perfectgym_offers_core::i18n::{native_messages, Messages, ENGLISH_MESSAGES, LANGUAGES};
 
 /// `{age}`, `{n}` …: the names between braces.
 fn placeholders(text: &str) -> BTreeSet<&str> {
@@ -65,6 +65,13 @@ fn every_language_has_every_key_with_its_placeholders() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The widget's compiled-in English (build.rs) says what `en.json` says, form for form.
+#[test]
+fn compiled_in_english_is_en_json() {
+    let from_file = native_messages("en").expect("en.json").entries();
+    assert_eq!(ENGLISH_MESSAGES.entries(), from_file);
 }
 
 #[test]
