@@ -18,6 +18,10 @@ use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KE
 use perfectgym_offers_proxy::{app, unix_seconds, ProxyConfig, ReadLimit, Tenant, WriteLimit};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than glibc's malloc: see `Cargo.toml` and README "Benchmarks".
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Forwards the PerfectGym online-offer routes the widget uses, adding the gym's API key from
 /// the environment variable PERFECTGYM_API_KEY; or, with --mock, answers them from a demo tenant.
 #[derive(Parser, Debug)]
