@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE};
-use axum::http::{HeaderValue, Method, Request, StatusCode, Uri};
+use axum::http::uri::{self, Authority, PathAndQuery, Scheme};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -30,8 +31,9 @@ use crate::reply::Reply;
 /// The environment variable the gym's API key is read from (never a flag or a file: flags show
 /// in `ps`, files end up in repositories).
 pub const API_KEY_ENV: &str = "PERFECTGYM_API_KEY";
-/// The header the vendor reads the key from.
-pub const API_KEY_HEADER: &str = "X-API-KEY";
+/// The header the vendor reads the key from (`X-API-KEY`; header names are case-insensitive,
+/// and a static name is not parsed again on every request).
+pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// The gym's API key. Its `Debug` and `Display` never show it.
 #[derive(Clone)]
@@ -126,9 +128,9 @@ type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 pub struct Upstream {
     config: UpstreamConfig,
-    /// `config.base_url`'s scheme, host and path (no trailing `/`), checked once: a vendor path
-    /// is appended to it. `None` if it is not an `http(s)://` URL; every call then fails (502).
-    base: Option<String>,
+    /// `config.base_url` checked once: a vendor path is appended to it. `None` if it is not an
+    /// `http(s)://` URL; every call then fails (502).
+    base: Option<Base>,
     key: HeaderValue,
     client: HttpClient,
     catalogue: Cache<CacheKey, Reply>,
@@ -162,18 +164,27 @@ impl Expiry<CacheKey, Reply> for CatalogueExpiry {
     }
 }
 
-/// The part of a base URL a vendor path is appended to: scheme, host and path without its
-/// trailing `/` (a query or fragment is dropped), if it is an `http(s)://` URL.
-fn base_of(base_url: &str) -> Option<String> {
+/// The part of a base URL a vendor path is appended to, parsed once so that a request parses
+/// only its own path: scheme, host, and path without its trailing `/` (a query or fragment is
+/// dropped).
+struct Base {
+    scheme: Scheme,
+    authority: Authority,
+    path: String,
+}
+
+/// `base_url`'s [`Base`], if it is an `http(s)://` URL.
+fn base_of(base_url: &str) -> Option<Base> {
     let uri: Uri = base_url.parse().ok()?;
     let scheme = uri
-        .scheme_str()
-        .filter(|s| matches!(*s, "http" | "https"))?;
-    let host = uri.authority()?;
-    Some(format!(
-        "{scheme}://{host}{}",
-        uri.path().trim_end_matches('/')
-    ))
+        .scheme()
+        .filter(|s| matches!(s.as_str(), "http" | "https"))?
+        .clone();
+    Some(Base {
+        scheme,
+        authority: uri.authority()?.clone(),
+        path: uri.path().trim_end_matches('/').to_owned(),
+    })
 }
 
 impl Upstream {
@@ -328,9 +339,13 @@ impl Upstream {
 
     /// The tenant's URL for a vendor path (and query), under the base URL's own path.
     fn url(&self, path_and_query: &str) -> Option<Uri> {
-        format!("{}{path_and_query}", self.base.as_ref()?)
-            .parse()
-            .ok()
+        let base = self.base.as_ref()?;
+        let path = [base.path.as_str(), path_and_query].concat();
+        let mut parts = uri::Parts::default();
+        parts.scheme = Some(base.scheme.clone());
+        parts.authority = Some(base.authority.clone());
+        parts.path_and_query = Some(PathAndQuery::from_maybe_shared(Bytes::from(path)).ok()?);
+        Uri::from_parts(parts).ok()
     }
 
     async fn send(
