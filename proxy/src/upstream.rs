@@ -85,6 +85,9 @@ pub struct UpstreamConfig {
     pub max_body_bytes: usize,
     /// Bytes the catalogue caches may hold (half for fresh answers, half for last good ones).
     pub cache_bytes: u64,
+    /// The serving lanes ([`crate::server::serve_on_threads`]): each gets its own pool of
+    /// connections to the tenant, so a tenant call stays on the thread of its request.
+    pub lanes: usize,
 }
 
 impl UpstreamConfig {
@@ -98,6 +101,7 @@ impl UpstreamConfig {
             ceiling: Ceiling::default(),
             max_body_bytes: MAX_BODY_BYTES,
             cache_bytes: CACHE_BYTES,
+            lanes: 1,
         }
     }
 }
@@ -132,7 +136,8 @@ pub struct Upstream {
     /// `http(s)://` URL; every call then fails (502).
     base: Option<Base>,
     key: HeaderValue,
-    client: HttpClient,
+    /// One client, with its own connection pool, per serving lane.
+    clients: Vec<HttpClient>,
     catalogue: Cache<CacheKey, Reply>,
     last_good: Cache<CacheKey, Reply>,
     backoff: Mutex<HashMap<Endpoint, Backoff>>,
@@ -202,10 +207,14 @@ impl Upstream {
             .wrap_connector(connector);
         // Redirects are not followed (hyper's client never does): the key goes to the
         // configured host only.
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build(https);
+        let clients = (0..config.lanes.max(1))
+            .map(|_| {
+                Client::builder(TokioExecutor::new())
+                    .pool_timer(TokioTimer::new())
+                    .pool_idle_timeout(Duration::from_secs(90))
+                    .build(https.clone())
+            })
+            .collect();
         let catalogue = Cache::builder()
             .max_capacity(config.cache_bytes / 2)
             .weigher(weight)
@@ -223,7 +232,7 @@ impl Upstream {
             base: base_of(&config.base_url),
             key: config.api_key.header().ok_or(SetupError::KeyNotAHeader)?,
             config,
-            client,
+            clients,
             catalogue,
             last_good,
             backoff: Mutex::new(HashMap::new()),
@@ -406,8 +415,8 @@ impl Upstream {
         };
         // The timeout covers the whole answer, its body too.
         let answer = tokio::time::timeout(self.config.timeout, async {
-            let response = self
-                .client
+            let client = &self.clients[crate::server::lane() % self.clients.len()];
+            let response = client
                 .request(request)
                 .await
                 .map_err(|error| Failure::Request(error.into()))?;
