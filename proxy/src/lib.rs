@@ -132,9 +132,22 @@ impl ProxyConfig {
     }
 }
 
-/// What the API handlers share.
+/// What the API handlers share, behind one `Arc`: axum clones a handler's state twice per
+/// request, and each `Arc` inside (the tenant, seven in the metrics, the header's bytes) is an
+/// atomic count that the worker threads take turns to write.
 #[derive(Clone)]
-pub struct ApiState {
+pub struct ApiState(Arc<Api>);
+
+impl std::ops::Deref for ApiState {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.0
+    }
+}
+
+/// The fields of [`ApiState`].
+pub struct Api {
     pub tenant: Tenant,
     pub customers: CustomerRoutes,
     /// The catalogue answers' `Cache-Control` ([`CataloguePolicy::cache_control`]).
@@ -158,12 +171,12 @@ pub fn app(config: ProxyConfig) -> Router {
     config
         .metrics
         .customer_routes_unauthenticated(matches!(customers, CustomerRoutes::Open));
-    let state = ApiState {
+    let state = ApiState(Arc::new(Api {
         tenant: config.tenant,
         customers,
         catalogue_cache_control: config.catalogue_cache.cache_control(),
         metrics: config.metrics,
-    };
+    }));
     // Each `layer` call wraps every route once more, and a request clones each wrapping: the
     // layers of a group go on in one call.
     let trust_forwarded_for = config.write_limit.trust_forwarded_for;

@@ -13,10 +13,14 @@ use perfectgym_offers_proxy::customer_token::{CustomerBinding, SECRET_ENV};
 use perfectgym_offers_proxy::http_cache::CataloguePolicy;
 use perfectgym_offers_proxy::metrics::{self, Metrics};
 use perfectgym_offers_proxy::mock::MockTenant;
-use perfectgym_offers_proxy::server::{serve, ServeLimits};
+use perfectgym_offers_proxy::server::{serve_on_threads, ServeLimits};
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig, API_KEY_ENV};
 use perfectgym_offers_proxy::{app, unix_seconds, ProxyConfig, ReadLimit, Tenant, WriteLimit};
 use tracing_subscriber::EnvFilter;
+
+/// mimalloc rather than glibc's malloc: see `Cargo.toml` and README "Benchmarks".
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Forwards the PerfectGym online-offer routes the widget uses, adding the gym's API key from
 /// the environment variable PERFECTGYM_API_KEY; or, with --mock, answers them from a demo tenant.
@@ -109,6 +113,10 @@ struct Args {
     /// off the public network.
     #[arg(long)]
     metrics_listen: Option<SocketAddr>,
+    /// Threads serving requests, each with its own connections (default: one per CPU core, as
+    /// nginx's `worker_processes auto`).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
     /// Print a customer token for this customer id (signed with PERFECTGYM_CUSTOMER_TOKEN_SECRET,
     /// valid for --token-ttl-seconds) and exit: what the gym's backend does for a signed-in visitor.
     #[arg(long, value_name = "CUSTOMER_ID")]
@@ -117,12 +125,17 @@ struct Args {
     token_ttl_seconds: i64,
 }
 
-#[tokio::main]
+// Single-threaded: this is lane 0 of `serve_on_threads`, which starts the other lanes' threads.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let args = Args::parse();
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
     let customer_binding = match CustomerBinding::from_env() {
         Ok(binding) => binding,
         Err(error) => {
@@ -163,6 +176,7 @@ async fn main() -> ExitCode {
                 .share(args.instances),
                 max_body_bytes: args.max_upstream_body_bytes,
                 cache_bytes: args.cache_bytes,
+                lanes: threads,
                 ..UpstreamConfig::new(base_url.clone(), api_key)
             };
             match Upstream::new(config) {
@@ -249,7 +263,7 @@ async fn main() -> ExitCode {
         header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds),
         max_connections: args.max_connections,
     };
-    serve(listener, router, limits, shutdown_signal()).await;
+    serve_on_threads(listener, router, limits, threads, shutdown_signal()).await;
     ExitCode::SUCCESS
 }
 

@@ -3,7 +3,9 @@
 //! open for ever), and only so many connections are open at once (past that, new ones wait in
 //! the kernel's backlog instead of exhausting file descriptors and memory).
 
+use std::cell::Cell;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,8 +17,8 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 /// The inbound limits.
@@ -38,22 +40,101 @@ impl Default for ServeLimits {
     }
 }
 
+thread_local! {
+    /// Which lane's thread this is ([`serve_on_threads`]); 0 outside the lanes.
+    static LANE: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The lane serving requests on this thread: the upstream client keeps one connection pool per
+/// lane, so that a request and its tenant connection stay on one thread.
+pub fn lane() -> usize {
+    LANE.get()
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in
 /// flight (so a load balancer moves visitors to another instance without a failure). Every
-/// request carries the peer's [`ConnectInfo`], which the per-client limits key on.
+/// request carries the peer's [`ConnectInfo`], which the per-client limits key on. The
+/// connections are served on the calling runtime.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: ServeLimits,
     shutdown: impl Future<Output = ()>,
 ) {
+    serve_on_threads(listener, router, limits, 1, shutdown).await;
+}
+
+/// [`serve`] on `threads` lanes: the calling runtime and `threads - 1` threads of their own, each
+/// running a single-threaded runtime. Connections are handed to the lanes in turn, and a
+/// connection's requests (and the tenant calls they make) stay on its lane, as nginx's workers
+/// keep theirs: no work moves between threads, no thread wakes another per request. Call it
+/// from a single-threaded runtime, which is lane 0.
+pub async fn serve_on_threads(
+    listener: TcpListener,
+    router: Router,
+    limits: ServeLimits,
+    threads: usize,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut queues = Vec::new();
+    let mut finished = Vec::new();
+    for index in 0..threads.max(1) {
+        let (queue, incoming) = mpsc::unbounded_channel();
+        let (done, lane_finished) = oneshot::channel();
+        let router = router.clone();
+        let serving = async move {
+            serve_lane(incoming, router, limits).await;
+            let _ = done.send(());
+        };
+        if index == 0 {
+            tokio::spawn(serving);
+        } else {
+            let spawned = std::thread::Builder::new()
+                .name(format!("lane-{index}"))
+                .spawn(move || {
+                    LANE.set(index);
+                    match tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        Ok(runtime) => runtime.block_on(serving),
+                        Err(error) => tracing::warn!(%error, "cannot start a serving thread"),
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::warn!(%error, "cannot start a serving thread");
+                continue;
+            }
+        }
+        queues.push(queue);
+        finished.push(lane_finished);
+    }
+    accept(listener, limits, &queues, shutdown).await;
+    // Closing the queues tells each lane to finish the requests in flight and end.
+    drop(queues);
+    for lane_finished in finished {
+        let _ = lane_finished.await;
+    }
+}
+
+/// A connection on its way from the acceptor to its lane.
+struct Accepted {
+    stream: std::net::TcpStream,
+    peer: SocketAddr,
+    /// Held while the connection is open: [`ServeLimits::max_connections`] across all lanes.
+    permit: OwnedSemaphorePermit,
+}
+
+/// Accepts connections until `shutdown` completes and hands them to the lanes in turn.
+async fn accept(
+    listener: TcpListener,
+    limits: ServeLimits,
+    lanes: &[mpsc::UnboundedSender<Accepted>],
+    shutdown: impl Future<Output = ()>,
+) {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    let graceful = GracefulShutdown::new();
-    let mut builder = http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
     tokio::pin!(shutdown);
+    let mut next = 0;
     loop {
         let permit = tokio::select! {
             permit = permits.clone().acquire_owned() => permit,
@@ -75,6 +156,47 @@ pub async fn serve(
         // Answers go out as soon as they are written, as nginx's `tcp_nodelay` does; Nagle's
         // algorithm would hold a small answer back while the previous one is unacknowledged.
         let _ = stream.set_nodelay(true);
+        // Off this runtime's reactor, onto the lane's.
+        let Ok(stream) = stream.into_std() else {
+            continue;
+        };
+        let mut accepted = Accepted {
+            stream,
+            peer,
+            permit,
+        };
+        // A lane that is gone (its thread could not start) is skipped.
+        for _ in 0..lanes.len() {
+            next = (next + 1) % lanes.len();
+            match lanes[next].send(accepted) {
+                Ok(()) => break,
+                Err(mpsc::error::SendError(back)) => accepted = back,
+            }
+        }
+    }
+}
+
+/// Serves the connections handed to this lane until its queue closes, then finishes the
+/// requests in flight.
+async fn serve_lane(
+    mut incoming: mpsc::UnboundedReceiver<Accepted>,
+    router: Router,
+    limits: ServeLimits,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    while let Some(Accepted {
+        stream,
+        peer,
+        permit,
+    }) = incoming.recv().await
+    {
+        let Ok(stream) = TcpStream::from_std(stream) else {
+            continue;
+        };
         let service = router
             .clone()
             .map_request(move |mut request: Request<Incoming>| {
@@ -90,6 +212,5 @@ pub async fn serve(
             drop(permit);
         });
     }
-    drop(listener);
     graceful.shutdown().await;
 }

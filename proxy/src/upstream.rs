@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE};
-use axum::http::{HeaderValue, Method, Request, StatusCode, Uri};
+use axum::http::uri::{self, Authority, PathAndQuery, Scheme};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, Uri};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -30,8 +31,9 @@ use crate::reply::Reply;
 /// The environment variable the gym's API key is read from (never a flag or a file: flags show
 /// in `ps`, files end up in repositories).
 pub const API_KEY_ENV: &str = "PERFECTGYM_API_KEY";
-/// The header the vendor reads the key from.
-pub const API_KEY_HEADER: &str = "X-API-KEY";
+/// The header the vendor reads the key from (`X-API-KEY`; header names are case-insensitive,
+/// and a static name is not parsed again on every request).
+pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// The gym's API key. Its `Debug` and `Display` never show it.
 #[derive(Clone)]
@@ -83,6 +85,9 @@ pub struct UpstreamConfig {
     pub max_body_bytes: usize,
     /// Bytes the catalogue caches may hold (half for fresh answers, half for last good ones).
     pub cache_bytes: u64,
+    /// The serving lanes ([`crate::server::serve_on_threads`]): each gets its own pool of
+    /// connections to the tenant, so a tenant call stays on the thread of its request.
+    pub lanes: usize,
 }
 
 impl UpstreamConfig {
@@ -96,6 +101,7 @@ impl UpstreamConfig {
             ceiling: Ceiling::default(),
             max_body_bytes: MAX_BODY_BYTES,
             cache_bytes: CACHE_BYTES,
+            lanes: 1,
         }
     }
 }
@@ -126,11 +132,12 @@ type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 pub struct Upstream {
     config: UpstreamConfig,
-    /// `config.base_url`'s scheme, host and path (no trailing `/`), checked once: a vendor path
-    /// is appended to it. `None` if it is not an `http(s)://` URL; every call then fails (502).
-    base: Option<String>,
+    /// `config.base_url` checked once: a vendor path is appended to it. `None` if it is not an
+    /// `http(s)://` URL; every call then fails (502).
+    base: Option<Base>,
     key: HeaderValue,
-    client: HttpClient,
+    /// One client, with its own connection pool, per serving lane.
+    clients: Vec<HttpClient>,
     catalogue: Cache<CacheKey, Reply>,
     last_good: Cache<CacheKey, Reply>,
     backoff: Mutex<HashMap<Endpoint, Backoff>>,
@@ -162,18 +169,27 @@ impl Expiry<CacheKey, Reply> for CatalogueExpiry {
     }
 }
 
-/// The part of a base URL a vendor path is appended to: scheme, host and path without its
-/// trailing `/` (a query or fragment is dropped), if it is an `http(s)://` URL.
-fn base_of(base_url: &str) -> Option<String> {
+/// The part of a base URL a vendor path is appended to, parsed once so that a request parses
+/// only its own path: scheme, host, and path without its trailing `/` (a query or fragment is
+/// dropped).
+struct Base {
+    scheme: Scheme,
+    authority: Authority,
+    path: String,
+}
+
+/// `base_url`'s [`Base`], if it is an `http(s)://` URL.
+fn base_of(base_url: &str) -> Option<Base> {
     let uri: Uri = base_url.parse().ok()?;
     let scheme = uri
-        .scheme_str()
-        .filter(|s| matches!(*s, "http" | "https"))?;
-    let host = uri.authority()?;
-    Some(format!(
-        "{scheme}://{host}{}",
-        uri.path().trim_end_matches('/')
-    ))
+        .scheme()
+        .filter(|s| matches!(s.as_str(), "http" | "https"))?
+        .clone();
+    Some(Base {
+        scheme,
+        authority: uri.authority()?.clone(),
+        path: uri.path().trim_end_matches('/').to_owned(),
+    })
 }
 
 impl Upstream {
@@ -191,10 +207,14 @@ impl Upstream {
             .wrap_connector(connector);
         // Redirects are not followed (hyper's client never does): the key goes to the
         // configured host only.
-        let client = Client::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build(https);
+        let clients = (0..config.lanes.max(1))
+            .map(|_| {
+                Client::builder(TokioExecutor::new())
+                    .pool_timer(TokioTimer::new())
+                    .pool_idle_timeout(Duration::from_secs(90))
+                    .build(https.clone())
+            })
+            .collect();
         let catalogue = Cache::builder()
             .max_capacity(config.cache_bytes / 2)
             .weigher(weight)
@@ -212,7 +232,7 @@ impl Upstream {
             base: base_of(&config.base_url),
             key: config.api_key.header().ok_or(SetupError::KeyNotAHeader)?,
             config,
-            client,
+            clients,
             catalogue,
             last_good,
             backoff: Mutex::new(HashMap::new()),
@@ -328,9 +348,13 @@ impl Upstream {
 
     /// The tenant's URL for a vendor path (and query), under the base URL's own path.
     fn url(&self, path_and_query: &str) -> Option<Uri> {
-        format!("{}{path_and_query}", self.base.as_ref()?)
-            .parse()
-            .ok()
+        let base = self.base.as_ref()?;
+        let path = [base.path.as_str(), path_and_query].concat();
+        let mut parts = uri::Parts::default();
+        parts.scheme = Some(base.scheme.clone());
+        parts.authority = Some(base.authority.clone());
+        parts.path_and_query = Some(PathAndQuery::from_maybe_shared(Bytes::from(path)).ok()?);
+        Uri::from_parts(parts).ok()
     }
 
     async fn send(
@@ -391,8 +415,8 @@ impl Upstream {
         };
         // The timeout covers the whole answer, its body too.
         let answer = tokio::time::timeout(self.config.timeout, async {
-            let response = self
-                .client
+            let client = &self.clients[crate::server::lane() % self.clients.len()];
+            let response = client
                 .request(request)
                 .await
                 .map_err(|error| Failure::Request(error.into()))?;

@@ -9,7 +9,8 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
-use perfectgym_offers_proxy::server::ServeLimits;
+use perfectgym_offers_proxy::http_cache::CataloguePolicy;
+use perfectgym_offers_proxy::server::{serve_on_threads, ServeLimits};
 use perfectgym_offers_proxy::upstream::{ApiKey, Upstream, UpstreamConfig};
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, REQUEST_TIMEOUT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -152,6 +153,62 @@ async fn connections_past_the_cap_wait_until_one_closes() {
         ..ServeLimits::default()
     })
     .await;
+    a_third_connection_waits_until_one_of_two_closes(&address).await;
+}
+
+/// Served on two threads, as the binary serves on a machine of two cores: connections go to
+/// the lanes in turn and each is answered (the tenant called with the key from either lane),
+/// and the connection cap counts the lanes' connections together.
+#[tokio::test]
+async fn each_lane_forwards_and_the_cap_counts_all_lanes() {
+    let (tenant, tenant_url) = start_fake_tenant().await;
+    let upstream = Upstream::new(UpstreamConfig {
+        catalogue: CataloguePolicy {
+            max_age: Duration::ZERO,
+            ..CataloguePolicy::default()
+        },
+        lanes: 2,
+        ..UpstreamConfig::new(tenant_url, ApiKey::new(SECRET).unwrap())
+    })
+    .unwrap();
+    let router = app(ProxyConfig::new(
+        "/pg-proxy",
+        Tenant::Upstream(Arc::new(upstream)),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let limits = ServeLimits {
+        max_connections: 2,
+        ..ServeLimits::default()
+    };
+    tokio::spawn(serve_on_threads(
+        listener,
+        router,
+        limits,
+        2,
+        std::future::pending(),
+    ));
+    for _ in 0..4 {
+        let mut stream = TcpStream::connect(&address).await.unwrap();
+        stream
+            .write_all(format!("{LIST}Connection: close\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let answer = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+        assert!(answer.unwrap().starts_with("HTTP/1.1 200 OK"));
+    }
+    let seen = tenant.seen();
+    assert_eq!(seen.len(), 4);
+    assert!(seen.iter().all(|call| call
+        .headers
+        .get("x-api-key")
+        .is_some_and(|key| key == SECRET)));
+    a_third_connection_waits_until_one_of_two_closes(&address).await;
+}
+
+/// With a cap of two connections: two open ones, then a third is not served until one of the
+/// two closes.
+async fn a_third_connection_waits_until_one_of_two_closes(address: &str) {
     let mut held = Vec::new();
     for _ in 0..2 {
         held.push(TcpStream::connect(&address).await.unwrap());

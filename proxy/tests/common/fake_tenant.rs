@@ -133,7 +133,7 @@ pub async fn fake_tenant(
 }
 
 /// A fake tenant on its own port, and its URL.
-async fn start_fake_tenant() -> (FakeTenant, String) {
+pub async fn start_fake_tenant() -> (FakeTenant, String) {
     let tenant = FakeTenant::default();
     let url = serve(
         Router::new()
