@@ -137,13 +137,7 @@ async fn a_client_that_sends_its_request_slowly_is_disconnected() {
     assert!(closed.is_some(), "the slow client still holds a connection");
     assert!(!closed.unwrap().contains("200 OK"));
     // A client that finishes in time is answered.
-    let mut prompt = TcpStream::connect(&address).await.unwrap();
-    prompt
-        .write_all(format!("{LIST}Connection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
-    let answer = read_until_closed(&mut prompt, Duration::from_secs(5)).await;
-    assert!(answer.unwrap().starts_with("HTTP/1.1 200 OK"));
+    the_list_is_answered(&address).await;
 }
 
 #[tokio::test]
@@ -189,13 +183,7 @@ async fn each_lane_forwards_and_the_cap_counts_all_lanes() {
         std::future::pending(),
     ));
     for _ in 0..4 {
-        let mut stream = TcpStream::connect(&address).await.unwrap();
-        stream
-            .write_all(format!("{LIST}Connection: close\r\n\r\n").as_bytes())
-            .await
-            .unwrap();
-        let answer = read_until_closed(&mut stream, Duration::from_secs(5)).await;
-        assert!(answer.unwrap().starts_with("HTTP/1.1 200 OK"));
+        the_list_is_answered(&address).await;
     }
     let seen = tenant.seen();
     assert_eq!(seen.len(), 4);
@@ -204,6 +192,22 @@ async fn each_lane_forwards_and_the_cap_counts_all_lanes() {
         .get("x-api-key")
         .is_some_and(|key| key == SECRET)));
     a_third_connection_waits_until_one_of_two_closes(&address).await;
+}
+
+/// The offer list asked for on `stream`, the connection to close after the answer.
+async fn ask_for_the_list(stream: &mut TcpStream) {
+    stream
+        .write_all(format!("{LIST}Connection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+}
+
+/// A new connection asks for the offer list and gets it.
+async fn the_list_is_answered(address: &str) {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    ask_for_the_list(&mut stream).await;
+    let answer = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+    assert!(answer.unwrap().starts_with("HTTP/1.1 200 OK"));
 }
 
 /// With a cap of two connections: two open ones, then a third is not served until one of the
@@ -215,10 +219,7 @@ async fn a_third_connection_waits_until_one_of_two_closes(address: &str) {
     }
     // The kernel completes the handshake; the proxy does not take the connection up.
     let mut third = TcpStream::connect(&address).await.unwrap();
-    third
-        .write_all(format!("{LIST}Connection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
+    ask_for_the_list(&mut third).await;
     assert_eq!(
         read_until_closed(&mut third, Duration::from_millis(500)).await,
         None,
