@@ -21,6 +21,12 @@ before(async () => {
   browser = await launchChromium();
 });
 
+/** A fresh visitor on a phone-sized page. */
+async function onPhone() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  return { context, page: await context.newPage() };
+}
+
 after(async () => {
   await browser?.close();
   proxy?.stop();
@@ -28,8 +34,7 @@ after(async () => {
 });
 
 test("the skeleton shows while the wasm downloads, with the catalogue asked for in parallel", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const page = await context.newPage();
+  const { context, page } = await onPhone();
   const catalogue = [];
   page.on("request", (request) => {
     if (request.url().includes("/purchasable?")) catalogue.push(request.url());
@@ -65,8 +70,7 @@ test("the skeleton shows while the wasm downloads, with the catalogue asked for 
 test("served as another type than exactly application/wasm, the wasm still starts the widget", async () => {
   // Streaming compilation refuses both; the loader then compiles the downloaded bytes.
   for (const type of ["application/octet-stream", "application/wasm; charset=utf-8"]) {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone();
     await page.route(/_bg\.wasm$/, async (route) => {
       const response = await route.fetch();
       await route.fulfill({ response, headers: { ...response.headers(), "content-type": type } });
@@ -80,8 +84,7 @@ test("served as another type than exactly application/wasm, the wasm still start
 
 test("when the widget's code cannot be loaded, the skeleton says so instead of loading forever", async () => {
   for (const missing of [/_bg\.wasm$/, /perfectgym-offers-[0-9a-f]+\.js$/]) {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone();
     await page.route(missing, (route) => route.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
     await page.goto(proxy.base + "/");
     const status = page.locator("perfectgym-offers [role=status]");
@@ -94,8 +97,7 @@ test("when the widget's code cannot be loaded, the skeleton says so instead of l
 });
 
 test("a first page still on its way does not hold the widget's start", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const page = await context.newPage();
+  const { context, page } = await onPhone();
   // The loader's request for the first page never gets an answer.
   let held = false;
   await page.route(/purchasable\?offset=0&/, async (route) => {
@@ -109,8 +111,7 @@ test("a first page still on its way does not hold the widget's start", async () 
 });
 
 test("the widget starts after the catalogue's later pages, waiting a second at most", async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-  const page = await context.newPage();
+  const { context, page } = await onPhone();
   // The second page never gets an answer: the first has, so the loader is following the pages
   // (the wasm is held until it does, so that this is so when the code is there).
   let following;
