@@ -16,7 +16,7 @@
 // --startup-only stops after the bytes and the startup figures (for trying a change quickly).
 //   node tests/e2e/bench.mjs [--loads N] [--pairs N] [--before DIR] [--startup-only]
 import { execFileSync } from "node:child_process";
-import { cpSync, readdirSync, statSync } from "node:fs";
+import { cpSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { API_PREFIX, ROOT, WIDGET_PATH, buildSite, hostPage, launchChromium, removeSite, startProxy } from "./support.mjs";
 
@@ -202,6 +202,78 @@ async function startup(browser, base) {
   }
 }
 
+/** The size of each function body in a wasm module, by function index (imports first, as V8
+ * counts them): what a lazily compiled function cost to compile is about linear in it. */
+function functionSizes(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  const skipName = () => { at += leb(); };
+  let imported = 0;
+  const sizes = new Map();
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 2) {
+      for (let n = leb(); n > 0; n--) {
+        skipName();
+        skipName();
+        const kind = bytes[at++];
+        if (kind === 0) { leb(); imported++; }
+        else if (kind === 1) { at++; if (leb() & 1) leb(); leb(); }
+        else if (kind === 2) { if (leb() & 1) leb(); leb(); }
+        else if (kind === 3) at += 2;
+        else if (kind === 4) { at++; leb(); }
+      }
+    } else if (id === 10) {
+      for (let n = leb(), index = imported; n > 0; n--, index++) {
+        const body = leb();
+        sizes.set(index, body);
+        at += body;
+      }
+    }
+    at = end;
+  }
+  return sizes;
+}
+
+/** One traced cold load at full speed: which wasm functions the main thread compiled (V8
+ * compiles each on its first call) before the offers were painted, with their bytes, and the
+ * main thread's time in wasm compilation. Unlike the times above, the functions and bytes do
+ * not vary between runs: they follow the code the first view runs. */
+async function startupCode(browser, base, path, label, dir) {
+  const wasmName = readdirSync(dir).find((name) => /^perfectgym-offers-[0-9a-f]+_bg\.wasm$/.test(name));
+  const sizes = functionSizes(readFileSync(join(dir, wasmName)));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  const events = [];
+  cdp.on("Tracing.dataCollected", (data) => events.push(...data.value));
+  const traced = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+  await cdp.send("Tracing.start", { categories: "v8.wasm,blink.user_timing", transferMode: "ReportEvents" });
+  await page.goto(base + path);
+  await page.waitForFunction(() => window.__bench?.ready !== undefined, null, { timeout: 120000 });
+  await cdp.send("Tracing.end");
+  await traced;
+  await context.close();
+  const lazy = events.filter((e) => e.name === "wasm.CompileLazy");
+  const compiled = lazy.reduce((sum, e) => sum + (sizes.get(e.args?.func_index) ?? 0), 0);
+  const total = [...sizes.values()].reduce((sum, size) => sum + size, 0);
+  const mainThread = lazy[0]?.tid;
+  const wasmTime = events.filter((e) => e.tid === mainThread && e.ph === "X"
+    && ["wasm.CompileLazy", "v8.wasm.compileConsume", "wasm.FinishStreaming", "wasm.SyncInstantiate"].includes(e.name))
+    .reduce((sum, e) => sum + e.dur / 1000, 0);
+  console.log(`  ${label}: ${bytes(lazy.length)} functions, ${bytes(compiled)} B of the module's ${bytes(total)} B of code `
+    + `compiled on first call before the offers were painted; the main thread's wasm compilation ${ms(wasmTime)} (one traced load)`);
+}
+
 /** Runs in the page: a time from `act()` until `done()` holds in a painted frame, and how much
  * of it requests matching `pattern` spent on the network. */
 const MEASURE = `window.__measure = async (act, done, pattern) => {
@@ -326,6 +398,9 @@ try {
   bundleBytes(dist, "");
   if (before) bundleBytes(before, " before");
   await startup(browser, proxy.base);
+  console.log("startup code: the wasm the first view runs (full speed)");
+  await startupCode(browser, proxy.base, "/bench.html", "widget", dist);
+  if (before) await startupCode(browser, proxy.base, "/before.html", "widget before", before);
   if (!process.argv.includes("--startup-only")) {
     await interaction(browser, proxy.base);
     await memory(browser, proxy.base);
