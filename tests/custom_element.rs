@@ -121,3 +121,42 @@ async fn two_widgets_on_one_page_are_independent() {
     );
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn an_attribute_changes_its_own_widget_only() {
+    Fetch::reset();
+    Fetch::respond(
+        "/v1/online-offers/purchasable?",
+        200,
+        &offer_page(&[(1, "Day Ticket Adult", "20")], None),
+    );
+    serve_texts();
+    perfectgym_offers::embed::define_element();
+    let host = fresh_container();
+    host.set_inner_html(
+        r#"<perfectgym-offers id="first" api-base="/pg-proxy"></perfectgym-offers>
+           <perfectgym-offers id="second" api-base="/pg-proxy"></perfectgym-offers>"#,
+    );
+    let first = host.query_selector("#first").unwrap().unwrap();
+    let second = host.query_selector("#second").unwrap().unwrap();
+    let price = |element: &Element| shadow_text(element, ".pgo-offer__price");
+    wait_until("both lists", 3_000.0, || {
+        price(&first).is_some() && price(&second).is_some()
+    })
+    .await;
+
+    // Same tenant, a setting both could follow live: only the element changed follows it.
+    second.set_attribute("locale", "de").unwrap();
+    wait_until("German prices in the second widget", 3_000.0, || {
+        price(&second).as_deref() == Some("20,00\u{a0}€")
+    })
+    .await;
+    assert_eq!(price(&first).as_deref(), Some("€20.00"));
+
+    // Removing one element unmounts its widget only.
+    second.remove();
+    leptos::task::tick().await;
+    assert_eq!(price(&first).as_deref(), Some("€20.00"));
+    assert_eq!(price(&second), None);
+    host.remove();
+}

@@ -9,7 +9,6 @@ pub mod events;
 pub mod host;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use leptos::mount::mount_to;
@@ -48,7 +47,9 @@ struct Mounted {
 }
 
 thread_local! {
-    static MOUNTED: RefCell<HashMap<u32, Mounted>> = RefCell::new(HashMap::new());
+    /// The widgets on the page by handle (a page holds one or a few: a list, which costs the wasm
+    /// less than a map).
+    static MOUNTED: RefCell<Vec<(u32, Mounted)>> = const { RefCell::new(Vec::new()) };
     static NEXT_HANDLE: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -94,7 +95,7 @@ fn mount_element(element: HtmlElement, container: HtmlElement) -> u32 {
         config: live.get(),
     };
     let handle = NEXT_HANDLE.with(|next| next.replace(next.get().wrapping_add(1)));
-    MOUNTED.with(|all| all.borrow_mut().insert(handle, mounted));
+    MOUNTED.with(|all| all.borrow_mut().push((handle, mounted)));
     handle
 }
 
@@ -102,7 +103,13 @@ fn mount_element(element: HtmlElement, container: HtmlElement) -> u32 {
 /// visitor's checkout. Returns `false` when it must be mounted afresh instead: settings it does
 /// not follow live (see `can_follow`), or that are (or were) a configuration error.
 fn update_element(handle: u32, element: HtmlElement) -> bool {
-    let Some(live) = MOUNTED.with(|all| all.borrow().get(&handle).and_then(|m| m.config)) else {
+    let live = MOUNTED.with(|all| {
+        let all = all.borrow();
+        all.iter()
+            .find(|(h, _)| *h == handle)
+            .and_then(|(_, m)| m.config)
+    });
+    let Some(live) = live else {
         return false;
     };
     let Ok(config) = WidgetConfig::from_attributes(|name| element.get_attribute(name)) else {
@@ -120,6 +127,10 @@ fn update_element(handle: u32, element: HtmlElement) -> bool {
 
 /// Removes the widget behind `handle` (dropping the handle unmounts it and disposes its signals).
 fn unmount_element(handle: u32) {
-    let mounted = MOUNTED.with(|all| all.borrow_mut().remove(&handle));
+    let mounted = MOUNTED.with(|all| {
+        let mut all = all.borrow_mut();
+        let at = all.iter().position(|(h, _)| *h == handle)?;
+        Some(all.swap_remove(at))
+    });
     drop(mounted);
 }
