@@ -34,10 +34,11 @@ where
 {
     let mut offers = Readable::default();
     let mut seen_ids = HashSet::new();
-    let mut seen_offsets = HashSet::new();
+    // At most MAX_PAGES, so a list (a second hash-set type would cost the widget's wasm more).
+    let mut seen_offsets = Vec::new();
     let mut offset = PageOffset::first();
     for _ in 0..MAX_PAGES {
-        seen_offsets.insert(offset.clone());
+        seen_offsets.push(offset.clone());
         let page = fetch_page(offset.clone()).await?;
         offers.items.extend(
             page.result

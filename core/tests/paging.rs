@@ -107,8 +107,17 @@ fn stops_at_the_first_error() {
 
 #[test]
 fn a_repeated_offset_is_an_error_not_a_loop() {
-    let result = block_on(fetch_all_pages(|_| async { Ok(page(&[1], Some("same"))) }));
-    assert!(matches!(result, Err(ApiError::Decode { .. })), "{result:?}");
+    let calls = RefCell::new(0usize);
+    let result = block_on(fetch_all_pages(|_| {
+        *calls.borrow_mut() += 1;
+        async { Ok(page(&[1], Some("same"))) }
+    }));
+    // Found out on the page that names "same" a second time, not by the bound on pages.
+    assert!(
+        matches!(&result, Err(ApiError::Decode { cause }) if cause.contains("did not advance")),
+        "{result:?}"
+    );
+    assert_eq!(*calls.borrow(), 2);
     let result = block_on(fetch_all_pages(|_| async {
         Ok(OfferPage {
             result: Vec::new().into(),
