@@ -80,7 +80,7 @@ pub fn catalogue_response(
     if !reply.is_success() {
         return reply.into_response();
     }
-    let tag = etag(&reply.body);
+    let tag = reply.etag.clone().unwrap_or_else(|| etag(&reply.body));
     let not_modified = none_match(request, &tag);
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()

@@ -15,6 +15,9 @@ pub struct Reply {
     pub body: Bytes,
     /// When to ask again, for a refusal the proxy makes to protect the tenant's budget.
     pub retry_after: Option<Duration>,
+    /// The body's `ETag`, when it was made once for a catalogue answer the proxy keeps
+    /// ([`Reply::tagged`]); otherwise it is made as the answer goes out.
+    pub etag: Option<HeaderValue>,
 }
 
 impl Reply {
@@ -23,6 +26,16 @@ impl Reply {
             status,
             body,
             retry_after: None,
+            etag: None,
+        }
+    }
+
+    /// This reply with its body's [`crate::http_cache::etag`] made now, for one that is kept
+    /// and answered many times: a cache hit does not hash the body again.
+    pub fn tagged(self) -> Reply {
+        Reply {
+            etag: Some(crate::http_cache::etag(&self.body)),
+            ..self
         }
     }
 

@@ -146,7 +146,8 @@ pub struct Upstream {
 
 /// A cached answer's size: what the byte bound counts.
 fn weight(key: &CacheKey, reply: &Reply) -> u32 {
-    u32::try_from(key.0.len() + key.1.len() + reply.body.len()).unwrap_or(u32::MAX)
+    let etag = reply.etag.as_ref().map_or(0, HeaderValue::len);
+    u32::try_from(key.0.len() + key.1.len() + reply.body.len() + etag).unwrap_or(u32::MAX)
 }
 
 /// Catalogue answers live `max_age`; a "no such offer" only [`NOT_FOUND_TTL`] (at most).
@@ -285,7 +286,9 @@ impl Upstream {
                 let reply = self
                     .send(&operation, accept_language.as_deref(), metrics)
                     .await;
-                if reply.is_success() || reply.status == StatusCode::NOT_FOUND {
+                if reply.is_success() {
+                    Ok(reply.tagged())
+                } else if reply.status == StatusCode::NOT_FOUND {
                     Ok(reply)
                 } else {
                     Err(reply)

@@ -345,3 +345,30 @@ fn the_key_never_shows_in_debug_output() {
     assert_no_secret("Debug", &format!("{key:?}"));
     assert!(ApiKey::new("   ").is_none(), "a blank key is no key");
 }
+
+#[tokio::test]
+async fn a_cached_catalogue_answer_keeps_the_etag_of_its_body() {
+    let (api, tenant) = proxy_in_front(Duration::from_secs(60)).await;
+    let http = reqwest::Client::new();
+    let url = format!("{api}/v1/online-offers/purchasable?offset=0");
+    let miss = http.get(&url).send().await.unwrap();
+    let tag = miss.headers()["etag"].to_str().unwrap().to_owned();
+    let body = miss.bytes().await.unwrap();
+    assert_eq!(
+        tag,
+        perfectgym_offers_proxy::http_cache::etag(&body)
+            .to_str()
+            .unwrap()
+    );
+    let hit = http.get(&url).send().await.unwrap();
+    assert_eq!(hit.headers()["etag"].to_str().unwrap(), tag);
+    assert_eq!(hit.bytes().await.unwrap(), body);
+    let revalidated = http
+        .get(&url)
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(tenant.seen().len(), 1, "the hits came from the cache");
+}
