@@ -1,7 +1,7 @@
 //! `<perfectgym-offers>` as a gym's page uses it: the element, its shadow root, its attributes.
 
 use wasm_bindgen_test::*;
-use web_sys::{Element, ShadowRoot};
+use web_sys::{Element, HtmlElement, ShadowRoot};
 
 mod support;
 use support::{fresh_container, offer_page, serve_texts, wait_until, Fetch};
@@ -21,8 +21,9 @@ fn shadow_text(element: &Element, selector: &str) -> Option<String> {
         .and_then(|e| e.text_content())
 }
 
-#[wasm_bindgen_test]
-async fn the_element_renders_in_its_shadow_root_and_follows_its_attributes() {
+/// A page holding `html` (its widgets against a tenant selling one Day Ticket Adult for €20),
+/// with the texts served and the element defined.
+fn page_selling_a_day_ticket(html: &str) -> HtmlElement {
     Fetch::reset();
     Fetch::respond(
         "/v1/online-offers/purchasable?",
@@ -32,8 +33,14 @@ async fn the_element_renders_in_its_shadow_root_and_follows_its_attributes() {
     serve_texts();
     perfectgym_offers::embed::define_element();
     let host = fresh_container();
+    host.set_inner_html(html);
+    host
+}
+
+#[wasm_bindgen_test]
+async fn the_element_renders_in_its_shadow_root_and_follows_its_attributes() {
     // The host page's own CSS must not reach into the widget.
-    host.set_inner_html(
+    let host = page_selling_a_day_ticket(
         r#"<style>h2 { color: rgb(255, 0, 0) !important; } * { font-family: serif !important; }</style>
            <perfectgym-offers api-base="/pg-proxy" locale="en"></perfectgym-offers>"#,
     );
@@ -124,16 +131,7 @@ async fn two_widgets_on_one_page_are_independent() {
 
 #[wasm_bindgen_test]
 async fn an_attribute_changes_its_own_widget_only() {
-    Fetch::reset();
-    Fetch::respond(
-        "/v1/online-offers/purchasable?",
-        200,
-        &offer_page(&[(1, "Day Ticket Adult", "20")], None),
-    );
-    serve_texts();
-    perfectgym_offers::embed::define_element();
-    let host = fresh_container();
-    host.set_inner_html(
+    let host = page_selling_a_day_ticket(
         r#"<perfectgym-offers id="first" api-base="/pg-proxy"></perfectgym-offers>
            <perfectgym-offers id="second" api-base="/pg-proxy"></perfectgym-offers>"#,
     );
