@@ -90,7 +90,9 @@ const probes = `${WIDGET_PROBE}\n${SHIFT_PROBE}\n</head>`;
 const widgetPage = hostPage().replace("</head>", probes).replace("</main>", `${BELOW}\n</main>`);
 const beforePage = widgetPage.replace(`${WIDGET_PATH}/embed.js`, `${BEFORE_PATH}/embed.js`);
 /** The widget page with the README's optional hints: glue and wasm download with embed.js. */
-const wasmFile = readdirSync(dist).find((name) => /^perfectgym-offers-[0-9a-f]+_bg\.wasm$/.test(name));
+/** The build's content-hashed wasm in `dir`. */
+const wasmIn = (dir) => readdirSync(dir).find((name) => /^perfectgym-offers-[0-9a-f]+_bg\.wasm$/.test(name));
+const wasmFile = wasmIn(dist);
 const HINTS = `<link rel="modulepreload" href="${WIDGET_PATH}/${glue}">
 <link rel="preload" href="${WIDGET_PATH}/${wasmFile}" as="fetch" type="application/wasm" crossorigin>\n`;
 const hintedPage = widgetPage.replace(`<script type="module" src="${WIDGET_PATH}/embed.js"`, (tag) => HINTS + tag);
@@ -247,10 +249,10 @@ function functionSizes(bytes) {
 /** One traced cold load at full speed: which wasm functions the main thread compiled (V8
  * compiles each on its first call) before the offers were painted, with their bytes, and the
  * main thread's time in wasm compilation. Unlike the times above, the functions and bytes do
- * not vary between runs: they follow the code the first view runs. */
+ * not vary between runs of one build: they follow the code the first view runs (and LTO's
+ * inlining, so they move between builds too). */
 async function startupCode(browser, base, path, label, dir) {
-  const wasmName = readdirSync(dir).find((name) => /^perfectgym-offers-[0-9a-f]+_bg\.wasm$/.test(name));
-  const sizes = functionSizes(readFileSync(join(dir, wasmName)));
+  const sizes = functionSizes(readFileSync(join(dir, wasmIn(dir))));
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
