@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . .ci/env.sh
+# The same compiler and standard library as the CDN files (.ci/release-toolchain.sh).
+. .ci/release-toolchain.sh
 out="${1:-pkg}"
 wasm-pack build --release --target web --out-dir "$out" --out-name perfectgym-offers --no-pack >&2
 wasm-opt -Oz "$out/perfectgym-offers_bg.wasm" -o "$out/perfectgym-offers_bg.wasm"

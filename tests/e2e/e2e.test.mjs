@@ -3,7 +3,7 @@
 // Debian's Chromium by keyboard and mouse. Each scenario checks what a visitor sees and what the
 // mock tenant recorded; axe-core audits every main state (WCAG 2.1 A/AA, zero violations).
 // Screenshots of the states, at desktop and phone width, go to target/e2e-screenshots/<engine>/.
-//   E2E_BROWSER=firefox node --test tests/e2e/   (after `trunk build --release`; .ci/e2e does
+//   E2E_BROWSER=firefox node --test tests/e2e/   (after `bash .ci/build-release`; .ci/e2e does
 //   both, in every engine)
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";

@@ -6,7 +6,7 @@
 // instead of while downloading); one that cannot be loaded turns the skeleton into a message.
 // A catalogue spanning pages is waited for (a second at most) before the widget starts, so its
 // next pages are not held up behind the widget's start; a first page still on its way is not.
-//   node --test tests/e2e/        (after `trunk build --release`; .ci/e2e does both)
+//   node --test tests/e2e/        (after `bash .ci/build-release`; .ci/e2e does both)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { buildSite, hostPage, launchChromium, removeSite, startProxy } from "./support.mjs";
