@@ -164,12 +164,14 @@ function prefetchCatalogue(element, waiting) {
     return answer.then(({ status, text }) => {
       if (status !== 200 || pages >= MAX_PAGES) return undefined;
       const page = JSON.parse(text);
-      if (page && page.hasNext === true && page.offset !== undefined && page.offset !== null) {
-        return fetchPage(`/v1/online-offers/purchasable?offset=${encodeQueryValue(String(page.offset))}&sliceSize=100`, pages + 1);
-      }
-      // After the last page, so it never holds up the next page's request.
-      warmMoneyFormat(language, page);
-      return undefined;
+      const next = page && page.hasNext === true && page.offset !== undefined && page.offset !== null
+        ? fetchPage(`/v1/online-offers/purchasable?offset=${encodeQueryValue(String(page.offset))}&sliceSize=100`, pages + 1)
+        : undefined;
+      // Once, on the first page, after the next page's request has left: the formatter's data
+      // loads while that page is on its way, instead of after the last one, just before the
+      // widget starts.
+      if (pages === 1) warmMoneyFormat(language, page);
+      return next;
     }).catch(() => {
       // the widget asks again itself
     });
