@@ -2,6 +2,8 @@
 //! tag: Swiss German reads `CHF 35.00`, German German `35,00 €`, Polish counts `5 wejść`.
 
 use perfectgym_offers::core::{Money, StudioDateTime};
+use perfectgym_offers::embed::host::studio_date;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 mod support;
@@ -139,4 +141,39 @@ async fn every_language_has_a_form_for_each_count_its_plural_rules_choose() {
         [weeks(1), weeks(3), weeks(5)],
         ["1 týden", "3 týdny", "5 týdnů"]
     );
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function writeDatesAsWebKitDoes() {
+  const proto = Intl.DateTimeFormat.prototype;
+  const original = Object.getOwnPropertyDescriptor(proto, "format");
+  Object.defineProperty(proto, "format", {
+    configurable: true,
+    get() {
+      return (date) => {
+        const parts = Object.fromEntries(this.formatToParts(date).map((p) => [p.type, p.value]));
+        return `${parts.month}/${parts.day}/${parts.year}`;
+      };
+    },
+  });
+  return () => Object.defineProperty(proto, "format", original);
+}
+"#)]
+extern "C" {
+    /// Makes every `Intl.DateTimeFormat` write whole dates as month/day/year, as WebKitGTK's ICU
+    /// writes en-CA; returns what puts the browser's own back.
+    #[wasm_bindgen(js_name = writeDatesAsWebKitDoes)]
+    fn write_dates_as_webkit_does() -> js_sys::Function;
+}
+
+/// The studio's calendar date must not hang on how some locale writes a date: where it did, at
+/// 23:30 UTC (already tomorrow in Berlin) WebKit read the visitor's UTC date instead, and the
+/// tenant refused a purchase starting "in the past".
+#[wasm_bindgen_test]
+fn the_studio_date_does_not_hang_on_how_a_locale_writes_dates() {
+    let late_evening_utc = StudioDateTime::parse("2026-11-27T23:30:00Z").unwrap();
+    let restore = write_dates_as_webkit_does();
+    let date = studio_date(&late_evening_utc, Some("Europe/Berlin"));
+    restore.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    assert_eq!(date.to_string(), "2026-11-28");
 }

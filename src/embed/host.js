@@ -2,16 +2,23 @@
 
 // The date (yyyy-MM-dd) of an instant (milliseconds since the epoch) in an IANA time zone, or in
 // the visitor's zone when none or an unknown one is given.
+// Built from the formatter's parts: how a locale writes a whole date varies with the engine's
+// ICU (en-CA reads 2026-11-28 in Chromium and Firefox but 11/28/2026 in WebKitGTK).
 export function dateIn(timeZone, millis) {
   const options = { year: "numeric", month: "2-digit", day: "2-digit" };
   const moment = new Date(millis);
+  const isoDate = (format) => {
+    const parts = format.formatToParts(moment);
+    const part = (type) => parts.find((p) => p.type === type)?.value;
+    return `${part("year")}-${part("month")}-${part("day")}`;
+  };
   try {
-    if (timeZone) return new Intl.DateTimeFormat("en-CA", { ...options, timeZone }).format(moment);
+    if (timeZone) return isoDate(new Intl.DateTimeFormat("en", { ...options, timeZone }));
   } catch (_) {
     // fall through to the visitor's zone
   }
   try {
-    return new Intl.DateTimeFormat("en-CA", options).format(moment);
+    return isoDate(new Intl.DateTimeFormat("en", options));
   } catch (_) {
     return "";
   }
