@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trunk post-build hook (Trunk.toml), run after pin-loader.sh: a gzip -9 and a brotli -q 11 copy
+# Trunk post-build hook (Trunk.toml), the last step (after content-names.sh): a gzip -9 and a brotli -q 11 copy
 # beside every text and wasm file, so a static server (the proxy's --static-dir, nginx's
 # gzip_static / brotli_static, a CDN) sends the smallest one the browser accepts without
 # compressing on each request. See docs/deploy.md.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trunk post-build hook step (Trunk.toml), after pin-loader.sh and before compress.sh: minifies
+# Trunk post-build hook step (Trunk.toml), after short-names.py and before content-names.sh: minifies
 # the widget's JS (the wasm-bindgen glue, the loader and the snippets) with esbuild, which
 # .ci/install puts under $PGO_TOOLS/esbuild. Trunk's own `minify` breaks the glue (shared/
 # TOOLCHAIN.md). Whitespace, comments and local names only: exports, imports and
