@@ -10,7 +10,8 @@ one module) and prints the mapping, which this applies to the glue:
 - the snippets' imports are looked up in their module namespace by their old names;
 - every `wasm.<export>` the glue calls is renamed.
 Every name must be found where expected, else the build fails: a wasm-bindgen whose glue is
-shaped otherwise stops here instead of shipping a widget that cannot start.
+shaped otherwise stops here instead of shipping a widget that cannot start. It runs once per
+build, on the fresh staging directory trunk makes (a second run would find no long names).
   python3 short-names.py DIR     (trunk's staging directory)
 """
 import json
@@ -73,7 +74,7 @@ def import_modules(wasm):
 
 def main(folder):
     root = pathlib.Path(folder)
-    glues = [p for p in root.glob("perfectgym-offers-*.js")]
+    glues = [p for p in root.glob("perfectgym-offers-*.js") if "_bg" not in p.name]
     if len(glues) != 1:
         sys.exit(f"short-names: expected one glue in {root}, found {[p.name for p in glues]}")
     glue = glues[0]

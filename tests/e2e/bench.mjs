@@ -345,10 +345,12 @@ async function memory(browser, base) {
   const cdp = await context.newCDPSession(page);
   await page.goto(base + "/bench.html");
   await page.waitForFunction(() => window.__bench?.ready !== undefined);
-  // The module embed.js loaded: once it runs, init() hands back its exports, memory among them.
-  // (Not during startup: a second init() while the first is under way fetches the wasm again.)
+  // The module embed.js loaded: once it runs, init() hands back its exports, memory among them
+  // (under a short name: src/embed/short-names.py). (Not during startup: a second init() while
+  // the first is under way fetches the wasm again.)
   await page.evaluate(async (url) => {
-    window.__bench.memory = (await (await import(url)).default()).memory;
+    const exports = await (await import(url)).default();
+    window.__bench.memory = Object.values(exports).find((value) => value instanceof WebAssembly.Memory);
   }, `${WIDGET_PATH}/${glue}`);
   const measure = async () => {
     await cdp.send("HeapProfiler.collectGarbage");
