@@ -31,8 +31,22 @@ const VISITORS_AT_ONCE: usize = 16;
 struct Processes(Vec<(String, Child)>);
 
 impl Drop for Processes {
+    /// SIGTERM first: nginx's master then stops its workers, which a SIGKILLed master leaves
+    /// running and listening. What still runs after a few seconds is killed.
     fn drop(&mut self) {
         for (_, child) in &mut self.0 {
+            // Only a child not yet reaped: a reaped one's pid may belong to another process.
+            if let Ok(None) = child.try_wait() {
+                let _ = Command::new("kill")
+                    .args(["-TERM", &child.id().to_string()])
+                    .status();
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for (_, child) in &mut self.0 {
+            while Instant::now() < deadline && matches!(child.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -544,6 +558,13 @@ async fn nginx_balances_and_caches_two_instances_and_survives_losing_one() {
         "the caches let {cached_calls} catalogue reads through"
     );
     assert!(uncached_calls >= PAGE_LOADS as u64 * 4);
+    // Everything the test started stops with it, nginx's workers too.
+    drop(processes);
+    let port = site.rsplit(':').next().expect("a port");
+    assert!(
+        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),
+        "something still listens on nginx's port after the test"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
