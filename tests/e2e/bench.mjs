@@ -89,10 +89,10 @@ const BASELINE_SCRIPT = `<script type="module">
 const probes = `${WIDGET_PROBE}\n${SHIFT_PROBE}\n</head>`;
 const widgetPage = hostPage().replace("</head>", probes).replace("</main>", `${BELOW}\n</main>`);
 const beforePage = widgetPage.replace(`${WIDGET_PATH}/embed.js`, `${BEFORE_PATH}/embed.js`);
-/** The widget page with the README's optional hints: glue and wasm download with embed.js. */
 /** The build's content-hashed wasm in `dir`. */
 const wasmIn = (dir) => readdirSync(dir).find((name) => /^perfectgym-offers-[0-9a-f]+_bg\.wasm$/.test(name));
 const wasmFile = wasmIn(dist);
+/** The widget page with the README's optional hints: glue and wasm download with embed.js. */
 const HINTS = `<link rel="modulepreload" href="${WIDGET_PATH}/${glue}">
 <link rel="preload" href="${WIDGET_PATH}/${wasmFile}" as="fetch" type="application/wasm" crossorigin>\n`;
 const hintedPage = widgetPage.replace(`<script type="module" src="${WIDGET_PATH}/embed.js"`, (tag) => HINTS + tag);
