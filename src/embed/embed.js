@@ -16,7 +16,7 @@ const PREFETCH = Symbol.for("perfectgym-offers.prefetch");
 // Mirrors core's paging: the largest slice the vendor allows, and a bound on pages followed.
 const FIRST_PAGE = "/v1/online-offers/purchasable?offset=0&sliceSize=100";
 const MAX_PAGES = 10;
-// How long the widget's start waits for a catalogue's later pages at most (see below).
+// How long the widget's start waits for a catalogue's pages at most (see below).
 const CATALOGUE_WAIT_MS = 1000;
 
 // The widget fetches the active language's texts (locales/<language>.json) from beside this file.
@@ -145,19 +145,17 @@ function warmMoneyFormat(language, page) {
 /** Starts `element`'s catalogue: the first page, then each next page its cursor names. Each
  * answer waits under the request the widget will make (its Accept-Language, api-base + path)
  * as a promise of { status, text }. Only what the widget would ask exactly is ever used.
- * Returns `done` (the chain has ended, whatever its outcome) and `following()` (a page after
- * the first is on its way), or null when the element has no api-base. */
+ * Returns a promise that the chain has ended, whatever its outcome, or null when the element
+ * has no api-base. */
 function prefetchCatalogue(element, waiting) {
   const base = (element.getAttribute("api-base") || "").trim().replace(/\/+$/, "");
   if (!base) return null;
-  let following = false;
   // The widget's Accept-Language: the element's tag as the browser spells it (src/locale.rs),
   // so a tag spelled differently simply finds no prefetched answer.
   const language = canonicalTag(element.getAttribute("locale"));
   const fetchPage = (path, pages) => {
     const key = `${language} ${base}${path}`;
     if (waiting.has(key)) return undefined;
-    following = pages > 1;
     const answer = fetch(base + path, { headers: { Accept: "application/json", "Accept-Language": language } })
       .then(async (response) => ({ status: response.status, text: await response.text() }));
     waiting.set(key, answer);
@@ -176,10 +174,7 @@ function prefetchCatalogue(element, waiting) {
       // the widget asks again itself
     });
   };
-  const done = Promise.resolve(fetchPage(FIRST_PAGE, 1)).then(() => {
-    following = false;
-  });
-  return { done, following: () => following };
+  return Promise.resolve(fetchPage(FIRST_PAGE, 1));
 }
 
 // A second copy of the loader (another URL) finds the first one's map and leaves it the work.
@@ -212,16 +207,15 @@ if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
     const catalogue = prefetchCatalogue(element, waiting);
     if (catalogue) catalogues.push(catalogue);
   }
-  // Once the code is here, a catalogue that is following its pages (a tenant whose catalogue
-  // spans several) is waited for, CATALOGUE_WAIT_MS at most: each next page is asked for only
-  // when the page before it has been read on the main thread, which the widget's start would
-  // keep busy, one page's round trip after another. A one-page catalogue still on its way is
-  // not waited for: the widget starts meanwhile.
+  // Once the code is here, each element's catalogue still on its way is waited for,
+  // CATALOGUE_WAIT_MS at most: each next page is asked for only when the page before it has been
+  // read on the main thread, which the widget's start would keep busy (a phone's CPU: 40 ms
+  // later to the first offers, one page's round trip after another), and the widget then shows
+  // the whole list at once instead of page by page.
   const started = Promise.all([glue, wasm]).then(([glueModule]) => {
-    const following = catalogues.filter((catalogue) => catalogue.following());
-    if (following.length === 0) return glueModule;
+    if (catalogues.length === 0) return glueModule;
     const bound = new Promise((resolve) => setTimeout(resolve, CATALOGUE_WAIT_MS));
-    return Promise.race([Promise.all(following.map((catalogue) => catalogue.done)), bound]).then(() => glueModule);
+    return Promise.race([Promise.all(catalogues), bound]).then(() => glueModule);
   });
   started
     .then(({ default: init }) => init({ module_or_path: wasm }))

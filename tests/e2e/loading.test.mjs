@@ -96,40 +96,31 @@ test("when the widget's code cannot be loaded, the skeleton says so instead of l
   }
 });
 
-test("a first page still on its way does not hold the widget's start", async () => {
-  const { context, page } = await onPhone();
-  // The loader's request for the first page never gets an answer.
-  let held = false;
-  await page.route(/purchasable\?offset=0&/, async (route) => {
-    if (held) return route.continue();
-    held = true;
-    await new Promise(() => {});
+// The widget starts once the loader's page chain has ended, so that the chain is not held up
+// behind the widget's start on the main thread; a page that never answers holds it a second at
+// most, whether the first one or a later one (then the loader is following the pages).
+for (const [which, hanging] of [["the first page", /purchasable\?offset=0&/], ["a later page", /purchasable\?offset=(?!0&)/]]) {
+  test(`the widget starts after the catalogue's pages, waiting a second at most for ${which} that never answers`, async () => {
+    const { context, page } = await onPhone();
+    // The page never gets an answer; the wasm is held until it has been asked for, so that the
+    // chain is still on its way when the code is there.
+    let asked;
+    const chainStuck = new Promise((resolve) => (asked = resolve));
+    await page.route(hanging, () => {
+      asked();
+      return new Promise(() => {});
+    });
+    await page.route(/_bg\.wasm$/, async (route) => {
+      await chainStuck;
+      await route.continue();
+    });
+    const wasm = page.waitForResponse(/_bg\.wasm$/);
+    await page.goto(proxy.base + "/");
+    await (await wasm).finished();
+    await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => customElements.get("perfectgym-offers") === undefined), true,
+      "the widget waits for the catalogue's pages");
+    await page.waitForFunction(() => customElements.get("perfectgym-offers") !== undefined, null, { timeout: 3000 });
+    await context.close();
   });
-  await page.goto(proxy.base + "/");
-  await page.waitForFunction(() => customElements.get("perfectgym-offers") !== undefined, null, { timeout: 5000 });
-  await context.close();
-});
-
-test("the widget starts after the catalogue's later pages, waiting a second at most", async () => {
-  const { context, page } = await onPhone();
-  // The second page never gets an answer: the first has, so the loader is following the pages
-  // (the wasm is held until it does, so that this is so when the code is there).
-  let following;
-  const asked = new Promise((resolve) => (following = resolve));
-  await page.route(/purchasable\?offset=(?!0&)/, () => {
-    following();
-    return new Promise(() => {});
-  });
-  await page.route(/_bg\.wasm$/, async (route) => {
-    await asked;
-    await route.continue();
-  });
-  const wasm = page.waitForResponse(/_bg\.wasm$/);
-  await page.goto(proxy.base + "/");
-  await (await wasm).finished();
-  await page.waitForTimeout(400);
-  assert.equal(await page.evaluate(() => customElements.get("perfectgym-offers") === undefined), true,
-    "the widget waits for the pages being followed");
-  await page.waitForFunction(() => customElements.get("perfectgym-offers") !== undefined, null, { timeout: 3000 });
-  await context.close();
-});
+}
