@@ -91,7 +91,7 @@ test("when the widget's code cannot be loaded, the skeleton says so instead of l
     await page.waitForFunction(() => document.querySelector("perfectgym-offers").shadowRoot.querySelector(".pgo-skeleton--failed"), null, { timeout: 10000 });
     assert.equal((await status.textContent()).trim(), "The offers could not be loaded. Please reload the page.", String(missing));
     assert.ok(await status.isVisible(), "the message is shown, not only announced");
-    assert.equal(await page.locator("perfectgym-offers .pgo-skeleton__card").count(), 0, "no placeholder cards left pulsing");
+    assert.equal(await page.locator("perfectgym-offers .pgo-skeleton__card").count(), 0, "no placeholder cards left");
     await context.close();
   }
 });
