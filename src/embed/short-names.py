@@ -130,11 +130,8 @@ def main(folder):
         return match[0]
 
     js = re.sub(r"\bwasm\.([A-Za-z_$][\w$]*)", rename, js)
-    # Only the stream classes' exports, removed by index.html's wasm-opt parameters, may be
-    # missing: their classes stay in the glue, and no instance of them can exist.
-    missing = {name for name in unknown if "intounderlying" not in name}
-    if missing or "__wbindgen_start" not in exports:
-        sys.exit(f"short-names: the glue calls exports the wasm lacks: {sorted(missing)}")
+    if unknown or "__wbindgen_start" not in exports:
+        sys.exit(f"short-names: the glue calls exports the wasm lacks: {sorted(unknown)}")
     glue.write_text(js)
 
 
