@@ -206,10 +206,10 @@ if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
     if (catalogue) catalogues.push(catalogue);
   }
   // Once the code is here, each element's catalogue still on its way is waited for,
-  // CATALOGUE_WAIT_MS at most: each next page is asked for only when the page before it has been
-  // read on the main thread, which the widget's start would keep busy (a phone's CPU: 40 ms
-  // later to the first offers, one page's round trip after another), and the widget then shows
-  // the whole list at once instead of page by page.
+  // CATALOGUE_WAIT_MS at most: each next page is asked for only when the page before it has
+  // been read on the main thread, which the widget's start would keep busy (under 4x CPU
+  // throttling 25-40 ms later to the offers, one page's round trip after another), and the
+  // widget then shows the whole list at once instead of page by page.
   const started = Promise.all([glue, wasm]).then(([glueModule]) => {
     if (catalogues.length === 0) return glueModule;
     const bound = new Promise((resolve) => setTimeout(resolve, CATALOGUE_WAIT_MS));

@@ -4,8 +4,8 @@
 // wasm arrives the skeleton gives way to the offers, and the catalogue is not asked for again.
 // A wasm served with a wrong Content-Type still starts the widget (compiled once downloaded
 // instead of while downloading); one that cannot be loaded turns the skeleton into a message.
-// A catalogue spanning pages is waited for (a second at most) before the widget starts, so its
-// next pages are not held up behind the widget's start; a first page still on its way is not.
+// The catalogue's pages, the first one included, are waited for (a second at most) before the
+// widget starts, so that its next pages are not held up behind the widget's start.
 //   node --test tests/e2e/        (after `bash .ci/build-release`; .ci/e2e does both)
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -58,7 +58,15 @@ test("the skeleton shows while the wasm downloads, with the catalogue asked for 
   for (let i = 0; i < 100 && catalogue.length < 3; i++) await page.waitForTimeout(50);
   assert.equal(catalogue.length, 3, "every page is asked for before the wasm is there");
 
+  // Every page has been answered: the widget starts as soon as its code is there, without
+  // waiting out the second it would give pages still on their way.
+  const wasm = page.waitForResponse(/_bg\.wasm$/);
   release();
+  await (await wasm).finished();
+  const arrived = Date.now();
+  await page.waitForFunction(() => customElements.get("perfectgym-offers") !== undefined, null, { timeout: 5000 });
+  const waited = Date.now() - arrived;
+  assert.ok(waited < 800, `with its catalogue there, the widget starts at once (${waited} ms after the wasm)`);
   await page.locator("perfectgym-offers [role=radio]").first().waitFor({ timeout: 20000 });
   assert.equal(await page.locator("perfectgym-offers .pgo-skeleton").count(), 0, "the skeleton is gone");
   assert.equal(await page.locator("perfectgym-offers [role=radio]").count(), 14);
