@@ -37,9 +37,7 @@ impl Drop for Processes {
         for (_, child) in &mut self.0 {
             // Only a child not yet reaped: a reaped one's pid may belong to another process.
             if let Ok(None) = child.try_wait() {
-                let _ = Command::new("kill")
-                    .args(["-TERM", &child.id().to_string()])
-                    .status();
+                let _ = sigterm(child);
             }
         }
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -75,11 +73,7 @@ impl Processes {
 
     /// SIGTERM, as systemd or an orchestrator stops an instance.
     fn signal_stop(&mut self, name: &str) {
-        let pid = self.child(name).id().to_string();
-        let status = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill");
+        let status = sigterm(self.child(name)).expect("kill");
         assert!(status.success());
     }
 
@@ -97,6 +91,13 @@ impl Processes {
         self.signal_stop(name);
         self.wait_exited(name);
     }
+}
+
+/// Sends SIGTERM to `child` (std's `Child::kill` only sends SIGKILL).
+fn sigterm(child: &Child) -> std::io::Result<std::process::ExitStatus> {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
 }
 
 fn free_port() -> u16 {

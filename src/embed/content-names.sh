@@ -23,7 +23,8 @@ for file in "perfectgym-offers-${new}.js" index.html; do
 done
 sed -i -e "s|\./perfectgym-offers\.js|./perfectgym-offers-${new}.js|" \
   -e "s|\./perfectgym-offers_bg\.wasm|./perfectgym-offers-${new}_bg.wasm|" embed.js
-grep -q "perfectgym-offers-${new}.js" embed.js || { echo "content-names: embed.js not pinned" >&2; exit 1; }
-grep -q "perfectgym-offers-${new}_bg.wasm" embed.js || { echo "content-names: embed.js not pinned" >&2; exit 1; }
+for pinned in "perfectgym-offers-${new}.js" "perfectgym-offers-${new}_bg.wasm"; do
+  grep -q "$pinned" embed.js || { echo "content-names: embed.js not pinned to $pinned" >&2; exit 1; }
+done
 # The demo page's integrity values, for the files just edited.
 [ ! -f index.html ] || python3 "$OLDPWD/src/embed/integrity.py" fix .

@@ -23,53 +23,10 @@ import sys
 GLUE_MODULE = "./perfectgym-offers_bg.js"
 
 
-def leb128(data, at):
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, at
-
-
 def import_modules(wasm):
-    """The module names the wasm imports from (its import section, read just far enough)."""
-    data = wasm.read_bytes()
-    at = 8
-    while at < len(data):
-        section = data[at]
-        size, at = leb128(data, at + 1)
-        if section == 2:
-            modules = set()
-            count, cursor = leb128(data, at)
-            for _ in range(count):
-                length, cursor = leb128(data, cursor)
-                modules.add(data[cursor : cursor + length].decode())
-                length, cursor = leb128(data, cursor + length)
-                cursor += length
-                kind = data[cursor]
-                cursor += 1
-                if kind == 0:  # function: type index
-                    _, cursor = leb128(data, cursor)
-                elif kind == 1:  # table: element type, limits
-                    flags = data[cursor + 1]
-                    _, cursor = leb128(data, cursor + 2)
-                    if flags & 1:
-                        _, cursor = leb128(data, cursor)
-                elif kind == 2:  # memory: limits
-                    flags = data[cursor]
-                    _, cursor = leb128(data, cursor + 1)
-                    if flags & 1:
-                        _, cursor = leb128(data, cursor)
-                elif kind == 3:  # global: value type, mutability
-                    cursor += 2
-                else:
-                    sys.exit(f"short-names: import kind {kind} unknown")
-            return modules
-        at += size
-    return set()
+    """The module names the wasm imports from, as binaryen's disassembler prints its imports."""
+    text = subprocess.run(["wasm-dis", str(wasm)], check=True, capture_output=True, text=True).stdout
+    return set(re.findall(r'^\s*\(import "([^"]*)"', text, flags=re.MULTILINE))
 
 
 def main(folder):
