@@ -21,14 +21,19 @@ impl Backoff {
         self.until.is_some_and(|until| now < until)
     }
 
-    /// Notes the tenant's answer: `unix_seconds` is the wall clock, since the vendor's minute
-    /// is a clock minute.
-    pub fn record(&mut self, status: StatusCode, now: Instant, unix_seconds: u64) {
-        let pause = match status {
-            StatusCode::TOO_MANY_REQUESTS => Duration::from_secs(60 - unix_seconds % 60),
+    /// Notes the tenant's answer. `clock` gives the time and the wall clock's Unix seconds (the
+    /// vendor's minute is a clock minute); it is read only for an answer that asks for a pause,
+    /// not on every forwarded request.
+    pub fn record(&mut self, status: StatusCode, clock: impl FnOnce() -> (Instant, u64)) {
+        let (now, pause) = match status {
+            StatusCode::TOO_MANY_REQUESTS => {
+                let (now, unix_seconds) = clock();
+                (now, Duration::from_secs(60 - unix_seconds % 60))
+            }
             StatusCode::SERVICE_UNAVAILABLE => {
                 self.failures = self.failures.saturating_add(1);
-                Duration::from_secs(1u64 << (self.failures - 1).min(6)).min(Self::MAX)
+                let pause = Duration::from_secs(1u64 << (self.failures - 1).min(6));
+                (clock().0, pause.min(Self::MAX))
             }
             _ if status.is_success() => {
                 *self = Backoff::default();
@@ -48,7 +53,7 @@ mod tests {
     fn a_429_holds_until_the_next_clock_minute() {
         let now = Instant::now();
         let mut backoff = Backoff::default();
-        backoff.record(StatusCode::TOO_MANY_REQUESTS, now, 1_800_000_045);
+        backoff.record(StatusCode::TOO_MANY_REQUESTS, || (now, 1_800_000_045));
         assert!(backoff.is_active(now + Duration::from_secs(14)));
         assert!(!backoff.is_active(now + Duration::from_secs(15)));
     }
@@ -59,14 +64,14 @@ mod tests {
         let mut backoff = Backoff::default();
         let mut pauses = Vec::new();
         for _ in 0..9 {
-            backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
+            backoff.record(StatusCode::SERVICE_UNAVAILABLE, || (now, 0));
             let until = backoff.until.unwrap();
             pauses.push((until - now).as_secs());
         }
         assert_eq!(pauses, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
-        backoff.record(StatusCode::OK, now, 0);
+        backoff.record(StatusCode::OK, || (now, 0));
         assert!(!backoff.is_active(now));
-        backoff.record(StatusCode::SERVICE_UNAVAILABLE, now, 0);
+        backoff.record(StatusCode::SERVICE_UNAVAILABLE, || (now, 0));
         assert_eq!(backoff.until, Some(now + Duration::from_secs(1)));
     }
 
@@ -74,8 +79,8 @@ mod tests {
     fn other_errors_do_not_pause() {
         let now = Instant::now();
         let mut backoff = Backoff::default();
-        backoff.record(StatusCode::NOT_FOUND, now, 0);
-        backoff.record(StatusCode::INTERNAL_SERVER_ERROR, now, 0);
+        backoff.record(StatusCode::NOT_FOUND, || (now, 0));
+        backoff.record(StatusCode::INTERNAL_SERVER_ERROR, || (now, 0));
         assert!(!backoff.is_active(now));
     }
 }

@@ -7,11 +7,10 @@
 //! The ceiling is per instance; several instances each take their share (`--instances`), so
 //! together they stay under it without a shared store (docs/deploy.md says why).
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::metrics::{Endpoint, MinuteWindow};
+use crate::metrics::{Endpoint, MinuteWindow, PerEndpoint};
 
 /// Calls per endpoint per sixty seconds, for the whole chain of instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +55,7 @@ impl Ceiling {
 #[derive(Debug)]
 pub struct TenantBudget {
     ceiling: Ceiling,
-    windows: Mutex<HashMap<Endpoint, MinuteWindow>>,
+    windows: Mutex<PerEndpoint<MinuteWindow>>,
     started: Instant,
 }
 
@@ -73,7 +72,7 @@ impl TenantBudget {
     pub fn take(&self, endpoint: Endpoint) -> Result<(), Duration> {
         let second = self.started.elapsed().as_secs();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let window = windows.entry(endpoint).or_default();
+        let window = &mut windows[endpoint];
         if window.count(second) < u64::from(self.ceiling.for_endpoint(endpoint)) {
             window.record(second);
             return Ok(());

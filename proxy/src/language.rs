@@ -30,25 +30,29 @@ pub fn accept_language(headers: &HeaderMap) -> Option<String> {
 /// The most preferred offered language of an `Accept-Language` list (RFC 9110 weights; the
 /// first of equal weights wins).
 pub fn offered_language(list: &str) -> Option<&'static str> {
-    let mut choices: Vec<(u16, &'static str)> = list
-        .split(',')
-        .take(32)
-        .filter_map(|item| {
-            let mut parts = item.split(';');
-            let tag = parts.next()?.trim();
-            let weight = match parts.next().map(str::trim) {
-                None => 1000,
-                Some(q) => quality(q.strip_prefix("q=")?)?,
-            };
-            let primary = tag.split(['-', '_']).next()?;
-            // The widget's own texts files decide what is offered; it falls back to English
-            // for anything else, so only a language that has its own file is offered.
-            let language = texts_file(primary);
-            (weight > 0 && language.eq_ignore_ascii_case(primary)).then_some((weight, language))
-        })
-        .collect();
-    choices.sort_by_key(|(weight, _)| std::cmp::Reverse(*weight));
-    choices.first().map(|(_, tag)| *tag)
+    let mut preferred: Option<(u16, &'static str)> = None;
+    for item in list.split(',').take(32) {
+        let mut parts = item.split(';');
+        let Some(tag) = parts.next().map(str::trim) else {
+            continue;
+        };
+        let weight = match parts.next().map(str::trim) {
+            None => 1000,
+            Some(q) => match q.strip_prefix("q=").and_then(quality) {
+                Some(weight) => weight,
+                None => continue,
+            },
+        };
+        let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+        // The widget's own texts files decide what is offered; it falls back to English
+        // for anything else, so only a language that has its own file is offered.
+        let language = texts_file(primary);
+        let offered = weight > 0 && language.eq_ignore_ascii_case(primary);
+        if offered && preferred.is_none_or(|(best, _)| weight > best) {
+            preferred = Some((weight, language));
+        }
+    }
+    preferred.map(|(_, language)| language)
 }
 
 /// An RFC 9110 quality value (`0` to `1` with up to three decimals) in thousandths.
@@ -57,10 +61,40 @@ fn quality(text: &str) -> Option<u16> {
     if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let thousandths = format!("{fraction:0<3}").parse::<u16>().ok()?;
+    // Missing decimals are zeros: "0.5" is 500 thousandths, "0.05" 50.
+    let thousandths = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(3)
+        .fold(0, |n, digit| n * 10 + u16::from(digit - b'0'));
     match whole {
         "0" => Some(thousandths),
         "1" if thousandths == 0 => Some(1000),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_preferred_offered_language_wins_and_the_first_of_equals() {
+        assert_eq!(offered_language("de-DE"), Some("de"));
+        assert_eq!(offered_language("xx, de;q=0.5, en;q=0.55"), Some("en"));
+        assert_eq!(offered_language("en;q=0.05, de;q=0.050"), Some("en"));
+        assert_eq!(offered_language("de;q=0.999, en;q=1.000"), Some("en"));
+        assert_eq!(offered_language("en;q=0.9, DE_ch;q=0.9"), Some("en"));
+        assert_eq!(offered_language("de;q=0, en;q=0.001"), Some("en"));
+        assert_eq!(offered_language("de;q=0"), None);
+        // Malformed weights leave their item out, not the list.
+        for broken in [
+            "de;q=1.5, en;q=0.1",
+            "de;q=0.1234, en;q=0.1",
+            "de;q=.5x, en;q=0.1",
+        ] {
+            assert_eq!(offered_language(broken), Some("en"), "{broken}");
+        }
+        assert_eq!(offered_language("xx-YY, zz"), None);
     }
 }

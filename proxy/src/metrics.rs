@@ -4,7 +4,7 @@
 //! the catalogue cache answered. Served in the Prometheus text format on the `--metrics-listen`
 //! address, never beside the public API.
 
-use std::collections::HashMap;
+use std::ops::{Index, IndexMut};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -50,6 +50,17 @@ impl From<&Operation> for Endpoint {
 }
 
 impl Endpoint {
+    /// Every endpoint, in the order of [`PerEndpoint`]'s slots.
+    pub const ALL: [Endpoint; 7] = [
+        Endpoint::purchasable,
+        Endpoint::purchasable_offer,
+        Endpoint::purchase_preview,
+        Endpoint::purchase,
+        Endpoint::purchased,
+        Endpoint::purchased_offer,
+        Endpoint::payment_session,
+    ];
+
     /// Reads (catalogue and a customer's purchases), as opposed to previews, purchases and
     /// payment sessions.
     pub fn is_read(self) -> bool {
@@ -60,6 +71,25 @@ impl Endpoint {
                 | Endpoint::purchased
                 | Endpoint::purchased_offer
         )
+    }
+}
+
+/// One `T` per endpoint, found by the endpoint's place in [`Endpoint::ALL`]: what each
+/// forwarded request updates (its budget, its backoff, its window) is found without hashing.
+#[derive(Debug, Default)]
+pub struct PerEndpoint<T>([T; Endpoint::ALL.len()]);
+
+impl<T> Index<Endpoint> for PerEndpoint<T> {
+    type Output = T;
+
+    fn index(&self, endpoint: Endpoint) -> &T {
+        &self.0[endpoint as usize]
+    }
+}
+
+impl<T> IndexMut<Endpoint> for PerEndpoint<T> {
+    fn index_mut(&mut self, endpoint: Endpoint) -> &mut T {
+        &mut self.0[endpoint as usize]
     }
 }
 
@@ -140,7 +170,7 @@ pub struct Metrics {
     registry: Arc<Registry>,
     tenant_requests: Family<TenantCall, Counter>,
     last_minute: Family<EndpointLabel, Gauge>,
-    windows: Arc<Mutex<HashMap<Endpoint, MinuteWindow>>>,
+    windows: Arc<Mutex<PerEndpoint<MinuteWindow>>>,
     started: Instant,
     catalogue: Family<CatalogueAnswer, Counter>,
     ceiling_hits: Family<EndpointLabel, Counter>,
@@ -211,7 +241,7 @@ impl Metrics {
             .inc();
         let second = self.second();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        windows.entry(endpoint).or_default().record(second);
+        windows[endpoint].record(second);
     }
 
     pub fn ceiling_hit(&self, endpoint: Endpoint) {
@@ -236,12 +266,10 @@ impl Metrics {
         let second = self.second();
         {
             let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-            for (endpoint, window) in windows.iter() {
-                let calls = i64::try_from(window.count(second)).unwrap_or(i64::MAX);
+            for endpoint in Endpoint::ALL {
+                let calls = i64::try_from(windows[endpoint].count(second)).unwrap_or(i64::MAX);
                 self.last_minute
-                    .get_or_create(&EndpointLabel {
-                        endpoint: *endpoint,
-                    })
+                    .get_or_create(&EndpointLabel { endpoint })
                     .set(calls);
             }
         }
@@ -273,6 +301,16 @@ async fn render(State(metrics): State<Metrics>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_endpoint_has_its_own_slot() {
+        let mut calls = PerEndpoint::<u32>::default();
+        for (slot, endpoint) in Endpoint::ALL.into_iter().enumerate() {
+            assert_eq!(endpoint as usize, slot, "{endpoint:?}");
+            calls[endpoint] += 1;
+        }
+        assert_eq!(calls.0, [1; Endpoint::ALL.len()]);
+    }
 
     #[test]
     fn the_window_counts_the_last_sixty_seconds() {

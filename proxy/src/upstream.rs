@@ -1,7 +1,6 @@
 //! Forwarding to the real tenant: the API key is added here and nowhere else, catalogue reads are
 //! cached per language, and only the vendor's documented error fields come back.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,7 +23,7 @@ use perfectgym_offers_core::model::VendorErrorBody;
 use crate::backoff::Backoff;
 use crate::budget::{Ceiling, TenantBudget};
 use crate::http_cache::CataloguePolicy;
-use crate::metrics::{CatalogueOutcome, Endpoint, Metrics};
+use crate::metrics::{CatalogueOutcome, Endpoint, Metrics, PerEndpoint};
 use crate::operation::Operation;
 use crate::reply::Reply;
 
@@ -140,7 +139,7 @@ pub struct Upstream {
     clients: Vec<HttpClient>,
     catalogue: Cache<CacheKey, Reply>,
     last_good: Cache<CacheKey, Reply>,
-    backoff: Mutex<HashMap<Endpoint, Backoff>>,
+    backoff: Mutex<PerEndpoint<Backoff>>,
     budget: TenantBudget,
 }
 
@@ -236,7 +235,7 @@ impl Upstream {
             clients,
             catalogue,
             last_good,
-            backoff: Mutex::new(HashMap::new()),
+            backoff: Mutex::default(),
             budget,
         })
     }
@@ -332,21 +331,18 @@ impl Upstream {
             .backoff
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        backoff
-            .get(&endpoint)
-            .is_some_and(|b| b.is_active(Instant::now()))
+        backoff[endpoint].is_active(Instant::now())
     }
 
     fn note_answer(&self, endpoint: Endpoint, status: StatusCode) {
-        let unix_seconds = u64::try_from(crate::unix_seconds()).unwrap_or(0);
         let mut backoff = self
             .backoff
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        backoff
-            .entry(endpoint)
-            .or_default()
-            .record(status, Instant::now(), unix_seconds);
+        backoff[endpoint].record(status, || {
+            let unix_seconds = u64::try_from(crate::unix_seconds()).unwrap_or(0);
+            (Instant::now(), unix_seconds)
+        });
     }
 
     /// The tenant's URL for a vendor path (and query), under the base URL's own path.
