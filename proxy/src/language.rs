@@ -32,18 +32,17 @@ pub fn accept_language(headers: &HeaderMap) -> Option<String> {
 pub fn offered_language(list: &str) -> Option<&'static str> {
     let mut preferred: Option<(u16, &'static str)> = None;
     for item in list.split(',').take(32) {
-        let mut parts = item.split(';');
-        let Some(tag) = parts.next().map(str::trim) else {
-            continue;
-        };
-        let weight = match parts.next().map(str::trim) {
+        // `split` yields at least one piece, the tag, even from an empty item.
+        let mut parts = item.split(';').map(str::trim);
+        let tag = parts.next().unwrap_or_default();
+        let weight = match parts.next() {
             None => 1000,
             Some(q) => match q.strip_prefix("q=").and_then(quality) {
                 Some(weight) => weight,
                 None => continue,
             },
         };
-        let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
         // The widget's own texts files decide what is offered; it falls back to English
         // for anything else, so only a language that has its own file is offered.
         let language = texts_file(primary);
@@ -90,11 +89,17 @@ mod tests {
         // Malformed weights leave their item out, not the list.
         for broken in [
             "de;q=1.5, en;q=0.1",
+            "de;q=1.001, en;q=0.1",
             "de;q=0.1234, en;q=0.1",
             "de;q=.5x, en;q=0.1",
+            "de;level=1, en;q=0.1",
         ] {
             assert_eq!(offered_language(broken), Some("en"), "{broken}");
         }
+        assert_eq!(offered_language("de;q=0.999, en"), Some("en"));
+        assert_eq!(offered_language("en;q=0.5, de;q=1"), Some("de"));
+        assert_eq!(offered_language(" de ; q=0.5 ,, en ; q=0.4"), Some("de"));
         assert_eq!(offered_language("xx-YY, zz"), None);
+        assert_eq!(offered_language(""), None);
     }
 }

@@ -50,7 +50,7 @@ impl From<&Operation> for Endpoint {
 }
 
 impl Endpoint {
-    /// Every endpoint, in the order of [`PerEndpoint`]'s slots.
+    /// Every endpoint, for what lists them all (the metrics' gauges).
     pub const ALL: [Endpoint; 7] = [
         Endpoint::purchasable,
         Endpoint::purchasable_offer,
@@ -74,22 +74,47 @@ impl Endpoint {
     }
 }
 
-/// One `T` per endpoint, found by the endpoint's place in [`Endpoint::ALL`]: what each
-/// forwarded request updates (its budget, its backoff, its window) is found without hashing.
+/// One `T` per endpoint, found by a `match` instead of hashing: what each forwarded request
+/// updates (its budget, its backoff, its window). A new endpoint does not compile until it has
+/// its own field here.
 #[derive(Debug, Default)]
-pub struct PerEndpoint<T>([T; Endpoint::ALL.len()]);
+pub struct PerEndpoint<T> {
+    purchasable: T,
+    purchasable_offer: T,
+    purchase_preview: T,
+    purchase: T,
+    purchased: T,
+    purchased_offer: T,
+    payment_session: T,
+}
 
 impl<T> Index<Endpoint> for PerEndpoint<T> {
     type Output = T;
 
     fn index(&self, endpoint: Endpoint) -> &T {
-        &self.0[endpoint as usize]
+        match endpoint {
+            Endpoint::purchasable => &self.purchasable,
+            Endpoint::purchasable_offer => &self.purchasable_offer,
+            Endpoint::purchase_preview => &self.purchase_preview,
+            Endpoint::purchase => &self.purchase,
+            Endpoint::purchased => &self.purchased,
+            Endpoint::purchased_offer => &self.purchased_offer,
+            Endpoint::payment_session => &self.payment_session,
+        }
     }
 }
 
 impl<T> IndexMut<Endpoint> for PerEndpoint<T> {
     fn index_mut(&mut self, endpoint: Endpoint) -> &mut T {
-        &mut self.0[endpoint as usize]
+        match endpoint {
+            Endpoint::purchasable => &mut self.purchasable,
+            Endpoint::purchasable_offer => &mut self.purchasable_offer,
+            Endpoint::purchase_preview => &mut self.purchase_preview,
+            Endpoint::purchase => &mut self.purchase,
+            Endpoint::purchased => &mut self.purchased,
+            Endpoint::purchased_offer => &mut self.purchased_offer,
+            Endpoint::payment_session => &mut self.payment_session,
+        }
     }
 }
 
@@ -304,12 +329,14 @@ mod tests {
 
     #[test]
     fn each_endpoint_has_its_own_slot() {
-        let mut calls = PerEndpoint::<u32>::default();
-        for (slot, endpoint) in Endpoint::ALL.into_iter().enumerate() {
-            assert_eq!(endpoint as usize, slot, "{endpoint:?}");
-            calls[endpoint] += 1;
+        let mut calls = PerEndpoint::<usize>::default();
+        for (order, endpoint) in Endpoint::ALL.into_iter().enumerate() {
+            calls[endpoint] = order + 1;
         }
-        assert_eq!(calls.0, [1; Endpoint::ALL.len()]);
+        // Every slot written once, none shared: each holds its own endpoint's number.
+        for (order, endpoint) in Endpoint::ALL.into_iter().enumerate() {
+            assert_eq!(calls[endpoint], order + 1, "{endpoint:?}");
+        }
     }
 
     #[test]

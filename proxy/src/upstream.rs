@@ -331,7 +331,7 @@ impl Upstream {
             .backoff
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        backoff[endpoint].is_active(Instant::now())
+        backoff[endpoint].is_active(Instant::now)
     }
 
     fn note_answer(&self, endpoint: Endpoint, status: StatusCode) {

@@ -222,6 +222,8 @@ async fn metrics_count_what_reached_the_tenant_per_endpoint() {
         "perfectgym_tenant_requests_total{endpoint=\"purchasable_offer\",status=\"404\"} 1",
         "perfectgym_tenant_requests_last_minute{endpoint=\"purchasable\"} 3",
         "perfectgym_tenant_requests_last_minute{endpoint=\"purchasable_offer\"} 1",
+        // Every endpoint is listed from the start, before its first call.
+        "perfectgym_tenant_requests_last_minute{endpoint=\"payment_session\"} 0",
     ] {
         assert!(text.contains(line), "missing {line} in\n{text}");
     }
