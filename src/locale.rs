@@ -177,7 +177,7 @@ impl TextsFile for ParsedTexts {
 }
 
 fn decode(json: &str) -> Result<Messages, String> {
-    let value = js_sys::JSON::parse(json).map_err(|error| format!("{error:?}"))?;
+    let value = js_sys::JSON::parse(json).map_err(|error| crate::api::js_error_text(&error))?;
     Messages::read(&ParsedTexts(value))
 }
 

@@ -47,7 +47,7 @@ pub struct StudioDateTime {
 
 /// Why a timestamp could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a zoned timestamp: {0:?}")]
+#[error("not a zoned timestamp: \"{0}\"")]
 pub struct TimestampError(pub String);
 
 impl StudioDateTime {

@@ -21,7 +21,7 @@ pub struct Amount(i64);
 
 /// Why text or a number could not be read as an [`Amount`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a money amount: {0:?}")]
+#[error("not a money amount: \"{0}\"")]
 pub struct AmountError(pub String);
 
 impl Amount {

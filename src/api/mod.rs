@@ -320,9 +320,12 @@ fn nest_flattened_parts(value: &JsValue) {
     }
 }
 
-fn js_error_text(error: &JsValue) -> String {
+/// What a value JS threw says: an `Error`'s message, a thrown string, or the value as JSON.
+pub(crate) fn js_error_text(error: &JsValue) -> String {
     js_sys::Error::from(error.clone())
         .message()
         .as_string()
-        .unwrap_or_else(|| format!("{error:?}"))
+        .or_else(|| error.as_string())
+        .or_else(|| js_sys::JSON::stringify(error).ok()?.as_string())
+        .unwrap_or_else(|| "a value JSON cannot show".to_owned())
 }

@@ -21,6 +21,16 @@ enum Tab {
     MyOffers,
 }
 
+impl Tab {
+    /// The tab's element id, which its panel is labelled by.
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Buy => "pgo-tab-Buy",
+            Tab::MyOffers => "pgo-tab-MyOffers",
+        }
+    }
+}
+
 /// The whole widget for one element. A configuration error is shown in place of the offers, and
 /// no request is made. `config` follows the element's attributes while the widget lives: texts of
 /// a new locale are fetched (once per page and language) while the old ones stay on screen, and
@@ -90,7 +100,7 @@ fn LocalisedWidget(
     let tab = RwSignal::new(Tab::Buy);
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
-            <button type="button" role="tab" class="pgo-tab" id=format!("pgo-tab-{which:?}")
+            <button type="button" role="tab" class="pgo-tab" id=which.id()
                 aria-selected=move || (tab.get() == which).to_string()
                 tabindex=move || if tab.get() == which { "0" } else { "-1" }
                 on:click=move |_| tab.set(which)
@@ -116,7 +126,7 @@ fn LocalisedWidget(
                 None => view! { <h2 class="pgo-heading">{m.offers_heading}</h2> }.into_any(),
             }}
             <div role=move || customer_id.get().map(|_| "tabpanel")
-                aria-labelledby=move || customer_id.get().map(|_| "pgo-tab-Buy")
+                aria-labelledby=move || customer_id.get().map(|_| Tab::Buy.id())
                 hidden=move || tab.get() != Tab::Buy>
                 <OfferPicker selected/>
                 {move || selected.get().map(|offer| view! {
@@ -125,7 +135,7 @@ fn LocalisedWidget(
             </div>
             {move || match (customer_id.get(), tab.get()) {
                 (Some(customer_id), Tab::MyOffers) => Some(view! {
-                    <div role="tabpanel" aria-labelledby="pgo-tab-MyOffers">
+                    <div role="tabpanel" aria-labelledby=Tab::MyOffers.id()>
                         <MyOffers customer_id/>
                     </div>
                 }),

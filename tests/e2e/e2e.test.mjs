@@ -166,8 +166,11 @@ test("keyboard-only purchase with a valid voucher: one purchase, charged the pre
   assert.equal(bought.discountedPrice.amount, previewed.discountedPrice.amount, "charged what was previewed");
   assert.equal(bought.studioAccessCode, code);
 
-  // My offers: the new purchase, with its access code.
+  // My offers: the new purchase, with its access code. Each panel is named by its tab (its
+  // aria-labelledby names the tab's id), as a screen reader announces it.
+  await widget(page).getByRole("tabpanel", { name: "Buy online" }).waitFor();
   await widget(page).getByRole("tab", { name: "My offers" }).click();
+  await widget(page).getByRole("tabpanel", { name: "My offers" }).waitFor();
   const entry = widget(page).locator(".pgo-purchase").filter({ hasText: code });
   await entry.waitFor();
   assert.match(await entry.textContent(), /10-Visit Card/);

@@ -231,7 +231,9 @@ impl Deserializer {
             bytes = v;
             de::Unexpected::Bytes(&bytes)
         } else {
-            string = format!("{:?}", self.value);
+            // perfectgym-offers: the value's JS type instead of its `Debug`, which the widget's
+            // release build does not print (`-Zfmt-debug=none`).
+            string = self.value.js_typeof().as_string().unwrap_or_default();
             de::Unexpected::Other(&string)
         };
 

@@ -71,7 +71,8 @@ impl std::fmt::Display for Described<'_> {
             Signed(i) => write!(f, "integer `{}`", i),
             Float(_) => f.write_str("a number"),
             Char(c) => write!(f, "character `{}`", c),
-            Str(s) => write!(f, "string {:?}", s),
+            // perfectgym-offers: quoted by hand, as the release wasm prints no `Debug`.
+            Str(s) => write!(f, "string \"{}\"", s),
             Bytes(_) => f.write_str("byte array"),
             Unit => f.write_str("unit value"),
             Option => f.write_str("Option value"),
