@@ -322,9 +322,10 @@ fn nest_flattened_parts(value: &JsValue) {
 
 /// What a value JS threw says: an `Error`'s message, a thrown string, or the value as JSON.
 pub(crate) fn js_error_text(error: &JsValue) -> String {
-    js_sys::Error::from(error.clone())
-        .message()
-        .as_string()
+    // `Reflect` rather than `Error::message`: reading `message` of null or undefined throws.
+    js_sys::Reflect::get(error, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|message| message.as_string())
         .or_else(|| error.as_string())
         .or_else(|| js_sys::JSON::stringify(error).ok()?.as_string())
         .unwrap_or_else(|| "a value JSON cannot show".to_owned())
