@@ -2,8 +2,8 @@
 # widget's release wasm is compiled by a pinned nightly that rebuilds the standard library for it
 # (size-optimised, panics as an immediate trap, no panic locations): 19.9 KB gzip less than
 # stable 1.95.0 with the same profile, and no `Debug` output (-Zfmt-debug=none, 3.2 KB gzip less:
-# nothing the widget shows may come from a `Debug`; README "Bundle size"). Everything else (tests, lints, the
-# proxy, `trunk serve`) stays on rust-toolchain.toml's stable toolchain.
+# nothing the widget shows may come from a `Debug`; README "Bundle size"). Everything else
+# (tests, lints, the proxy, `trunk serve`) stays on rust-toolchain.toml's stable toolchain.
 export PGO_RELEASE_TOOLCHAIN=nightly-2026-05-20
 export RUSTUP_TOOLCHAIN=$PGO_RELEASE_TOOLCHAIN
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
