@@ -66,7 +66,9 @@ pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host)
                 }
             });
         },
-        true,
+        // Texts already here (English, or a language another widget on the page loaded) need
+        // no load: only a widget that starts without them loads at once.
+        shown.with_untracked(Option::is_none),
     );
     // Above the localised tree, so a change of locale keeps the offer the visitor chose.
     let selected = RwSignal::new(None::<OnlineOffer>);
