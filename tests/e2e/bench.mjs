@@ -228,7 +228,12 @@ function functionSizes(bytes) {
       if (byte < 0x80) return value;
     }
   };
-  const skipName = () => { at += leb(); };
+  // Not `at += leb()`: that adds the length to `at` as read before `leb()` moved it past the
+  // length's own bytes, which misread every import after the first (sessions 6-10's figures).
+  const skipName = () => {
+    const length = leb();
+    at += length;
+  };
   let imported = 0;
   const sizes = new Map();
   while (at < bytes.length) {
