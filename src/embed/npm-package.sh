@@ -13,6 +13,8 @@ wasm-pack build --release --target web --out-dir "$out" --out-name perfectgym-of
 # The same wasm-opt passes as the CDN files' (index.html's data-wasm-opt-params after -Oz).
 read -r -a opt_params <<<"$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
 wasm-opt -Oz "${opt_params[@]}" "$out/perfectgym-offers_bg.wasm" -o "$out/perfectgym-offers_bg.wasm"
+# Look-alike functions next to each other, as in the CDN files (order-functions.py).
+python3 src/embed/order-functions.py "$out"
 cp src/embed/embed.js "$out/embed.js"
 # The texts of every language but English (compiled in), fetched from beside embed.js.
 rm -rf "$out/locales" && cp -r core/locales "$out/locales"
