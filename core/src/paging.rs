@@ -1,6 +1,5 @@
 //! Following the purchasable list's pages to the end.
 
-use std::collections::HashSet;
 use std::future::Future;
 
 use crate::error::ApiError;
@@ -33,19 +32,24 @@ where
     Fut: Future<Output = Result<OfferPage, ApiError>>,
 {
     let mut offers = Readable::default();
-    let mut seen_ids = HashSet::new();
-    // At most MAX_PAGES, so a list (a second hash-set type would cost the widget's wasm more).
+    // Lists, not hash sets: a catalogue holds a few dozen offers and at most MAX_PAGES offsets,
+    // and each hash-set type (with std's SipHash and random keys) costs the widget's wasm more
+    // than scanning them does.
+    let mut seen_ids: Vec<i64> = Vec::new();
     let mut seen_offsets = Vec::new();
     let mut offset = PageOffset::first();
     for _ in 0..MAX_PAGES {
         seen_offsets.push(offset.clone());
         let page = fetch_page(offset.clone()).await?;
-        offers.items.extend(
-            page.result
-                .items
-                .into_iter()
-                .filter(|offer| seen_ids.insert(offer.online_offer_id)),
-        );
+        offers
+            .items
+            .extend(page.result.items.into_iter().filter(|offer| {
+                let new = !seen_ids.contains(&offer.online_offer_id);
+                if new {
+                    seen_ids.push(offer.online_offer_id);
+                }
+                new
+            }));
         offers.unreadable.extend(page.result.unreadable);
         if !page.has_next {
             return Ok(offers);
