@@ -43,20 +43,22 @@ macro_rules! messages {
                 if let Some(unknown) = file.keys().into_iter().find(|k| !KEYS.contains(&k.as_str())) {
                     return Err(format!("unknown key `{unknown}`"));
                 }
-                // Read in one loop: an inlined lookup per key costs ~10 KB of wasm.
+                // Read in one loop over the static key list: an inlined lookup per key costs
+                // ~10 KB of wasm, and a key array built in place costs code per key.
+                const TEXTS: usize = [$(stringify!($text)),*].len();
                 let mut texts = Vec::new();
-                for key in [$(stringify!($text),)*] {
+                for &key in &KEYS[..TEXTS] {
                     texts.push(file.text(key).map(leak).ok_or_else(|| format!("missing key `{key}` (a text)"))?);
                 }
                 let mut plurals = Vec::new();
-                for key in [$(stringify!($plural),)*] {
+                for &key in &KEYS[TEXTS..] {
                     let forms = file
                         .forms(key)
                         .ok_or_else(|| format!("missing key `{key}` (plural forms)"))?;
                     plurals.push(Plural::read(key, forms)?);
                 }
                 // Destructured as arrays: the struct is filled by moves, with no code per key.
-                let Ok::<[&'static str; { [$(stringify!($text)),*].len() }], _>([$($text,)*]) = texts.try_into() else {
+                let Ok::<[&'static str; TEXTS], _>([$($text,)*]) = texts.try_into() else {
                     return Err("texts out of step with their keys".to_owned());
                 };
                 let Ok::<[Plural; { [$(stringify!($plural)),*].len() }], _>([$($plural,)*]) = plurals.try_into() else {
