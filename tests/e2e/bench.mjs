@@ -312,8 +312,7 @@ const MEASURE = `window.__measure = async (act, done, pattern) => {
 async function interaction(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(base + "/bench.html");
-  await page.waitForFunction(() => window.__bench?.ready !== undefined);
+  await loadUntilPainted(page, base + "/bench.html");
   await page.addScriptTag({ content: MEASURE });
   const rounds = 30;
   const select = await page.evaluate(async (rounds) => {
@@ -359,8 +358,7 @@ async function memory(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await page.goto(base + "/bench.html");
-  await page.waitForFunction(() => window.__bench?.ready !== undefined);
+  await loadUntilPainted(page, base + "/bench.html");
   // The module embed.js loaded: once it runs, init() hands back its exports, memory among them
   // (under a short name: src/embed/short-names.py). (Not during startup: a second init() while
   // the first is under way fetches the wasm again.)
