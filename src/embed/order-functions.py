@@ -37,6 +37,15 @@ def encode_leb(value):
             return bytes(out)
 
 
+def skip_limits(data, at):
+    """Where the bytes after a table's or memory's limits (flags, minimum, maybe maximum) start."""
+    flags, at = leb(data, at)
+    _, at = leb(data, at)
+    if flags & 1:
+        _, at = leb(data, at)
+    return at
+
+
 def function_bodies(data):
     """The number of imported functions, each defined function's body in index order, and
     whether the module names its functions already."""
@@ -60,15 +69,9 @@ def function_bodies(data):
                     _, at = leb(data, at)
                     imported += 1
                 elif kind == 1:  # table: element type, limits
-                    flags, at = leb(data, at + 1)
-                    _, at = leb(data, at)
-                    if flags & 1:
-                        _, at = leb(data, at)
+                    at = skip_limits(data, at + 1)
                 elif kind == 2:  # memory: limits
-                    flags, at = leb(data, at)
-                    _, at = leb(data, at)
-                    if flags & 1:
-                        _, at = leb(data, at)
+                    at = skip_limits(data, at)
                 elif kind == 3:  # global: value type, mutability
                     at += 2
                 else:
