@@ -37,8 +37,9 @@ fn main() {
 }
 
 /// `ENGLISH_MESSAGES`, the `Messages` of `path` as Rust: the widget starts without parsing JSON,
-/// and carries no JSON text of it. A key `Messages` lacks, or one of its keys missing, does not
-/// compile; a plural's unknown form or missing `other` stops the build.
+/// and carries no JSON text of it. A key `Messages` lacks does not compile, nor does a file with
+/// fewer texts or plurals than `Messages` has (each key is set once, so the counts prove every
+/// key is there); a plural's unknown form or missing `other` stops the build.
 fn english_messages(path: &Path) -> String {
     println!("cargo:rerun-if-changed={}", path.display());
     let json = std::fs::read_to_string(path).expect("core/locales/en.json");
@@ -46,11 +47,15 @@ fn english_messages(path: &Path) -> String {
         serde_json::from_str(&json).expect("core/locales/en.json is a JSON object");
     let mut code = String::from(
         "/// English, the fallback, as `locales/en.json` decodes (compiled in by build.rs).\n\
-         pub static ENGLISH_MESSAGES: Messages = Messages {\n",
+         pub static ENGLISH_MESSAGES: Messages = {\n    \
+         let mut texts = [\"\"; TEXTS];\n    \
+         let mut plurals = [Plural::NONE; PLURALS];\n",
     );
+    let (mut text_count, mut plural_count) = (0, 0);
     for (key, value) in &texts {
         if let Some(text) = value.as_str() {
-            writeln!(code, "    {key}: {text:?},").unwrap();
+            writeln!(code, "    texts[TextKey::{key} as usize] = {text:?};").unwrap();
+            text_count += 1;
             continue;
         }
         let forms = value
@@ -70,9 +75,10 @@ fn english_messages(path: &Path) -> String {
             })
         };
         let other = form("other").unwrap_or_else(|| panic!("en.json: missing key `{key}.other`"));
+        plural_count += 1;
         writeln!(
             code,
-            "    {key}: Plural {{ zero: {:?}, one: {:?}, two: {:?}, few: {:?}, many: {:?}, other: {other:?} }},",
+            "    plurals[PluralKey::{key} as usize] = Plural {{ zero: {:?}, one: {:?}, two: {:?}, few: {:?}, many: {:?}, other: {other:?} }};",
             form("zero"),
             form("one"),
             form("two"),
@@ -81,6 +87,11 @@ fn english_messages(path: &Path) -> String {
         )
         .unwrap();
     }
-    code.push_str("};\n");
+    writeln!(
+        code,
+        "    assert!({text_count} == TEXTS && {plural_count} == PLURALS, \"en.json lacks a key\");\n    \
+         Messages {{ texts, plurals }}\n}};"
+    )
+    .unwrap();
     code
 }

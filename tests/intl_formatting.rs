@@ -130,13 +130,13 @@ async fn every_language_has_a_form_for_each_count_its_plural_rules_choose() {
     assert!(problems.is_empty(), "missing plural forms: {problems:#?}");
 
     let pl = load_locale("pl-PL").await;
-    let visits = |n| pl.messages().visits.count(n, pl);
+    let visits = |n| pl.messages().visits().count(n, pl);
     assert_eq!(
         [visits(1), visits(2), visits(5), visits(22)],
         ["1 wejście", "2 wejścia", "5 wejść", "22 wejścia"]
     );
     let cs = load_locale("cs").await;
-    let weeks = |n| cs.messages().weeks.count(n, cs);
+    let weeks = |n| cs.messages().weeks().count(n, cs);
     assert_eq!(
         [weeks(1), weeks(3), weeks(5)],
         ["1 týden", "3 týdny", "5 týdnů"]

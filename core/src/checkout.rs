@@ -281,12 +281,12 @@ impl Blocked {
     pub fn user_message(&self, locale: Locale) -> &'static str {
         let m = locale.messages();
         match self {
-            Blocked::SignInRequired => m.sign_in_required,
-            Blocked::InFlight => m.buying,
-            Blocked::PriceNotReady => m.price_not_ready,
-            Blocked::PriceUnavailable => m.price_unavailable,
-            Blocked::VoucherRejected => m.voucher_blocks,
-            Blocked::StartInPast => m.start_in_past,
+            Blocked::SignInRequired => m.sign_in_required(),
+            Blocked::InFlight => m.buying(),
+            Blocked::PriceNotReady => m.price_not_ready(),
+            Blocked::PriceUnavailable => m.price_unavailable(),
+            Blocked::VoucherRejected => m.voucher_blocks(),
+            Blocked::StartInPast => m.start_in_past(),
         }
     }
 }
@@ -301,13 +301,13 @@ pub fn voucher_outcome(
     voucher?;
     let m = locale.messages();
     Some(match &preview.voucher_error_code {
-        Some(VoucherErrorCode::InvalidCode) => Err(m.voucher_invalid),
-        Some(VoucherErrorCode::Unknown(_)) => Err(m.voucher_not_accepted),
+        Some(VoucherErrorCode::InvalidCode) => Err(m.voucher_invalid()),
+        Some(VoucherErrorCode::Unknown(_)) => Err(m.voucher_not_accepted()),
         None => Ok(preview
             .voucher_success_message
             .clone()
             .filter(|message| !message.trim().is_empty())
-            .unwrap_or_else(|| m.voucher_applied.to_owned())),
+            .unwrap_or_else(|| m.voucher_applied().to_owned())),
     })
 }
 

@@ -106,14 +106,14 @@ impl ApiError {
     pub fn user_message(&self, locale: Locale) -> &'static str {
         let m = locale.messages();
         match self {
-            ApiError::Network { .. } => m.error_network,
-            ApiError::Timeout { .. } => m.error_timeout,
-            ApiError::RateLimited { .. } => m.error_rate_limited,
-            ApiError::Http { status: 404, .. } => m.error_not_found,
-            ApiError::Http { status, .. } if *status >= 500 => m.error_server,
-            ApiError::Http { .. } => m.error_request,
-            ApiError::Decode { .. } => m.error_decode,
-            ApiError::Config { .. } => m.error_config,
+            ApiError::Network { .. } => m.error_network(),
+            ApiError::Timeout { .. } => m.error_timeout(),
+            ApiError::RateLimited { .. } => m.error_rate_limited(),
+            ApiError::Http { status: 404, .. } => m.error_not_found(),
+            ApiError::Http { status, .. } if *status >= 500 => m.error_server(),
+            ApiError::Http { .. } => m.error_request(),
+            ApiError::Decode { .. } => m.error_decode(),
+            ApiError::Config { .. } => m.error_config(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (`core/locales/<tag>.json`) chosen by fallback (`fr-CH` → `fr` → `en`), and money, dates and
 //! plurals formatted for the exact tag (`de-CH` prints `CHF 35.00`).
 //!
-//! A texts file decodes into [`Messages`], whose fields are its keys: a file that misses a key or
+//! A texts file decodes into [`Messages`], with a method per key: a file that misses a key or
 //! has an unknown one does not decode, and `core/tests/locales.rs` names the file and the key. To
 //! add a text, add its key below and its text to every file; to add a language, add its file.
 
@@ -26,17 +26,37 @@ fn leak(text: String) -> &'static str {
 
 macro_rules! messages {
     (texts { $($text:ident),* $(,)? } plurals { $($plural:ident),* $(,)? }) => {
-        /// Every text of one language: the keys of a texts file.
+        /// Where each text and each plural sits in [`Messages`]' arrays.
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy)]
+        enum TextKey { $($text,)* }
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy)]
+        enum PluralKey { $($plural,)* }
+
+        const TEXTS: usize = [$(stringify!($text)),*].len();
+        const PLURALS: usize = [$(stringify!($plural)),*].len();
+
+        /// Every text of one language: the keys of a texts file, one method each. Held as two
+        /// arrays in key order, so a decoded file moves in with one copy (as named fields, each
+        /// moved on its own, reading cost the wasm 1.8 KB gzip).
         #[derive(Debug)]
         pub struct Messages {
-            $(pub $text: &'static str,)*
-            $(pub $plural: Plural,)*
+            texts: [&'static str; TEXTS],
+            plurals: [Plural; PLURALS],
         }
 
-        /// Every key of a texts file.
+        /// Every key of a texts file: the texts, then the plurals.
         pub const KEYS: &[&str] = &[$(stringify!($text),)* $(stringify!($plural),)*];
 
         impl Messages {
+            $(pub fn $text(&self) -> &'static str {
+                self.texts[TextKey::$text as usize]
+            })*
+            $(pub fn $plural(&self) -> &Plural {
+                &self.plurals[PluralKey::$plural as usize]
+            })*
+
             /// Reads a decoded texts file: every key must be there, and no other. (A lookup per
             /// key instead of a serde visitor keeps the wasm small.)
             pub fn read(file: &impl TextsFile) -> Result<Messages, String> {
@@ -45,7 +65,6 @@ macro_rules! messages {
                 }
                 // Read in one loop over the static key list: an inlined lookup per key costs
                 // ~10 KB of wasm, and a key array built in place costs code per key.
-                const TEXTS: usize = [$(stringify!($text)),*].len();
                 let mut texts = Vec::new();
                 for &key in &KEYS[..TEXTS] {
                     texts.push(file.text(key).map(leak).ok_or_else(|| format!("missing key `{key}` (a text)"))?);
@@ -57,25 +76,19 @@ macro_rules! messages {
                         .ok_or_else(|| format!("missing key `{key}` (plural forms)"))?;
                     plurals.push(Plural::read(key, forms)?);
                 }
-                // Destructured as arrays: the struct is filled by moves, with no code per key.
-                let Ok::<[&'static str; TEXTS], _>([$($text,)*]) = texts.try_into() else {
-                    return Err("texts out of step with their keys".to_owned());
-                };
-                let Ok::<[Plural; { [$(stringify!($plural)),*].len() }], _>([$($plural,)*]) = plurals.try_into() else {
-                    return Err("plurals out of step with their keys".to_owned());
-                };
-                Ok(Messages { $($text,)* $($plural,)* })
+                match (texts.try_into(), plurals.try_into()) {
+                    (Ok(texts), Ok(plurals)) => Ok(Messages { texts, plurals }),
+                    _ => Err("texts out of step with their keys".to_owned()),
+                }
             }
-        }
 
-        impl Messages {
             /// Every text with its key (`visits.few` for a plural form), to compare languages.
             pub fn entries(&self) -> Vec<(String, &'static str)> {
-                let mut entries = vec![$((stringify!($text).to_owned(), self.$text),)*];
-                $(entries.extend(self.$plural.forms().map(|(category, text)| {
-                    (format!("{}.{}", stringify!($plural), category.name()), text)
-                }));)*
-                entries
+                let texts = KEYS.iter().zip(self.texts).map(|(key, text)| (key.to_string(), text));
+                let plurals = KEYS[TEXTS..].iter().zip(&self.plurals).flat_map(|(key, plural)| {
+                    plural.forms().map(move |(category, text)| (format!("{key}.{}", category.name()), text))
+                });
+                texts.chain(plurals).collect()
             }
         }
     };
@@ -163,6 +176,16 @@ pub trait TextsFile {
 }
 
 impl Plural {
+    /// No forms: what `ENGLISH_MESSAGES` starts from before build.rs fills it in.
+    const NONE: Plural = Plural {
+        zero: None,
+        one: None,
+        two: None,
+        few: None,
+        many: None,
+        other: "",
+    };
+
     /// The forms of the plural `key`: CLDR's category names, `other` required.
     fn read(key: &str, forms: Vec<(String, String)>) -> Result<Plural, String> {
         let mut plural = Plural {
@@ -535,13 +558,13 @@ mod tests {
     #[test]
     fn counts_with_each_languages_plural_forms() {
         let en = Locale::native("en-GB");
-        assert_eq!(en.messages().visits.count(1, en), "1 visit");
-        assert_eq!(en.messages().visits.count(10, en), "10 visits");
+        assert_eq!(en.messages().visits().count(1, en), "1 visit");
+        assert_eq!(en.messages().visits().count(10, en), "10 visits");
         let de = Locale::native("de-DE");
-        assert_eq!(de.messages().weeks.count(2, de), "2 Wochen");
-        assert_eq!(de.messages().days.count(1, de), "1 Tag");
+        assert_eq!(de.messages().weeks().count(2, de), "2 Wochen");
+        assert_eq!(de.messages().days().count(1, de), "1 Tag");
         let pl = Locale::native("pl-PL");
-        let visits = |n| pl.messages().visits.count(n, pl);
+        let visits = |n| pl.messages().visits().count(n, pl);
         assert_eq!(
             [
                 visits(1),
@@ -561,10 +584,10 @@ mod tests {
             ]
         );
         let cs = Locale::native("cs");
-        let days = |n| cs.messages().days.count(n, cs);
+        let days = |n| cs.messages().days().count(n, cs);
         assert_eq!([days(1), days(2), days(5)], ["1 den", "2 dny", "5 dní"]);
         let fr = Locale::native("fr-CH");
-        assert_eq!(fr.messages().visits.count(0, fr), "0 entrée");
+        assert_eq!(fr.messages().visits().count(0, fr), "0 entrée");
         assert_eq!(fr.lang(), "fr-CH");
         assert_eq!(
             Locale::native("pt-BR").lang(),

@@ -10,12 +10,12 @@ use crate::model::{
 pub fn term(term: &Term, locale: Locale) -> String {
     let m = locale.messages();
     let plural: &Plural = match &term.unit {
-        TermUnit::Minutes => &m.minutes,
-        TermUnit::Hours => &m.hours,
-        TermUnit::Day => &m.days,
-        TermUnit::Week => &m.weeks,
-        TermUnit::Month => &m.months,
-        TermUnit::Year => &m.years,
+        TermUnit::Minutes => m.minutes(),
+        TermUnit::Hours => m.hours(),
+        TermUnit::Day => m.days(),
+        TermUnit::Week => m.weeks(),
+        TermUnit::Month => m.months(),
+        TermUnit::Year => m.years(),
         TermUnit::Unknown(unit) => return format!("{} {}", term.value, unit.to_ascii_lowercase()),
     };
     plural.count(i64::from(term.value), locale)
@@ -24,16 +24,16 @@ pub fn term(term: &Term, locale: Locale) -> String {
 /// The offer's price, "Free" for a zero price, or "price on request" when the vendor sent none.
 pub fn price(offer: &OnlineOffer, locale: Locale) -> String {
     match &offer.price {
-        Some(price) if price.amount.is_zero() => locale.messages().free.to_owned(),
+        Some(price) if price.amount.is_zero() => locale.messages().free().to_owned(),
         Some(price) => price.format(locale),
-        None => locale.messages().price_on_request.to_owned(),
+        None => locale.messages().price_on_request().to_owned(),
     }
 }
 
 /// `10 visits`.
 pub fn scope_of_usage(offer: &OnlineOffer, locale: Locale) -> Option<String> {
     let uses = offer.scope_of_usage.filter(|uses| *uses > 0)?;
-    Some(locale.messages().visits.count(uses, locale))
+    Some(locale.messages().visits().count(uses, locale))
 }
 
 /// `Valid for 2 weeks`.
@@ -42,7 +42,7 @@ pub fn validity(offer: &OnlineOffer, locale: Locale) -> Option<String> {
     Some(
         locale
             .messages()
-            .valid_for
+            .valid_for()
             .replace("{term}", &term(validity, locale)),
     )
 }
@@ -52,10 +52,10 @@ pub fn period_of_use(offer: &OnlineOffer, locale: Locale) -> Option<String> {
     let period = offer.period_of_use.as_ref()?;
     let length = period.term.as_ref().filter(|t| t.value > 0)?;
     let m = locale.messages();
-    let mut line = m.period_of_use.replace("{term}", &term(length, locale));
+    let mut line = m.period_of_use().replace("{term}", &term(length, locale));
     if period.period_type == Some(PeriodOfUseType::OneTime) {
         line.push(' ');
-        line.push_str(m.one_time_suffix);
+        line.push_str(m.one_time_suffix());
     }
     Some(line)
 }
@@ -70,11 +70,11 @@ pub fn payment_methods(offer: &OnlineOffer, locale: Locale) -> Option<String> {
         .payment_methods
         .iter()
         .map(|method| match method {
-            PaymentMethod::OnlinePayment => m.online_payment.to_owned(),
+            PaymentMethod::OnlinePayment => m.online_payment().to_owned(),
             PaymentMethod::Unknown(other) => other.replace('_', " ").to_ascii_lowercase(), // vendor enum values are ASCII; Unicode case tables cost 4 KB of wasm
         })
         .collect();
-    Some(m.payment_methods.replace("{methods}", &names.join(", ")))
+    Some(m.payment_methods().replace("{methods}", &names.join(", ")))
 }
 
 /// One line per restriction: minimum age, studios, time of day.
@@ -82,11 +82,11 @@ pub fn restrictions(restrictions: &Restrictions, locale: Locale) -> Vec<String> 
     let m = locale.messages();
     let mut lines = Vec::new();
     if let Some(age) = restrictions.min_age.filter(|age| *age > 0) {
-        lines.push(m.min_age.replace("{age}", &age.to_string()));
+        lines.push(m.min_age().replace("{age}", &age.to_string()));
     }
     match &restrictions.studio_access_type {
-        Some(StudioAccessType::MainStudio) => lines.push(m.main_studio_only.to_owned()),
-        Some(StudioAccessType::AllStudios) => lines.push(m.all_studios.to_owned()),
+        Some(StudioAccessType::MainStudio) => lines.push(m.main_studio_only().to_owned()),
+        Some(StudioAccessType::AllStudios) => lines.push(m.all_studios().to_owned()),
         Some(StudioAccessType::RestrictedStudios) | Some(StudioAccessType::Unknown(_))
             if !restrictions.restricted_studio_ids.is_empty() =>
         {
@@ -95,13 +95,13 @@ pub fn restrictions(restrictions: &Restrictions, locale: Locale) -> Vec<String> 
                 .iter()
                 .map(i64::to_string)
                 .collect();
-            lines.push(m.selected_studio_ids.replace("{ids}", &ids.join(", ")));
+            lines.push(m.selected_studio_ids().replace("{ids}", &ids.join(", ")));
         }
-        Some(StudioAccessType::RestrictedStudios) => lines.push(m.selected_studios.to_owned()),
+        Some(StudioAccessType::RestrictedStudios) => lines.push(m.selected_studios().to_owned()),
         Some(StudioAccessType::Unknown(_)) | None => {}
     }
     if restrictions.time_restrictions.is_some() {
-        lines.push(m.time_restricted.to_owned());
+        lines.push(m.time_restricted().to_owned());
     }
     lines
 }

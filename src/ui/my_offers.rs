@@ -35,7 +35,7 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
     let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
     let time_zone = StoredValue::new(time_zone);
     move || match purchases.get().flatten() {
-        None => view! { <Loading text=m.loading_purchases/> }.into_any(),
+        None => view! { <Loading text=m.loading_purchases()/> }.into_any(),
         Some(loaded) => purchase_list(loaded, purchases, now_seconds, time_zone, locale),
     }
 }
@@ -54,7 +54,7 @@ fn purchase_list(
             view! { <ErrorNotice error locale on_retry=move |()| purchases.reload()/> }.into_any()
         }
         Ok(list) if list.is_empty() => {
-            view! { <p class="pgo-status pgo-status--empty" role="status">{m.no_purchases}</p> }.into_any()
+            view! { <p class="pgo-status pgo-status--empty" role="status">{m.no_purchases()}</p> }.into_any()
         }
         Ok(list) => view! {
             <ul class="pgo-purchases" role="list">
@@ -64,23 +64,23 @@ fn purchase_list(
                         value.as_ref().map(|d| format_date(studio_date(d, time_zone.as_deref()), locale))
                     };
                     let rows = [
-                        (m.purchased_on, date(&purchase.purchase_date)),
-                        (m.valid_from, date(&purchase.valid_from)),
-                        (m.expires, date(&purchase.expiry_date)),
-                        (m.voucher_used, purchase.voucher_code.clone()),
+                        (m.purchased_on(), date(&purchase.purchase_date)),
+                        (m.valid_from(), date(&purchase.valid_from)),
+                        (m.expires(), date(&purchase.expiry_date)),
+                        (m.voucher_used(), purchase.voucher_code.clone()),
                     ];
                     view! {
                         <li class="pgo-purchase" class:pgo-purchase--expired=expired
                             data-purchase-id=purchase.online_offer_purchase_id>
                             <p class="pgo-purchase__name">
                                 {purchase.offer.name.clone()}
-                                {expired.then(|| view! { <span class="pgo-badge">{m.expired}</span> })}
+                                {expired.then(|| view! { <span class="pgo-badge">{m.expired()}</span> })}
                             </p>
                             <dl>
                                 {rows.into_iter().filter_map(|(label, value)| value.map(|value| view! {
                                     <div><dt>{label}</dt><dd>{value}</dd></div>
                                 })).collect_view()}
-                                <div><dt>{m.access_code}</dt><dd class="pgo-code pgo-code--small" translate="no">{purchase.studio_access_code.clone()}</dd></div>
+                                <div><dt>{m.access_code()}</dt><dd class="pgo-code pgo-code--small" translate="no">{purchase.studio_access_code.clone()}</dd></div>
                             </dl>
                         </li>
                     }

@@ -13,7 +13,7 @@ pub fn OfferCard(offer: OnlineOffer, locale: Locale) -> impl IntoView {
         .as_ref()
         .map(|c| c.name.clone())
         .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| locale.messages().uncategorised.to_owned());
+        .unwrap_or_else(|| locale.messages().uncategorised().to_owned());
     let facts: Vec<String> = [
         offer_text::scope_of_usage(&offer, locale),
         offer_text::validity(&offer, locale),

@@ -47,21 +47,21 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
     let list = move |offers: Arc<Vec<OnlineOffer>>, more: bool| {
         if offers.is_empty() && !more {
             return view! {
-                <p class="pgo-status pgo-status--empty" role="status">{messages.no_offers}</p>
+                <p class="pgo-status pgo-status--empty" role="status">{messages.no_offers()}</p>
             }
             .into_any();
         }
         view! {
             <CategoryFilter offers=offers.clone() filter/>
             <OfferChoices offers filter selected/>
-            {more.then(|| view! { <Loading text=messages.loading_offers/> })}
+            {more.then(|| view! { <Loading text=messages.loading_offers()/> })}
         }
         .into_any()
     };
     move || match catalogue.get().flatten() {
         None => match so_far.get() {
             Some(offers) => list(offers, true),
-            None => view! { <Loading text=messages.loading_offers/> }.into_any(),
+            None => view! { <Loading text=messages.loading_offers()/> }.into_any(),
         },
         Some(Ok(offers)) => list(offers, false),
         Some(Err(error)) => {
@@ -163,10 +163,10 @@ fn CategoryFilter(
     let is_active = Arc::new(is_active);
     let all_active = is_active.clone();
     Some(view! {
-        <div class="pgo-filter" role="group" aria-label=messages.category_filter>
+        <div class="pgo-filter" role="group" aria-label=messages.category_filter()>
             <button type="button" class="pgo-chip" aria-pressed=move || all_active(None).to_string()
                 on:click=move |_| filter.set(None)>
-                {messages.all_categories}
+                {messages.all_categories()}
             </button>
             {categories.into_iter().map(|(id, name)| {
                 let is_active = is_active.clone();
@@ -225,11 +225,11 @@ fn OfferChoices(
     };
     let count = move || {
         let shown = visible.with(Vec::len) as i64;
-        locale.messages().offer_count.count(shown, locale)
+        locale.messages().offer_count().count(shown, locale)
     };
     view! {
         <p class="pgo-count" role="status">{count}</p>
-        <div class="pgo-offers" role="radiogroup" aria-label=locale.messages().choose_offer>
+        <div class="pgo-offers" role="radiogroup" aria-label=locale.messages().choose_offer()>
             // Drawn afresh when the category changes (a few dozen cards at most): a keyed
             // <For> would keep the cards that stay, for 5.8 KB gzip of wasm (README, "Bundle size").
             {move || visible.get().into_iter().map(|offer| {

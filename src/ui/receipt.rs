@@ -41,7 +41,7 @@ pub fn Receipt(
                 .and_then(|term| add_term(valid_from, term))
         });
     let paid = result.prices.discounted_price.as_ref().map_or_else(
-        || m.price_not_available.to_owned(),
+        || m.price_not_available().to_owned(),
         |paid| paid.format(locale),
     );
     let voucher_refused = voucher.is_some() && result.prices.voucher_error_code.is_some();
@@ -55,30 +55,30 @@ pub fn Receipt(
     });
     view! {
         <div class="pgo-receipt">
-            <h3 class="pgo-receipt__heading" tabindex="-1" node_ref=heading>{m.receipt_heading}</h3>
+            <h3 class="pgo-receipt__heading" tabindex="-1" node_ref=heading>{m.receipt_heading()}</h3>
             <dl class="pgo-receipt__facts">
-                <div><dt>{m.purchase_number}</dt><dd>{result.online_offer_purchase_id}</dd></div>
-                <div><dt>{m.offer}</dt><dd>{offer.name.clone()}</dd></div>
-                <div><dt>{m.paid}</dt><dd>{paid}</dd></div>
-                <div><dt>{m.valid_from}</dt><dd>{format_date(valid_from, locale)}</dd></div>
+                <div><dt>{m.purchase_number()}</dt><dd>{result.online_offer_purchase_id}</dd></div>
+                <div><dt>{m.offer()}</dt><dd>{offer.name.clone()}</dd></div>
+                <div><dt>{m.paid()}</dt><dd>{paid}</dd></div>
+                <div><dt>{m.valid_from()}</dt><dd>{format_date(valid_from, locale)}</dd></div>
                 {valid_until.map(|until| view! {
-                    <div><dt>{m.valid_until}</dt><dd>{format_date(until, locale)}</dd></div>
+                    <div><dt>{m.valid_until()}</dt><dd>{format_date(until, locale)}</dd></div>
                 })}
             </dl>
             {voucher_refused.then(|| view! {
-                <p class="pgo-notice pgo-notice--problem pgo-receipt__voucher">{m.receipt_voucher_not_applied}</p>
+                <p class="pgo-notice pgo-notice--problem pgo-receipt__voucher">{m.receipt_voucher_not_applied()}</p>
             })}
             <div class="pgo-code-card">
-                <p class="pgo-code-card__label">{m.access_code}</p>
+                <p class="pgo-code-card__label">{m.access_code()}</p>
                 <p class="pgo-code" translate="no">{code.clone()}</p>
                 {qr.map(|qr| view! {
-                    <svg class="pgo-qr" role="img" aria-label=m.qr_label
+                    <svg class="pgo-qr" role="img" aria-label=m.qr_label()
                         viewBox=format!("0 0 {0} {0}", qr.size) shape-rendering="crispEdges">
                         <rect width="100%" height="100%" fill="#fff"/>
                         <path d=qr.path fill="#000"/>
                     </svg>
                 })}
-                <p class="pgo-muted">{m.access_code_hint}</p>
+                <p class="pgo-muted">{m.access_code_hint()}</p>
                 <button type="button" class="pgo-button pgo-button--secondary"
                     on:click=move |_| {
                         let code = code.clone();
@@ -87,12 +87,12 @@ pub fn Receipt(
                             let _ = copied.try_set(worked);
                         });
                     }>
-                    {move || if copied.get() { m.copied } else { m.copy_code }}
+                    {move || if copied.get() { m.copied() } else { m.copy_code() }}
                 </button>
-                <span class="pgo-visually-hidden" role="status">{move || copied.get().then_some(m.copied)}</span>
+                <span class="pgo-visually-hidden" role="status">{move || copied.get().then_some(m.copied())}</span>
             </div>
             <button type="button" class="pgo-button pgo-button--quiet" on:click=move |_| on_done.run(())>
-                {m.buy_another}
+                {m.buy_another()}
             </button>
         </div>
     }

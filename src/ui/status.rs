@@ -14,7 +14,7 @@ pub fn report_unreadable(host: &Host, locale: Locale, list: &str, unreadable: &[
     }
     let cause = format!("{list}: {}", unreadable.join("; "));
     web_sys::console::warn_1(&format!("perfectgym-offers: {cause}").into());
-    host.emit(HostEvent::error(locale.messages().items_left_out, cause));
+    host.emit(HostEvent::error(locale.messages().items_left_out(), cause));
 }
 
 /// A busy notice that screen readers announce politely.
@@ -44,7 +44,7 @@ pub fn ErrorNotice(
             <p>{error.user_message(locale)}</p>
             {retry.map(|on_retry| view! {
                 <button type="button" class="pgo-button" on:click=move |_| on_retry.run(())>
-                    {locale.messages().retry}
+                    {locale.messages().retry()}
                 </button>
             })}
         </div>

@@ -117,15 +117,15 @@ fn LocalisedWidget(
         }
     };
     view! {
-        <section class="pgo-widget" lang=locale.lang() aria-label=m.widget_label>
+        <section class="pgo-widget" lang=locale.lang() aria-label=m.widget_label()>
             {move || match customer_id.get() {
                 Some(_) => view! {
-                    <div class="pgo-tabs" role="tablist" aria-label=m.widget_label>
-                        {tab_button(Tab::Buy, m.tab_buy)}
-                        {tab_button(Tab::MyOffers, m.tab_my_offers)}
+                    <div class="pgo-tabs" role="tablist" aria-label=m.widget_label()>
+                        {tab_button(Tab::Buy, m.tab_buy())}
+                        {tab_button(Tab::MyOffers, m.tab_my_offers())}
                     </div>
                 }.into_any(),
-                None => view! { <h2 class="pgo-heading">{m.offers_heading}</h2> }.into_any(),
+                None => view! { <h2 class="pgo-heading">{m.offers_heading()}</h2> }.into_any(),
             }}
             <div role=move || customer_id.get().map(|_| "tabpanel")
                 aria-labelledby=move || customer_id.get().map(|_| Tab::Buy.id())

@@ -21,7 +21,7 @@ pub fn DateField(form: CheckoutForm) -> impl IntoView {
     let error = RwSignal::new(false);
     view! {
         <div class="pgo-field">
-            <label for=id.clone()>{m.start_date}</label>
+            <label for=id.clone()>{m.start_date()}</label>
             <input id=id.clone() class="pgo-input pgo-input--date" type="date" min=iso_date(today)
                 prop:value=move || checkout.with(|c| iso_date(c.valid_from))
                 aria-invalid=move || error.get().to_string()
@@ -35,7 +35,7 @@ pub fn DateField(form: CheckoutForm) -> impl IntoView {
                     notice.set(None);
                 }/>
             <p id=format!("{id}-error") class="pgo-field__error" role="alert">
-                {move || error.get().then_some(m.start_in_past)}
+                {move || error.get().then_some(m.start_in_past())}
             </p>
         </div>
     }

@@ -49,7 +49,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                 let _ = c.set_valid_from(date, form.today);
             });
         }
-        form.tell(Notice::Info(m.payment_resumed));
+        form.tell(Notice::Info(m.payment_resumed()));
     }
     // The server's price, not only the list price, as soon as the offer is chosen.
     form.preview_now(&context);
@@ -84,10 +84,10 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
                     aria-describedby=notice_id.clone()
                     on:click=move |_| form.buy(&context)>
                     {move || match form.checkout.with(|c| c.stage.clone()) {
-                        Stage::Paying { .. } => m.paying,
-                        Stage::Purchasing => m.buying,
-                        Stage::Verifying(_) => m.purchase_checking,
-                        _ => m.buy,
+                        Stage::Paying { .. } => m.paying(),
+                        Stage::Purchasing => m.buying(),
+                        Stage::Verifying(_) => m.purchase_checking(),
+                        _ => m.buy(),
                     }}
                 </button>
                 <NoticeArea form id=notice_id/>

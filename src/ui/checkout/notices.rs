@@ -20,21 +20,21 @@ pub fn NoticeArea(form: CheckoutForm, id: String) -> impl IntoView {
             {move || match form.checkout.with(|c| c.stage.clone()) {
                 Stage::Failed(error) => Some(view! {
                     <div class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
-                        <p>{m.purchase_failed}</p>
+                        <p>{m.purchase_failed()}</p>
                         <p>{error.user_message(locale)}</p>
                     </div>
                 }.into_any()),
                 Stage::Verifying(_) => Some(view! {
-                    <p class="pgo-notice" role="status">{m.purchase_checking}</p>
+                    <p class="pgo-notice" role="status">{m.purchase_checking()}</p>
                 }.into_any()),
                 Stage::NotRecorded(error) => Some(view! {
                     <p class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
-                        {m.purchase_not_recorded}
+                        {m.purchase_not_recorded()}
                     </p>
                 }.into_any()),
                 Stage::Unconfirmed(error) => Some(view! {
                     <p class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
-                        {m.purchase_unconfirmed}
+                        {m.purchase_unconfirmed()}
                     </p>
                 }.into_any()),
                 _ => None,

@@ -24,8 +24,10 @@ pub fn OfferFacts(offer_id: i64) -> impl IntoView {
         }
     });
     move || match detail.get().flatten() {
-        None => view! { <p class="pgo-muted" role="status">{locale.messages().loading_detail}</p> }
-            .into_any(),
+        None => {
+            view! { <p class="pgo-muted" role="status">{locale.messages().loading_detail()}</p> }
+                .into_any()
+        }
         Some(Ok(offer)) => facts(&offer, locale).into_any(),
         Some(Err(error)) => {
             view! { <ErrorNotice error locale on_retry=move |()| detail.reload()/> }.into_any()

@@ -37,15 +37,15 @@ impl CheckoutForm {
                 }
                 return;
             }
-            PaymentOutcome::Cancelled => Notice::Info(m.payment_cancelled),
-            PaymentOutcome::PriceChanged => Notice::Problem(m.price_changed),
+            PaymentOutcome::Cancelled => Notice::Info(m.payment_cancelled()),
+            PaymentOutcome::PriceChanged => Notice::Problem(m.price_changed()),
             PaymentOutcome::NoProvider | PaymentOutcome::Unavailable => {
                 context.host.emit(HostEvent::error(
-                    m.payment_unavailable,
+                    m.payment_unavailable(),
                     "no paymentTokenProvider, and the payment component could not be started"
                         .to_owned(),
                 ));
-                Notice::Problem(m.payment_unavailable)
+                Notice::Problem(m.payment_unavailable())
             }
         };
         self.checkout.try_update(|c| c.payment_cancelled());
@@ -139,7 +139,7 @@ pub fn PaymentSlot(form: CheckoutForm) -> impl IntoView {
                     <slot name="payment"></slot>
                     <button type="button" class="pgo-button pgo-button--quiet"
                         on:click=move |_| host.cancel_payment()>
-                        {m.cancel_payment}
+                        {m.cancel_payment()}
                     </button>
                 </div>
             }

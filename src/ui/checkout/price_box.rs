@@ -21,22 +21,22 @@ pub fn PriceBox(checkout: RwSignal<Checkout>, offer: OnlineOffer) -> impl IntoVi
         <div class="pgo-price" aria-live="polite" aria-atomic="true">
             {move || checkout.with(|c| match &c.price {
                 PriceState::ListPrice => view! {
-                    <dl>{row(m.list_price, list_price.clone(), "pgo-price__total")}</dl>
-                    <p class="pgo-muted">{m.sign_in_for_price}</p>
+                    <dl>{row(m.list_price(), list_price.clone(), "pgo-price__total")}</dl>
+                    <p class="pgo-muted">{m.sign_in_for_price()}</p>
                 }.into_any(),
-                PriceState::Loading => view! { <p class="pgo-muted">{m.checking_price}</p> }.into_any(),
+                PriceState::Loading => view! { <p class="pgo-muted">{m.checking_price()}</p> }.into_any(),
                 PriceState::Failed(error) => view! { <p class="pgo-notice--problem">{error.user_message(locale)}</p> }.into_any(),
-                PriceState::Unavailable => view! { <p class="pgo-notice--problem">{m.price_unavailable}</p> }.into_any(),
+                PriceState::Unavailable => view! { <p class="pgo-notice--problem">{m.price_unavailable()}</p> }.into_any(),
                 PriceState::Ready(preview) => {
-                    let format = |money: &Option<Money>| money.as_ref().map_or_else(|| m.price_not_available.to_owned(), |money| money.format(locale));
+                    let format = |money: &Option<Money>| money.as_ref().map_or_else(|| m.price_not_available().to_owned(), |money| money.format(locale));
                     let discounted = preview.discount_value.as_ref().is_some_and(|d| !d.amount.is_zero())
                         && preview.voucher_error_code.is_none();
                     let outcome = voucher_outcome(preview, c.voucher.as_deref(), locale);
                     view! {
                         <dl>
-                            {discounted.then(|| row(m.original_price, format(&preview.price), "pgo-price__original"))}
-                            {discounted.then(|| preview.discount_value.as_ref().map(|d| row(m.discount, format!("−{}", d.format(locale)), "pgo-price__discount")))}
-                            {row(if discounted { m.to_pay } else { m.your_price }, format(&preview.discounted_price), "pgo-price__total")}
+                            {discounted.then(|| row(m.original_price(), format(&preview.price), "pgo-price__original"))}
+                            {discounted.then(|| preview.discount_value.as_ref().map(|d| row(m.discount(), format!("−{}", d.format(locale)), "pgo-price__discount")))}
+                            {row(if discounted { m.to_pay() } else { m.your_price() }, format(&preview.discounted_price), "pgo-price__total")}
                         </dl>
                         {outcome.map(|outcome| match outcome {
                             Ok(message) => view! { <p class="pgo-voucher pgo-voucher--applied">{message}</p> }.into_any(),

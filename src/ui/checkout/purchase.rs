@@ -30,7 +30,7 @@ impl CheckoutForm {
                 context.host.emit(HostEvent::SignInRequired {
                     offer_id: self.offer_id,
                 });
-                self.tell(Notice::Info(m.sign_in_required));
+                self.tell(Notice::Info(m.sign_in_required()));
             }
             Err(blocked) => self.tell(Notice::Problem(blocked.user_message(context.locale))),
             Ok(NextStep::Purchase(request)) => {

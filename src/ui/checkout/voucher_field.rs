@@ -18,7 +18,7 @@ pub fn VoucherField(form: CheckoutForm) -> impl IntoView {
         (context.clone(), context.clone(), context.clone(), context);
     view! {
         <div class="pgo-field">
-            <label for=id.clone()>{m.voucher_label}</label>
+            <label for=id.clone()>{m.voucher_label()}</label>
             <div class="pgo-field__row">
                 <input id=id class="pgo-input" type="text"
                     autocomplete="off" autocapitalize="characters" spellcheck="false"
@@ -37,7 +37,7 @@ pub fn VoucherField(form: CheckoutForm) -> impl IntoView {
                     }/>
                 <button type="button" class="pgo-button pgo-button--secondary" disabled=locked
                     on:click=move |_| form.preview_now(&on_apply)>
-                    {m.voucher_apply}
+                    {m.voucher_apply()}
                 </button>
                 {move || (!typed.with(|t| t.trim().is_empty())).then(|| {
                     let on_remove = on_remove.clone();
@@ -47,7 +47,7 @@ pub fn VoucherField(form: CheckoutForm) -> impl IntoView {
                                 typed.set(String::new());
                                 form.preview_now(&on_remove);
                             }>
-                            {m.voucher_remove}
+                            {m.voucher_remove()}
                         </button>
                     }
                 })}
