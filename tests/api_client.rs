@@ -4,7 +4,7 @@
 use perfectgym_offers::api::ApiClient;
 use perfectgym_offers::core::error::RetryPolicy;
 use perfectgym_offers::core::model::{
-    PageOffset, PurchasePreviewRequest, PurchaseRequest, VoucherErrorCode,
+    PageOffset, PurchasePreviewRequest, PurchaseRequest, VendorErrorBody, VoucherErrorCode,
 };
 use perfectgym_offers::core::ApiError;
 use perfectgym_offers::locale::english;
@@ -124,7 +124,10 @@ async fn posts_are_never_retried() {
         error,
         ApiError::Http {
             status: 503,
-            body: Some(serde_json::from_str(r#"{"errorMessage":"busy"}"#).unwrap())
+            body: Some(VendorErrorBody {
+                error_message: "busy".into(),
+                ..VendorErrorBody::default()
+            })
         }
     );
     assert_eq!(Fetch::requests().len(), 1, "a POST goes out once");
@@ -279,7 +282,7 @@ async fn undecodable_answers_are_decode_errors() {
 }
 
 /// A number where another type belongs is named in the item's cause, not printed: printing a
-/// float would link Rust's float formatting into the wasm (vendor/serde-wasm-bindgen).
+/// float would link Rust's float formatting into the wasm (`core::wire`).
 #[wasm_bindgen_test]
 async fn a_misplaced_number_is_named_in_the_cause() {
     Fetch::reset();
@@ -297,8 +300,8 @@ async fn a_misplaced_number_is_named_in_the_cause() {
     assert_eq!(
         page.result.unreadable,
         [
-            "item 0 left out: Error: invalid type: a number, expected a string",
-            "item 1 left out: Error: invalid type: a number, expected i64",
+            "item 0 left out: invalid type: a number, expected a string",
+            "item 1 left out: invalid type: a number, expected i64",
         ]
     );
 }

@@ -1,4 +1,4 @@
-//! The decoder the widget really uses (the browser's `JSON.parse`, then serde-wasm-bindgen, through
+//! The decoder the widget really uses (the browser's `JSON.parse`, then core's wire reader, through
 //! `api::decode_body`) against generated bodies: it never panics, and in a list with broken items
 //! every intact item survives while the broken ones are named.
 //!
@@ -108,7 +108,7 @@ fn byte_mutated_vendor_examples_never_panic_the_widgets_decoder() {
         }
         let body = String::from_utf8_lossy(&bytes);
         decode_everything(&body);
-        decoded_some += usize::from(decode_body::<Value>(&body).is_ok());
+        decoded_some += usize::from(js_sys::JSON::parse(&body).is_ok());
     }
     assert!(
         decoded_some > 300,

@@ -7,7 +7,7 @@
 
 use std::future::Future;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::Date;
 
 use crate::dates::iso_date;
@@ -18,6 +18,7 @@ use crate::model::{
     PurchasedOffer, Readable, VoucherErrorCode,
 };
 use crate::money::Money;
+use crate::wire::{object, optional, required, FromJson, Json, WireError};
 
 /// Longest voucher code accepted; the vendor's codes are short.
 pub const MAX_VOUCHER_LEN: usize = 40;
@@ -316,7 +317,7 @@ pub const PENDING_CHECKOUT_MS: f64 = 30.0 * 60.0 * 1000.0;
 
 /// What is kept of a checkout while the visitor is away paying (3-D Secure may redirect the whole
 /// page), so the form comes back as it was. Nothing in it can buy anything by itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingCheckout {
     pub offer_id: i64,
@@ -327,6 +328,21 @@ pub struct PendingCheckout {
     /// Milliseconds since the epoch when it was saved.
     pub saved_at_ms: u64,
 }
+
+impl FromJson for PendingCheckout {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a paused checkout")?;
+        Ok(PendingCheckout {
+            offer_id: required(json, &["offerId"])?,
+            customer_id: required(json, &["customerId"])?,
+            voucher: optional(json, &["voucher"])?,
+            valid_from: required(json, &["validFrom"])?,
+            saved_at_ms: required(json, &["savedAtMs"])?,
+        })
+    }
+}
+
+crate::deserialize_via_reader!(PendingCheckout);
 
 impl PendingCheckout {
     /// Whether it belongs to `customer_id` and is recent enough to resume at `now_ms`.

@@ -8,13 +8,14 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 pub use time::{Date, Time};
 use time::{Month, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::i18n::Locale;
 use crate::open_enum;
+use crate::wire::{object, required, FromJson, Json, WireError};
 
 open_enum!(
     /// The unit of a `Term` or `TermWithMinutes`.
@@ -29,10 +30,20 @@ open_enum!(
 );
 
 /// `Term` and `TermWithMinutes`: a length of time such as 2 weeks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Term {
     pub value: i32,
     pub unit: TermUnit,
+}
+
+impl FromJson for Term {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a term")?;
+        Ok(Term {
+            value: required(json, &["value"])?,
+            unit: required(json, &["unit"])?,
+        })
+    }
 }
 
 /// A moment as the studio sees it: its local date and time, the UTC offset then, and the IANA
@@ -139,12 +150,14 @@ impl Serialize for StudioDateTime {
     }
 }
 
-impl<'de> Deserialize<'de> for StudioDateTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        StudioDateTime::parse(&text).map_err(serde::de::Error::custom)
+impl FromJson for StudioDateTime {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        StudioDateTime::parse(&String::from_json(json)?)
+            .map_err(|error| WireError(error.to_string()))
     }
 }
+
+crate::deserialize_via_reader!(Term, StudioDateTime);
 
 /// Splits RFC 9557's annotations off a timestamp: `…+01:00[!Europe/Berlin][u-ca=iso8601]` gives
 /// the RFC 3339 text and `Europe/Berlin`. The time zone is the first annotation unless that is a

@@ -14,6 +14,7 @@ pub mod offer_text;
 mod open_enum;
 pub mod paging;
 pub mod widget_config;
+pub mod wire;
 
 pub use dates::StudioDateTime;
 pub use error::ApiError;

@@ -8,13 +8,14 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use crate::dates::StudioDateTime;
 // Terms live with the date arithmetic that uses them; they are wire types all the same.
 pub use crate::dates::{Term, TermUnit};
 use crate::money::{Amount, Money};
 use crate::open_enum;
+use crate::wire::{object, optional, or_default, required, FromJson, Json, WireError};
 
 /// The vendor's path prefix for every online-offer operation.
 pub const ONLINE_OFFERS_PATH: &str = "/v1/online-offers";
@@ -62,86 +63,98 @@ open_enum!(
 );
 
 /// How long one use of the offer lasts, and how it may be used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PeriodOfUse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<Term>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub period_type: Option<PeriodOfUseType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl FromJson for PeriodOfUse {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a period of use")?;
+        Ok(PeriodOfUse {
+            term: optional(json, &["term"])?,
+            period_type: optional(json, &["type"])?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Category {
     pub id: i64,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
 }
 
+impl FromJson for Category {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a category")?;
+        Ok(Category {
+            id: required(json, &["id"])?,
+            name: or_default(json, &["name"])?,
+        })
+    }
+}
+
 /// Facility, age and time restrictions of an offer (detail endpoint).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Restrictions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_age: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub studio_access_type: Option<StudioAccessType>,
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub restricted_studio_ids: Vec<i64>,
     /// Not described publicly ("based on opening hours category"): its presence is what the widget
     /// shows, so only that is kept.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "present_if_not_null",
         serialize_with = "serialize_presence"
     )]
     pub time_restrictions: Option<OpaqueJson>,
 }
 
-/// For fields whose absence has a natural value (an empty name, no ids, `false`): `null` means
-/// absent too.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+impl FromJson for Restrictions {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "restrictions")?;
+        Ok(Restrictions {
+            min_age: optional(json, &["minAge"])?,
+            studio_access_type: optional(json, &["studioAccessType"])?,
+            restricted_studio_ids: or_default(json, &["restrictedStudioIds"])?,
+            // Any value but null: only its presence is kept.
+            time_restrictions: json
+                .member("timeRestrictions")
+                .filter(|value| !value.is_null())
+                .map(|_| OpaqueJson),
+        })
+    }
 }
 
 /// A `Money` with an amount and a currency, or `None`: a Jackson tenant may write
 /// `{"amount":null,"currency":null}` for a price it does not have.
-fn complete_money<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Money>, D::Error> {
-    #[derive(Deserialize)]
-    struct PartMoney {
-        #[serde(default)]
-        amount: Option<Amount>,
-        #[serde(default)]
-        currency: Option<String>,
-    }
-    let part = Option::<PartMoney>::deserialize(deserializer)?;
-    Ok(part.and_then(|part| Some(Money::new(part.amount?, &part.currency?))))
+fn complete_money<J: Json>(json: &J, name: &str) -> Result<Option<Money>, WireError> {
+    let Some(part) = json.member(name).filter(|part| !part.is_null()) else {
+        return Ok(None);
+    };
+    object(&part, "a money object")?;
+    let amount: Option<Amount> = optional(&part, &["amount"])?;
+    let currency: Option<String> = optional(&part, &["currency"])?;
+    Ok(amount
+        .zip(currency)
+        .map(|(amount, currency)| Money { amount, currency }))
 }
 
 /// A list whose readable items are kept and whose unreadable ones are left out, each named in
 /// `unreadable` (for the developer: the console and the `error` event): one odd offer or
-/// purchase never empties the whole list.
-///
-/// This relies on the decoder moving to the next item after a failed one, which tree decoders
-/// do (the widget's `JSON.parse` + serde-wasm-bindgen, `serde_json::Value`). A streaming decoder
-/// may not; there an unreadable item can make the whole list an error (after at most
-/// a thousand tries, never an endless loop).
+/// purchase never empties the whole list (the reader walks a parsed tree, so it always moves on
+/// to the next item).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Readable<T> {
     pub items: Vec<T>,
     pub unreadable: Vec<String>,
 }
-
-/// A streaming decoder repeats its error without moving on: stop there.
-const MAX_UNREADABLE_ITEMS: usize = 1_000;
 
 impl<T> Default for Readable<T> {
     fn default() -> Self {
@@ -171,36 +184,21 @@ impl<T: Serialize> Serialize for Readable<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Readable<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ItemsVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ItemsVisitor<T> {
-            type Value = Readable<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Readable<T>, A::Error> {
-                let mut list = Readable {
-                    items: Vec::new(),
-                    unreadable: Vec::new(),
-                };
-                for index in 0.. {
-                    match seq.next_element::<T>() {
-                        Ok(Some(item)) => list.items.push(item),
-                        Ok(None) => break,
-                        Err(error) if list.unreadable.len() < MAX_UNREADABLE_ITEMS => list
-                            .unreadable
-                            .push(format!("item {index} left out: {error}")),
-                        Err(error) => return Err(error),
-                    }
-                }
-                Ok(list)
+impl<T: FromJson> FromJson for Readable<T> {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        let mut list = Readable::default();
+        let items = json
+            .items()
+            .ok_or_else(|| WireError::invalid_type(json, "a list"))?;
+        for (index, item) in items.iter().enumerate() {
+            match T::from_json(item) {
+                Ok(item) => list.items.push(item),
+                Err(error) => list
+                    .unreadable
+                    .push(format!("item {index} left out: {error}")),
             }
         }
-        deserializer.deserialize_seq(ItemsVisitor(std::marker::PhantomData))
+        Ok(list)
     }
 }
 
@@ -208,14 +206,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Readable<T> {
 /// back as an empty object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpaqueJson;
-
-fn present_if_not_null<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<OpaqueJson>, D::Error> {
-    // An explicit null means "no time restrictions".
-    let value = Option::<serde::de::IgnoredAny>::deserialize(deserializer)?;
-    Ok(value.map(|_| OpaqueJson))
-}
 
 fn serialize_presence<S: Serializer>(
     _: &Option<OpaqueJson>,
@@ -226,39 +216,47 @@ fn serialize_presence<S: Serializer>(
 }
 
 /// An offer that can be bought online (list and detail endpoints).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnlineOffer {
     /// Older API versions called it `id`.
-    #[serde(alias = "id")]
     pub online_offer_id: i64,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// How many times the offer can be used (10 for a 10-visit card).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_of_usage: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "complete_money"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Money>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_of_use: Option<PeriodOfUse>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub offer_type: Option<OfferType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validity: Option<Term>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<Restrictions>,
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub payment_methods: Vec<PaymentMethod>,
+}
+
+impl FromJson for OnlineOffer {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "an offer")?;
+        Ok(OnlineOffer {
+            online_offer_id: required(json, &["onlineOfferId", "id"])?,
+            name: or_default(json, &["name"])?,
+            scope_of_usage: optional(json, &["scopeOfUsage"])?,
+            price: complete_money(json, "price")?,
+            period_of_use: optional(json, &["periodOfUse"])?,
+            offer_type: optional(json, &["type"])?,
+            category: optional(json, &["category"])?,
+            validity: optional(json, &["validity"])?,
+            restrictions: optional(json, &["restrictions"])?,
+            payment_methods: or_default(json, &["paymentMethods"])?,
+        })
+    }
 }
 
 /// The `offset` of a purchasable page: an opaque cursor, a string or a number, sent back exactly
@@ -295,165 +293,192 @@ impl Serialize for PageOffset {
     }
 }
 
-impl<'de> Deserialize<'de> for PageOffset {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OffsetVisitor;
-        impl serde::de::Visitor<'_> for OffsetVisitor {
-            type Value = PageOffset;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an offset as a string or an integer")
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<PageOffset, E> {
-                Ok(PageOffset(value.to_owned()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<PageOffset, E> {
-                Ok(PageOffset(value.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<PageOffset, E> {
-                Ok(PageOffset(value.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<PageOffset, E> {
-                // JavaScript hands every number over as f64; whole ones are integers.
-                if value.fract() == 0.0 && value.abs() < 9.0e15 {
-                    Ok(PageOffset(format!("{}", value as i64)))
-                } else {
-                    Err(E::custom("offset is not a whole number"))
-                }
-            }
-        }
-        deserializer.deserialize_any(OffsetVisitor)
+impl FromJson for PageOffset {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        // JavaScript hands every number over as a float; whole ones are integers.
+        json.string()
+            .or_else(|| json.integer().map(|offset| offset.to_string()))
+            .map(PageOffset)
+            .ok_or_else(|| WireError::invalid_type(json, "an offset as a string or an integer"))
     }
 }
 
 /// One slice of `GET /v1/online-offers/purchasable`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OfferPage {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub result: Readable<OnlineOffer>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub has_next: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<PageOffset>,
 }
 
+impl FromJson for OfferPage {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a page of offers")?;
+        Ok(OfferPage {
+            result: or_default(json, &["result"])?,
+            has_next: or_default(json, &["hasNext"])?,
+            offset: optional(json, &["offset"])?,
+        })
+    }
+}
+
 /// Body of `POST /v1/online-offers/purchase/preview`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PurchasePreviewRequest {
     pub online_offer_id: i64,
     pub customer_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voucher_code: Option<String>,
+}
+
+impl FromJson for PurchasePreviewRequest {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a preview request")?;
+        Ok(PurchasePreviewRequest {
+            online_offer_id: required(json, &["onlineOfferId"])?,
+            customer_id: required(json, &["customerId"])?,
+            voucher_code: optional(json, &["voucherCode"])?,
+        })
+    }
 }
 
 /// What the visitor would pay (preview) or paid (purchase), and what the voucher did. A price the
 /// answer leaves out is `None`: "price not available", a state of its own, not an unreadable
 /// answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceBreakdown {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "complete_money"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Money>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "complete_money"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_price: Option<Money>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "complete_money"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_value: Option<Money>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voucher_success_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voucher_error_code: Option<VoucherErrorCode>,
+}
+
+impl FromJson for PriceBreakdown {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a price breakdown")?;
+        Ok(PriceBreakdown {
+            price: complete_money(json, "price")?,
+            discounted_price: complete_money(json, "discountedPrice")?,
+            discount_value: complete_money(json, "discountValue")?,
+            voucher_success_message: optional(json, &["voucherSuccessMessage"])?,
+            voucher_error_code: optional(json, &["voucherErrorCode"])?,
+        })
+    }
 }
 
 /// Answer of the purchase preview.
 pub type PurchasePreview = PriceBreakdown;
 
 /// Body of `POST /v1/online-offers/purchase`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PurchaseRequest {
     pub online_offer_id: i64,
     pub customer_id: i64,
     /// `yyyy-MM-dd`.
     pub valid_from: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voucher_code: Option<String>,
     /// From the vendor's payment component; absent for free offers. Older name accepted.
-    #[serde(
-        default,
-        alias = "onetimePaymentRequestToken",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_request_token: Option<String>,
 }
 
+impl FromJson for PurchaseRequest {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a purchase request")?;
+        Ok(PurchaseRequest {
+            online_offer_id: required(json, &["onlineOfferId"])?,
+            customer_id: required(json, &["customerId"])?,
+            valid_from: required(json, &["validFrom"])?,
+            voucher_code: optional(json, &["voucherCode"])?,
+            payment_request_token: optional(
+                json,
+                &["paymentRequestToken", "onetimePaymentRequestToken"],
+            )?,
+        })
+    }
+}
+
 /// Answer of the purchase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PurchaseResult {
     /// Older API versions called it `id`.
-    #[serde(alias = "id")]
     pub online_offer_purchase_id: i64,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub studio_access_code: String,
     /// Not in the purchase answer's documented example, but in the purchased list's: shown on
     /// the receipt when a tenant sends it (and always for a purchase found after a lost answer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<StudioDateTime>,
-    /// On the wire these fields sit beside the others. The widget reads them without serde's
-    /// `flatten`, which costs 12 KB of wasm: its API client nests a copy of the answer under a
-    /// name no tenant writes (`nest_flattened_parts`). Never serialised in the widget.
-    #[cfg_attr(not(target_arch = "wasm32"), serde(flatten))]
-    #[cfg_attr(target_arch = "wasm32", serde(rename = "perfectgym-offers:prices"))]
+    /// On the wire these fields sit beside the others: read from the same object.
+    #[serde(flatten)]
     pub prices: PriceBreakdown,
 }
 
+impl FromJson for PurchaseResult {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a purchase")?;
+        Ok(PurchaseResult {
+            online_offer_purchase_id: required(json, &["onlineOfferPurchaseId", "id"])?,
+            studio_access_code: or_default(json, &["studioAccessCode"])?,
+            expiry_date: optional(json, &["expiryDate"])?,
+            prices: PriceBreakdown::from_json(json)?,
+        })
+    }
+}
+
 /// One entry of `GET /v1/online-offers/{customerId}/purchased[/{offerId}]` (a bare JSON array).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PurchasedOffer {
-    /// The offer's own fields, beside the purchase's on the wire (read as for
-    /// [`PurchaseResult::prices`]).
-    #[cfg_attr(not(target_arch = "wasm32"), serde(flatten))]
-    #[cfg_attr(target_arch = "wasm32", serde(rename = "perfectgym-offers:offer"))]
+    /// The offer's own fields, beside the purchase's on the wire (read from the same object).
+    #[serde(flatten)]
     pub offer: OnlineOffer,
     pub online_offer_purchase_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_date: Option<StudioDateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<StudioDateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<StudioDateTime>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub studio_access_code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voucher_code: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "complete_money"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_price: Option<Money>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "complete_money"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_value: Option<Money>,
+}
+
+impl FromJson for PurchasedOffer {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a purchased offer")?;
+        Ok(PurchasedOffer {
+            offer: OnlineOffer::from_json(json)?,
+            online_offer_purchase_id: required(json, &["onlineOfferPurchaseId"])?,
+            purchase_date: optional(json, &["purchaseDate"])?,
+            expiry_date: optional(json, &["expiryDate"])?,
+            valid_from: optional(json, &["validFrom"])?,
+            studio_access_code: or_default(json, &["studioAccessCode"])?,
+            studio_id: optional(json, &["studioId"])?,
+            voucher_code: optional(json, &["voucherCode"])?,
+            discounted_price: complete_money(json, "discountedPrice")?,
+            discount_value: complete_money(json, "discountValue")?,
+        })
+    }
 }
 
 /// The only payment scope the widget asks for: a web shop payment.
@@ -461,16 +486,29 @@ pub const PAYMENT_SCOPE_ECOM: &str = "ECOM";
 
 /// Body of `POST /v1/payments/user-session`: a payment session for the previewed amount, which
 /// the vendor's payment component then uses (API notes, "Payment").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentSessionRequest {
     pub amount: Amount,
     pub scope: String,
     pub customer_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permitted_payment_choices: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_text: Option<String>,
+}
+
+impl FromJson for PaymentSessionRequest {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a payment session request")?;
+        Ok(PaymentSessionRequest {
+            amount: required(json, &["amount"])?,
+            scope: required(json, &["scope"])?,
+            customer_id: required(json, &["customerId"])?,
+            permitted_payment_choices: optional(json, &["permittedPaymentChoices"])?,
+            reference_text: optional(json, &["referenceText"])?,
+        })
+    }
 }
 
 /// Sent by the widget with a payment session request: the offer the amount pays for, and the
@@ -482,26 +520,73 @@ pub const PAYMENT_VOUCHER_HEADER: &str = "X-Voucher-Code";
 pub const PAYMENT_CURRENCY_HEADER: &str = "X-Payment-Currency";
 
 /// Answer of the payment session: the token the payment component is started with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentSession {
     pub token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_valid_until: Option<String>,
 }
 
+impl FromJson for PaymentSession {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a payment session")?;
+        Ok(PaymentSession {
+            token: required(json, &["token"])?,
+            token_valid_until: optional(json, &["tokenValidUntil"])?,
+        })
+    }
+}
+
 /// The vendor's error body on every 4xx and 5xx.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct VendorErrorBody {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub error_message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+}
+
+impl FromJson for VendorErrorBody {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "an error body")?;
+        Ok(VendorErrorBody {
+            error_message: or_default(json, &["errorMessage"])?,
+            error_code: optional(json, &["errorCode"])?,
+            trace_id: optional(json, &["traceId"])?,
+            reference: optional(json, &["reference"])?,
+        })
+    }
+}
+
+crate::deserialize_via_reader!(
+    PeriodOfUse,
+    Category,
+    Restrictions,
+    OnlineOffer,
+    PageOffset,
+    OfferPage,
+    PurchasePreviewRequest,
+    PriceBreakdown,
+    PurchaseRequest,
+    PurchaseResult,
+    PurchasedOffer,
+    PaymentSessionRequest,
+    PaymentSession,
+    VendorErrorBody,
+);
+
+/// Natively, serde's `Deserialize` through the reader, as for the types above.
+#[cfg(not(target_arch = "wasm32"))]
+impl<'de, T: FromJson> serde::Deserialize<'de> for Readable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Readable::from_json(&&value).map_err(serde::de::Error::custom)
+    }
 }
 
 impl VendorErrorBody {

@@ -8,7 +8,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
+
+use crate::wire::{object, required, FromJson, Json, WireError};
 
 use crate::i18n::Locale;
 
@@ -163,48 +165,47 @@ impl Serialize for Amount {
     }
 }
 
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AmountVisitor;
-
-        impl de::Visitor<'_> for AmountVisitor {
-            type Value = Amount;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a decimal amount as a number or a string")
-            }
-
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Amount, E> {
-                value
-                    .checked_mul(SCALE)
-                    .map(Amount)
-                    .ok_or_else(|| E::custom(AmountError(value.to_string())))
-            }
-
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Amount, E> {
-                let value = i64::try_from(value).map_err(E::custom)?;
-                self.visit_i64(value)
-            }
-
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Amount, E> {
-                Amount::from_f64(value).map_err(E::custom)
-            }
-
-            fn visit_str<E: de::Error>(self, value: &str) -> Result<Amount, E> {
-                value.trim().parse().map_err(E::custom)
-            }
+impl FromJson for Amount {
+    /// A number, or decimal text (some tenants quote amounts).
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        if let Some(whole) = json.integer() {
+            whole
+                .checked_mul(SCALE)
+                .map(Amount)
+                .ok_or_else(|| WireError(AmountError(whole.to_string()).to_string()))
+        } else if let Some(number) = json.number() {
+            Amount::from_f64(number).map_err(|error| WireError(error.to_string()))
+        } else if let Some(text) = json.string() {
+            text.trim()
+                .parse()
+                .map_err(|error: AmountError| WireError(error.to_string()))
+        } else {
+            Err(WireError::invalid_type(
+                json,
+                "a decimal amount as a number or a string",
+            ))
         }
-
-        deserializer.deserialize_any(AmountVisitor)
     }
 }
 
 /// The vendor's `Money`: an amount in major units and an ISO 4217 currency code.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Money {
     pub amount: Amount,
     pub currency: String,
 }
+
+impl FromJson for Money {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a money object")?;
+        Ok(Money {
+            amount: required(json, &["amount"])?,
+            currency: required(json, &["currency"])?,
+        })
+    }
+}
+
+crate::deserialize_via_reader!(Amount, Money);
 
 impl Money {
     pub fn new(amount: Amount, currency: &str) -> Money {

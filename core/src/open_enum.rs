@@ -37,11 +37,12 @@ macro_rules! open_enum {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let wire = String::deserialize(deserializer)?;
-                Ok(Self::from_wire(&wire))
+        impl $crate::wire::FromJson for $name {
+            fn from_json<J: $crate::wire::Json>(json: &J) -> Result<Self, $crate::wire::WireError> {
+                String::from_json(json).map(|wire| Self::from_wire(&wire))
             }
         }
+
+        $crate::deserialize_via_reader!($name);
     };
 }

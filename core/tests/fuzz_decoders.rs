@@ -26,7 +26,7 @@ const FIXTURES: [&str; 10] = [
 ];
 
 /// Decodes `body` as every type the widget reads, and renders what decoded, as the widget would.
-/// Like the widget (`JSON.parse`, then serde-wasm-bindgen over the parsed tree), it parses first
+/// Like the widget (`JSON.parse`, then core's wire reader over the parsed tree), it parses first
 /// and decodes the tree; the browser test `tests/decode_fuzz.rs` runs the widget's own path.
 fn decode_everything(body: &str) {
     let Ok(tree) = serde_json::from_str::<Value>(body) else {

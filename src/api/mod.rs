@@ -1,9 +1,11 @@
 //! The HTTP client of the six online-offer operations, over gloo-net, against the gym's proxy.
 //!
 //! It requests `{api_base}` + the vendor's own paths and query names, so any proxy that forwards
-//! those paths and adds the key works. JSON is parsed by the browser's `JSON.parse` and decoded
-//! with serde-wasm-bindgen, which keeps a JSON parser out of the wasm bundle. Lists are read item
-//! by item: an item that cannot be read is left out and named, never the whole list.
+//! those paths and adds the key works. JSON is parsed by the browser's `JSON.parse` and read by
+//! core's wire reader ([`json`]), which keeps a JSON parser out of the wasm bundle. Lists are read
+//! item by item: an item that cannot be read is left out and named, never the whole list.
+
+pub mod json;
 
 use std::future::Future;
 use std::pin::pin;
@@ -20,12 +22,12 @@ use perfectgym_offers_core::model::{
     PAYMENT_VOUCHER_HEADER, SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_pages_showing;
+use perfectgym_offers_core::wire::FromJson;
 use perfectgym_offers_core::ApiError;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
-use crate::embed::host::{parse_json_safely, prefetched};
+use crate::embed::host::prefetched;
 
 /// No answer of this API is anywhere near this size; a larger body is refused before parsing.
 pub const MAX_BODY_CHARS: usize = 2 * 1024 * 1024;
@@ -150,7 +152,7 @@ impl ApiClient {
     }
 
     /// A GET, sent again with backoff after network errors and 5xx answers.
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    async fn get<T: FromJson>(&self, path: &str) -> Result<T, ApiError> {
         let mut attempt = 1;
         loop {
             let error = match self.send(Method::GET, path, None, &[]).await {
@@ -168,7 +170,7 @@ impl ApiClient {
         }
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(
+    async fn post<B: Serialize, T: FromJson>(
         &self,
         path: &str,
         body: &B,
@@ -268,8 +270,8 @@ impl PurchaseClient for ApiClient {
     }
 }
 
-/// Reads a 2xx body as the widget does: the browser's `JSON.parse`, then serde-wasm-bindgen.
-pub fn decode_body<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+/// Reads a 2xx body as the widget does: the browser's `JSON.parse`, then core's wire reader.
+pub fn decode_body<T: FromJson>(text: &str) -> Result<T, ApiError> {
     decode(parse_json(text)?)
 }
 
@@ -287,37 +289,13 @@ fn parse_json(text: &str) -> Result<JsValue, ApiError> {
             cause: format!("body of {} bytes is over the limit", text.len()),
         });
     }
-    parse_json_safely(text).map_err(|error| ApiError::Decode {
+    js_sys::JSON::parse(text).map_err(|error| ApiError::Decode {
         cause: format!("not JSON: {}", js_error_text(&error)),
     })
 }
 
-fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiError> {
-    nest_flattened_parts(&value);
-    serde_wasm_bindgen::from_value(value).map_err(|error| ApiError::Decode {
-        cause: error.to_string(),
-    })
-}
-
-/// Core's `PurchaseResult::prices` and `PurchasedOffer::offer` are parts whose fields sit beside
-/// the others on the wire: natively serde's `flatten` reads them, which buffers every field in a
-/// generic tree (12 KB gzip of wasm). Here each answer object (or each item of an answer list) is
-/// given a shallow copy of itself (a copy, not itself: no cycle for a reader that walks every
-/// key) under the names core gives those two fields in wasm, which no tenant writes; and
-/// serde-wasm-bindgen, which looks up only a struct's own fields, reads the part from it.
-fn nest_flattened_parts(value: &JsValue) {
-    let objects = if js_sys::Array::is_array(value) {
-        js_sys::Array::from(value).to_vec()
-    } else {
-        vec![value.clone()]
-    };
-    for object in objects.iter().filter(|o| o.is_object()) {
-        let copy: JsValue =
-            js_sys::Object::assign(&js_sys::Object::new(), object.unchecked_ref()).into();
-        for part in ["perfectgym-offers:prices", "perfectgym-offers:offer"] {
-            let _ = js_sys::Reflect::set(object, &JsValue::from_str(part), &copy);
-        }
-    }
+fn decode<T: FromJson>(value: JsValue) -> Result<T, ApiError> {
+    T::from_json(&json::ParsedJson(value)).map_err(|error| ApiError::Decode { cause: error.0 })
 }
 
 /// What a value JS threw says: an `Error`'s message, a thrown string, or the value as JSON.

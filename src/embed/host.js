@@ -24,16 +24,6 @@ export function dateIn(timeZone, millis) {
   }
 }
 
-// JSON.parse for the widget's decoder, with every null inside an array read as {}: where it
-// expects an object, serde-wasm-bindgen takes an array for [key, value] pairs and a null pair
-// throws through the wasm (found by tests/decode_fuzz.rs). Where a null in an array could be
-// read at all, {} is read the same (an unreadable item or field). Throws on text that is not JSON.
-export function parseJson(text) {
-  return JSON.parse(text, function (_key, value) {
-    return value === null && Array.isArray(this) ? {} : value;
-  });
-}
-
 // A bubbling, composed event on the host element, so listeners on the element or the document
 // outside the shadow root receive it.
 export function emitEvent(element, name, detail) {

@@ -3,21 +3,20 @@
 
 use perfectgym_offers_core::dates::parse_date;
 use perfectgym_offers_core::widget_config::PaymentConfig;
+use perfectgym_offers_core::wire::{object, optional, or_default, FromJson, Json, WireError};
 use perfectgym_offers_core::{Locale, StudioDateTime};
 use send_wrapper::SendWrapper;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::Date;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlElement;
 
+use crate::api::json::ParsedJson;
 use crate::embed::events::HostEvent;
 
 #[wasm_bindgen(module = "/src/embed/host.js")]
 extern "C" {
-    /// `JSON.parse`, with nulls in arrays made safe for serde-wasm-bindgen (see host.js).
-    #[wasm_bindgen(catch, js_name = parseJson)]
-    pub fn parse_json_safely(text: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = dateIn)]
     fn date_in(time_zone: Option<String>, millis: f64) -> String;
     #[wasm_bindgen(js_name = emitEvent)]
@@ -88,18 +87,28 @@ pub enum PaymentOutcome {
     PriceChanged,
 }
 
-#[derive(Deserialize)]
+/// What the page's payment provider resolved with: `{ token }` once paid, `{ unavailable: true }`
+/// when it could not start.
 struct PaymentAnswer {
     token: Option<String>,
-    #[serde(default)]
     unavailable: bool,
+}
+
+impl FromJson for PaymentAnswer {
+    fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
+        object(json, "a payment answer")?;
+        Ok(PaymentAnswer {
+            token: optional(json, &["token"])?,
+            unavailable: or_default(json, &["unavailable"])?,
+        })
+    }
 }
 
 impl PaymentAnswer {
     fn outcome(answer: Result<JsValue, JsValue>, when_null: PaymentOutcome) -> PaymentOutcome {
         match answer {
             Ok(value) if value.is_null() || value.is_undefined() => when_null,
-            Ok(value) => match serde_wasm_bindgen::from_value::<PaymentAnswer>(value) {
+            Ok(value) => match PaymentAnswer::from_json(&ParsedJson(value)) {
                 Ok(PaymentAnswer {
                     token: Some(token), ..
                 }) => PaymentOutcome::Token(token),

@@ -8,7 +8,9 @@
 use std::sync::Arc;
 
 use perfectgym_offers_core::checkout::PendingCheckout;
+use perfectgym_offers_core::wire::FromJson;
 
+use crate::api::json::ParsedJson;
 use crate::embed::host::{storage_get, storage_set};
 
 #[derive(Clone)]
@@ -28,7 +30,7 @@ impl PausedCheckout {
     pub fn waiting(&self, customer_id: Option<i64>) -> Option<PendingCheckout> {
         let text = storage_get(&self.key(customer_id?))?;
         let value = js_sys::JSON::parse(&text).ok()?;
-        serde_wasm_bindgen::from_value::<PendingCheckout>(value)
+        PendingCheckout::from_json(&ParsedJson(value))
             .ok()
             .filter(|pending| pending.resumable(customer_id, js_sys::Date::now()))
     }
