@@ -18,7 +18,7 @@ use crate::model::{
     PurchasedOffer, Readable, VoucherErrorCode,
 };
 use crate::money::Money;
-use crate::wire::{object, optional, required, FromJson, Json, WireError};
+use crate::wire::{object, optional, required, FromJson, Json, JsonObject, ToJson, WireError};
 
 /// Longest voucher code accepted; the vendor's codes are short.
 pub const MAX_VOUCHER_LEN: usize = 40;
@@ -339,6 +339,23 @@ impl FromJson for PendingCheckout {
             valid_from: required(json, &["validFrom"])?,
             saved_at_ms: required(json, &["savedAtMs"])?,
         })
+    }
+}
+
+impl ToJson for PendingCheckout {
+    fn write_json(&self, out: &mut impl JsonObject) {
+        out.set_integer("offerId", self.offer_id);
+        out.set_integer("customerId", self.customer_id);
+        match &self.voucher {
+            Some(voucher) => out.set_string("voucher", voucher),
+            None => out.set_null("voucher"),
+        }
+        out.set_string("validFrom", &self.valid_from);
+        // Milliseconds since 1970 stay far below i64::MAX (and 2^53).
+        out.set_integer(
+            "savedAtMs",
+            i64::try_from(self.saved_at_ms).unwrap_or(i64::MAX),
+        );
     }
 }
 

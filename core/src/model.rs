@@ -15,7 +15,9 @@ use crate::dates::StudioDateTime;
 pub use crate::dates::{Term, TermUnit};
 use crate::money::{Amount, Money};
 use crate::open_enum;
-use crate::wire::{object, optional, or_default, required, FromJson, Json, WireError};
+use crate::wire::{
+    object, optional, or_default, required, FromJson, Json, JsonObject, ToJson, WireError,
+};
 
 /// The vendor's path prefix for every online-offer operation.
 pub const ONLINE_OFFERS_PATH: &str = "/v1/online-offers";
@@ -345,6 +347,14 @@ impl FromJson for PurchasePreviewRequest {
     }
 }
 
+impl ToJson for PurchasePreviewRequest {
+    fn write_json(&self, out: &mut impl JsonObject) {
+        out.set_integer("onlineOfferId", self.online_offer_id);
+        out.set_integer("customerId", self.customer_id);
+        out.set_optional_string("voucherCode", self.voucher_code.as_deref());
+    }
+}
+
 /// What the visitor would pay (preview) or paid (purchase), and what the voucher did. A price the
 /// answer leaves out is `None`: "price not available", a state of its own, not an unreadable
 /// answer.
@@ -407,6 +417,16 @@ impl FromJson for PurchaseRequest {
                 &["paymentRequestToken", "onetimePaymentRequestToken"],
             )?,
         })
+    }
+}
+
+impl ToJson for PurchaseRequest {
+    fn write_json(&self, out: &mut impl JsonObject) {
+        out.set_integer("onlineOfferId", self.online_offer_id);
+        out.set_integer("customerId", self.customer_id);
+        out.set_string("validFrom", &self.valid_from);
+        out.set_optional_string("voucherCode", self.voucher_code.as_deref());
+        out.set_optional_string("paymentRequestToken", self.payment_request_token.as_deref());
     }
 }
 
@@ -508,6 +528,18 @@ impl FromJson for PaymentSessionRequest {
             permitted_payment_choices: optional(json, &["permittedPaymentChoices"])?,
             reference_text: optional(json, &["referenceText"])?,
         })
+    }
+}
+
+impl ToJson for PaymentSessionRequest {
+    fn write_json(&self, out: &mut impl JsonObject) {
+        self.amount.write_json("amount", out);
+        out.set_string("scope", &self.scope);
+        out.set_integer("customerId", self.customer_id);
+        if let Some(choices) = &self.permitted_payment_choices {
+            out.set_strings("permittedPaymentChoices", choices);
+        }
+        out.set_optional_string("referenceText", self.reference_text.as_deref());
     }
 }
 

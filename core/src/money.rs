@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::wire::{object, required, FromJson, Json, WireError};
+use crate::wire::{object, required, FromJson, Json, JsonObject, WireError};
 
 use crate::i18n::Locale;
 
@@ -155,12 +155,24 @@ impl fmt::Display for Amount {
     }
 }
 
+/// A whole amount is written as an integer, any other as the f64 nearest it.
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if self.0 % SCALE == 0 {
             serializer.serialize_i64(self.0 / SCALE)
         } else {
             serializer.serialize_f64(self.to_f64())
+        }
+    }
+}
+
+impl Amount {
+    /// The member `name` of `out`, written as serde's `Serialize` above writes it.
+    pub fn write_json(self, name: &str, out: &mut impl JsonObject) {
+        if self.0 % SCALE == 0 {
+            out.set_integer(name, self.0 / SCALE);
+        } else {
+            out.set_number(name, self.to_f64());
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Reading the vendor's JSON into the wire types: the one place that says which member each field
-//! is read from, which older names are accepted and what `null` or a missing member means.
+//! is read from, which older names are accepted and what `null` or a missing member means. And
+//! writing the request bodies the widget sends ([`ToJson`]).
 //!
 //! The reader walks a tree that is already parsed: in the widget the browser's `JSON.parse` (the
 //! widget's API client implements [`Json`] for it), natively `serde_json::Value`. Native code keeps
@@ -168,6 +169,29 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+/// A JSON object being written: in the widget the browser's own object (sent with
+/// `JSON.stringify`), natively a `serde_json` map (to check it against serde's `Serialize`).
+pub trait JsonObject {
+    fn set_string(&mut self, name: &str, value: &str);
+    fn set_integer(&mut self, name: &str, value: i64);
+    fn set_number(&mut self, name: &str, value: f64);
+    fn set_strings(&mut self, name: &str, values: &[String]);
+    fn set_null(&mut self, name: &str);
+
+    /// A member written only when there is a value (serde's `skip_serializing_if`).
+    fn set_optional_string(&mut self, name: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.set_string(name, value);
+        }
+    }
+}
+
+/// A body the widget sends, written member by member as serde's `Serialize` writes it natively
+/// (`core/tests/contract.rs` compares the two): serde's serializers stay out of the wasm.
+pub trait ToJson {
+    fn write_json(&self, out: &mut impl JsonObject);
+}
+
 /// Natively, serde's `Deserialize` for wire types, through [`FromJson`] over a `serde_json::Value`:
 /// one reader for the widget, the proxy and the tests.
 #[cfg(not(target_arch = "wasm32"))]
@@ -223,5 +247,28 @@ impl Json for &serde_json::Value {
 
     fn is_object(&self) -> bool {
         serde_json::Value::is_object(self)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl JsonObject for serde_json::Map<String, serde_json::Value> {
+    fn set_string(&mut self, name: &str, value: &str) {
+        self.insert(name.to_owned(), value.into());
+    }
+
+    fn set_integer(&mut self, name: &str, value: i64) {
+        self.insert(name.to_owned(), value.into());
+    }
+
+    fn set_number(&mut self, name: &str, value: f64) {
+        self.insert(name.to_owned(), value.into());
+    }
+
+    fn set_strings(&mut self, name: &str, values: &[String]) {
+        self.insert(name.to_owned(), values.into());
+    }
+
+    fn set_null(&mut self, name: &str) {
+        self.insert(name.to_owned(), serde_json::Value::Null);
     }
 }

@@ -2,8 +2,10 @@
 //! same JSON, field for field; what the contract lets vary (unknown enum values, extra fields,
 //! missing optional fields, older names) still decodes.
 
+use perfectgym_offers_core::checkout::PendingCheckout;
 use perfectgym_offers_core::model::*;
 use perfectgym_offers_core::money::Amount;
+use perfectgym_offers_core::wire::{FromJson, ToJson};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -232,6 +234,53 @@ fn payment_session_bodies_use_the_vendors_names() {
     .unwrap();
     assert_eq!(session.token, "sess-1");
     assert_eq!(paths::payment_session(), "/v1/payments/user-session");
+}
+
+/// What the widget writes into a body (`ToJson`, through the browser's own objects) is what
+/// serde's `Serialize` writes natively, member for member.
+#[test]
+fn bodies_the_widget_writes_match_serde() {
+    fn written(value: &impl ToJson) -> Value {
+        let mut object = serde_json::Map::new();
+        value.write_json(&mut object);
+        Value::Object(object)
+    }
+    let preview: PurchasePreviewRequest = round_trip("preview-request.json");
+    assert_eq!(written(&preview), serde_json::to_value(&preview).unwrap());
+    let without_voucher = PurchasePreviewRequest {
+        voucher_code: None,
+        ..preview
+    };
+    assert_eq!(
+        written(&without_voucher),
+        serde_json::to_value(&without_voucher).unwrap()
+    );
+    let purchase: PurchaseRequest = round_trip("purchase-request.json");
+    assert_eq!(written(&purchase), serde_json::to_value(&purchase).unwrap());
+    for (amount, choices) in [("16.5", None), ("20", Some(vec!["CARD".to_owned()]))] {
+        let session = PaymentSessionRequest {
+            amount: amount.parse().unwrap(),
+            scope: PAYMENT_SCOPE_ECOM.into(),
+            customer_id: 67890,
+            permitted_payment_choices: choices,
+            reference_text: Some("Online offer 1005".into()),
+        };
+        assert_eq!(written(&session), serde_json::to_value(&session).unwrap());
+    }
+    for voucher in [None, Some("SUMMER21".to_owned())] {
+        let pending = PendingCheckout {
+            offer_id: 1005,
+            customer_id: 67890,
+            voucher,
+            valid_from: "2026-12-01".into(),
+            saved_at_ms: 1_764_000_000_000,
+        };
+        assert_eq!(written(&pending), serde_json::to_value(&pending).unwrap());
+        assert_eq!(
+            PendingCheckout::from_json(&&written(&pending)).unwrap(),
+            pending
+        );
+    }
 }
 
 /// A Java tenant with default Jackson settings writes `null` for every absent field, of every

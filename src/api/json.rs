@@ -1,8 +1,10 @@
-//! A value `JSON.parse` produced, read by core's wire reader (`core::wire`): the browser parses,
-//! the wasm only looks members up, so neither a JSON parser nor serde's decoders are in it.
+//! JSON as the browser holds it: a value `JSON.parse` produced, read by core's wire reader
+//! (`core::wire`), and objects written member by member for `JSON.stringify` or a page's script.
+//! The browser parses and prints; the wasm only looks members up and sets them, so no JSON parser
+//! and none of serde's decoders or serializers are in it.
 
 use js_sys::{Array, Reflect};
-use perfectgym_offers_core::wire::Json;
+use perfectgym_offers_core::wire::{Json, JsonObject, ToJson};
 use wasm_bindgen::JsValue;
 
 /// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -48,5 +50,68 @@ impl Json for ParsedJson {
 
     fn is_object(&self) -> bool {
         self.0.is_object() && !Array::is_array(&self.0)
+    }
+}
+
+/// A JS object being written member by member: a body the API client sends with
+/// `JSON.stringify`, or an event's detail handed to the page as it is.
+pub struct JsObject(pub js_sys::Object);
+
+impl JsObject {
+    pub fn new() -> JsObject {
+        JsObject(js_sys::Object::new())
+    }
+
+    /// `value` written as an object of its own.
+    pub fn of(value: &impl ToJson) -> JsObject {
+        let mut object = JsObject::new();
+        value.write_json(&mut object);
+        object
+    }
+
+    pub fn set(&mut self, name: &str, value: &JsValue) {
+        // Setting a member of a plain object cannot throw.
+        let _ = Reflect::set(&self.0, &JsValue::from_str(name), value);
+    }
+
+    /// The JSON text of the object, for a request body.
+    pub fn to_json_text(&self) -> Option<String> {
+        js_sys::JSON::stringify(&self.0).ok()?.as_string()
+    }
+}
+
+impl Default for JsObject {
+    fn default() -> Self {
+        JsObject::new()
+    }
+}
+
+impl JsonObject for JsObject {
+    fn set_string(&mut self, name: &str, value: &str) {
+        self.set(name, &JsValue::from_str(value));
+    }
+
+    fn set_integer(&mut self, name: &str, value: i64) {
+        // Ids and milliseconds, all well within a JS number's exact range.
+        self.set(name, &JsValue::from_f64(value as f64));
+    }
+
+    fn set_number(&mut self, name: &str, value: f64) {
+        self.set(name, &JsValue::from_f64(value));
+    }
+
+    fn set_strings(&mut self, name: &str, values: &[String]) {
+        let list: Array = values.iter().map(|v| JsValue::from_str(v)).collect();
+        self.set(name, &list);
+    }
+
+    fn set_null(&mut self, name: &str) {
+        self.set(name, &JsValue::NULL);
+    }
+}
+
+impl From<JsObject> for JsValue {
+    fn from(object: JsObject) -> JsValue {
+        object.0.into()
     }
 }

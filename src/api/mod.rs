@@ -22,9 +22,8 @@ use perfectgym_offers_core::model::{
     PAYMENT_VOUCHER_HEADER, SLICE_SIZE_MAX,
 };
 use perfectgym_offers_core::paging::fetch_pages_showing;
-use perfectgym_offers_core::wire::FromJson;
+use perfectgym_offers_core::wire::{FromJson, ToJson};
 use perfectgym_offers_core::ApiError;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::embed::host::prefetched;
@@ -170,16 +169,14 @@ impl ApiClient {
         }
     }
 
-    async fn post<B: Serialize, T: FromJson>(
+    async fn post<B: ToJson, T: FromJson>(
         &self,
         path: &str,
         body: &B,
         headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
-        let body = serde_wasm_bindgen::to_value(body)
-            .ok()
-            .and_then(|value| js_sys::JSON::stringify(&value).ok())
-            .and_then(|text| text.as_string())
+        let body = json::JsObject::of(body)
+            .to_json_text()
             .ok_or_else(|| ApiError::Config {
                 cause: format!("request body for {path} could not be encoded"),
             })?;

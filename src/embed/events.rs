@@ -2,12 +2,14 @@
 //! its own detail, so no event can go out with another event's payload.
 
 use perfectgym_offers_core::model::{PurchasePreview, PurchaseRequest, PurchaseResult};
+use perfectgym_offers_core::wire::JsonObject;
 use perfectgym_offers_core::Money;
-use serde::Serialize;
+use wasm_bindgen::JsValue;
 
-/// One event and its `detail`; serialised untagged, so the detail is the variant's fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged, rename_all_fields = "camelCase")]
+use crate::api::json::JsObject;
+
+/// One event and its `detail` (the variant's fields, named in camelCase: [`HostEvent::detail`]).
+#[derive(Debug, Clone, PartialEq)]
 pub enum HostEvent {
     /// The catalogue is on screen.
     Ready {
@@ -27,8 +29,7 @@ pub enum HostEvent {
     Error(ErrorDetail),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoucherDetail {
     pub offer_id: i64,
     pub voucher_code: String,
@@ -38,7 +39,7 @@ pub struct VoucherDetail {
 }
 
 /// Money for a page's script: the amount as a decimal string, never a float.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MoneyDetail {
     pub amount: String,
     pub currency: String,
@@ -53,8 +54,7 @@ impl From<&Money> for MoneyDetail {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PurchaseDetail {
     pub offer_id: i64,
     pub online_offer_purchase_id: i64,
@@ -65,13 +65,55 @@ pub struct PurchaseDetail {
 }
 
 /// The visitor's message and the developer's cause.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDetail {
     pub message: &'static str,
     pub cause: String,
 }
 
 impl HostEvent {
+    /// The event's `detail` for the page's script: plain JSON-like values (`null` where a value
+    /// is absent), money as decimal strings.
+    pub fn detail(&self) -> JsValue {
+        let mut detail = JsObject::new();
+        match self {
+            HostEvent::Ready { offer_count } => detail.set_integer(
+                "offerCount",
+                i64::try_from(*offer_count).unwrap_or(i64::MAX),
+            ),
+            HostEvent::OfferSelected { offer_id, name } => {
+                detail.set_integer("offerId", *offer_id);
+                detail.set_string("name", name);
+            }
+            HostEvent::VoucherApplied(voucher) | HostEvent::VoucherRejected(voucher) => {
+                detail.set_integer("offerId", voucher.offer_id);
+                detail.set_string("voucherCode", &voucher.voucher_code);
+                set_money(
+                    &mut detail,
+                    "discountedPrice",
+                    voucher.discounted_price.as_ref(),
+                );
+                set_text(
+                    &mut detail,
+                    "voucherErrorCode",
+                    voucher.voucher_error_code.as_deref(),
+                );
+            }
+            HostEvent::SignInRequired { offer_id } => detail.set_integer("offerId", *offer_id),
+            HostEvent::PurchaseCompleted(purchase) => {
+                detail.set_integer("offerId", purchase.offer_id);
+                detail.set_integer("onlineOfferPurchaseId", purchase.online_offer_purchase_id);
+                set_money(&mut detail, "paid", purchase.paid.as_ref());
+                set_text(&mut detail, "voucherCode", purchase.voucher_code.as_deref());
+            }
+            HostEvent::Error(error) => {
+                detail.set_string("message", error.message);
+                detail.set_string("cause", &error.cause);
+            }
+        }
+        detail.into()
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             HostEvent::Ready { .. } => "perfectgym-offers:ready",
@@ -122,5 +164,26 @@ impl HostEvent {
 
     pub fn error(message: &'static str, cause: String) -> HostEvent {
         HostEvent::Error(ErrorDetail { message, cause })
+    }
+}
+
+/// A text member, `null` when there is none.
+fn set_text(detail: &mut JsObject, name: &str, text: Option<&str>) {
+    match text {
+        Some(text) => detail.set_string(name, text),
+        None => detail.set_null(name),
+    }
+}
+
+/// A money member as `{ amount, currency }`, `null` when there is none.
+fn set_money(detail: &mut JsObject, name: &str, money: Option<&MoneyDetail>) {
+    match money {
+        Some(money) => {
+            let mut object = JsObject::new();
+            object.set_string("amount", &money.amount);
+            object.set_string("currency", &money.currency);
+            detail.set(name, &object.into());
+        }
+        None => detail.set_null(name),
     }
 }

@@ -3,16 +3,17 @@
 
 use perfectgym_offers_core::dates::parse_date;
 use perfectgym_offers_core::widget_config::PaymentConfig;
-use perfectgym_offers_core::wire::{object, optional, or_default, FromJson, Json, WireError};
+use perfectgym_offers_core::wire::{
+    object, optional, or_default, FromJson, Json, JsonObject, ToJson, WireError,
+};
 use perfectgym_offers_core::{Locale, StudioDateTime};
 use send_wrapper::SendWrapper;
-use serde::Serialize;
 use time::Date;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlElement;
 
-use crate::api::json::ParsedJson;
+use crate::api::json::{JsObject, ParsedJson};
 use crate::embed::events::HostEvent;
 
 #[wasm_bindgen(module = "/src/embed/host.js")]
@@ -62,8 +63,7 @@ pub async fn prefetched(language: &str, url: &str) -> Option<(u16, String)> {
 }
 
 /// What the host's `paymentTokenProvider` receives.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct PaymentDetails {
     pub offer_id: i64,
     pub customer_id: i64,
@@ -72,6 +72,16 @@ pub struct PaymentDetails {
     pub currency: String,
     /// `yyyy-MM-dd`.
     pub valid_from: String,
+}
+
+impl ToJson for PaymentDetails {
+    fn write_json(&self, out: &mut impl JsonObject) {
+        out.set_integer("offerId", self.offer_id);
+        out.set_integer("customerId", self.customer_id);
+        out.set_string("amount", &self.amount);
+        out.set_string("currency", &self.currency);
+        out.set_string("validFrom", &self.valid_from);
+    }
 }
 
 /// What a payment (the host's provider or the vendor's component) came to.
@@ -122,18 +132,6 @@ impl PaymentAnswer {
     }
 }
 
-/// What `paymentWidget.init` receives besides its container and callbacks.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VendorPaymentOptions<'a> {
-    user_session_token: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    environment: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    country_code: Option<&'a str>,
-    locale: &'a str,
-}
-
 /// The element a widget lives in (absent when mounted without one).
 #[derive(Clone)]
 pub struct Host(SendWrapper<Option<HtmlElement>>);
@@ -156,18 +154,16 @@ impl Host {
         let Some(element) = self.0.as_ref() else {
             return;
         };
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let detail = event.serialize(&serializer).unwrap_or(JsValue::NULL);
-        emit_event(element, event.name(), detail);
+        emit_event(element, event.name(), event.detail());
     }
 
     /// Asks the host page's `paymentTokenProvider` for a token.
     pub async fn payment_token(&self, details: &PaymentDetails) -> PaymentOutcome {
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let Ok(details) = details.serialize(&serializer) else {
-            return PaymentOutcome::Cancelled;
-        };
-        let answer = JsFuture::from(ask_payment_provider((*self.0).clone(), details)).await;
+        let answer = JsFuture::from(ask_payment_provider(
+            (*self.0).clone(),
+            JsObject::of(details).into(),
+        ))
+        .await;
         PaymentAnswer::outcome(answer, PaymentOutcome::NoProvider)
     }
 
@@ -181,20 +177,16 @@ impl Host {
         let Some(element) = self.0.as_ref() else {
             return PaymentOutcome::Unavailable;
         };
-        let options = VendorPaymentOptions {
-            user_session_token: session_token,
-            environment: payment.environment.as_deref(),
-            country_code: payment.country.as_deref(),
-            locale: locale.tag(),
-        };
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let Ok(options) = options.serialize(&serializer) else {
-            return PaymentOutcome::Unavailable;
-        };
+        // What `paymentWidget.init` receives besides its container and callbacks.
+        let mut options = JsObject::new();
+        options.set_string("userSessionToken", session_token);
+        options.set_optional_string("environment", payment.environment.as_deref());
+        options.set_optional_string("countryCode", payment.country.as_deref());
+        options.set_string("locale", locale.tag());
         let answer = JsFuture::from(mount_vendor_payment(
             element,
             payment.script.clone(),
-            options,
+            options.into(),
         ))
         .await;
         PaymentAnswer::outcome(answer, PaymentOutcome::Unavailable)

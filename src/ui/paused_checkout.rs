@@ -10,7 +10,7 @@ use std::sync::Arc;
 use perfectgym_offers_core::checkout::PendingCheckout;
 use perfectgym_offers_core::wire::FromJson;
 
-use crate::api::json::ParsedJson;
+use crate::api::json::{JsObject, ParsedJson};
 use crate::embed::host::{storage_get, storage_set};
 
 #[derive(Clone)]
@@ -46,10 +46,7 @@ impl PausedCheckout {
 
     /// Keeps the checkout being paid, in case the payment redirects the page.
     pub fn keep(&self, pending: &PendingCheckout) {
-        let text = serde_wasm_bindgen::to_value(pending)
-            .ok()
-            .and_then(|v| js_sys::JSON::stringify(&v).ok())
-            .and_then(|s| s.as_string());
+        let text = JsObject::of(pending).to_json_text();
         storage_set(&self.key(pending.customer_id), text);
     }
 

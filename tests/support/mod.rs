@@ -150,7 +150,7 @@ impl Fetch {
     }
 
     pub fn requests() -> Vec<SeenRequest> {
-        serde_wasm_bindgen::from_value(stub_requests()).expect("the stub's request log")
+        from_js(&stub_requests()).expect("the stub's request log")
     }
 }
 
@@ -321,12 +321,12 @@ pub struct SeenEvent {
 }
 
 pub fn events() -> Vec<SeenEvent> {
-    serde_wasm_bindgen::from_value(recorded_events()).expect("the recorded events")
+    from_js(&recorded_events()).expect("the recorded events")
 }
 
 /// What the host's payment provider was asked, as JSON texts.
 pub fn payment_requests() -> Vec<String> {
-    serde_wasm_bindgen::from_value(payment_calls()).expect("the payment calls")
+    from_js(&payment_calls()).expect("the payment calls")
 }
 
 /// Sets an input's value and fires the bubbling `event` a visitor's edit would.
@@ -388,5 +388,11 @@ pub fn click(element: &Element) {
 
 /// What the stand-in payment component was started with, as JSON texts.
 pub fn vendor_calls() -> Vec<String> {
-    serde_wasm_bindgen::from_value(vendor_calls_js()).expect("the vendor calls")
+    from_js(&vendor_calls_js()).expect("the vendor calls")
+}
+
+/// What the test page's script recorded, read through its JSON text.
+fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Option<T> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
 }
