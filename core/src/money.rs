@@ -59,16 +59,22 @@ impl Amount {
 
     /// `percent` % of this amount, rounded half away from zero to the scale.
     pub fn percent(self, percent: u32) -> Amount {
-        let scaled = i128::from(self.0) * i128::from(percent);
-        Amount(round_div(scaled, 100) as i64)
+        // Split so that only the remainder is rounded, in i64 (128-bit division would bring
+        // its software routines into the wasm): q·p + round(r·p / 100), q and r of one sign.
+        let percent = i64::from(percent);
+        let (whole, rest) = (self.0 / 100, self.0 % 100);
+        let rest = rest * percent;
+        let rounded = (rest.abs() + 50) / 100 * rest.signum();
+        Amount(whole.saturating_mul(percent).saturating_add(rounded))
     }
 
     /// The absolute value split into whole units and `digits` fraction digits, rounded half away
     /// from zero (the rule `Intl.NumberFormat` uses by default).
     fn rounded_parts(self, digits: u32) -> (u64, u64) {
         let digits = digits.min(SCALE_DIGITS);
-        let step = 10_i128.pow(SCALE_DIGITS - digits);
-        let rounded = round_div(i128::from(self.0).abs(), step) as u64;
+        let step = 10_u64.pow(SCALE_DIGITS - digits);
+        // |i64::MIN| plus half a step still fits a u64.
+        let rounded = (self.0.unsigned_abs() + step / 2) / step;
         let unit = 10_u64.pow(digits);
         (rounded / unit, rounded % unit)
     }
@@ -97,16 +103,6 @@ impl Amount {
 /// 2^53: below it every integer is an exact f64.
 const MAX_EXACT_SCALED: f64 = 9_007_199_254_740_992.0;
 
-/// `numerator / denominator` rounded half away from zero (`denominator` > 0).
-fn round_div(numerator: i128, denominator: i128) -> i128 {
-    let half = denominator / 2;
-    if numerator >= 0 {
-        (numerator + half) / denominator
-    } else {
-        (numerator - half) / denominator
-    }
-}
-
 impl FromStr for Amount {
     type Err = AmountError;
 
@@ -123,22 +119,23 @@ impl FromStr for Amount {
         if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || whole.len() > 15 {
             return Err(fail());
         }
-        let whole: i128 = whole.parse().map_err(|_| fail())?;
-        let mut scaled = whole * i128::from(SCALE);
+        // At most 15 digits fit an i64; scaled by 10^4 they may not (checked below).
+        let whole: i64 = whole.parse().map_err(|_| fail())?;
+        let mut scaled = whole.checked_mul(SCALE).ok_or_else(fail)?;
         for (position, byte) in fraction.bytes().enumerate() {
-            let digit = i128::from(byte - b'0');
-            if position < SCALE_DIGITS as usize {
-                scaled += digit * 10_i128.pow(SCALE_DIGITS - 1 - position as u32);
+            let digit = i64::from(byte - b'0');
+            let add = if position < SCALE_DIGITS as usize {
+                digit * 10_i64.pow(SCALE_DIGITS - 1 - position as u32)
             } else {
                 // Only the first dropped digit decides the rounding.
-                if digit >= 5 {
-                    scaled += 1;
-                }
+                i64::from(digit >= 5)
+            };
+            scaled = scaled.checked_add(add).ok_or_else(fail)?;
+            if position >= SCALE_DIGITS as usize {
                 break;
             }
         }
-        let value = i64::try_from(scaled).map_err(|_| fail())?;
-        Ok(Amount(if negative { -value } else { value }))
+        Ok(Amount(if negative { -scaled } else { scaled }))
     }
 }
 
@@ -374,6 +371,22 @@ mod tests {
             Amount::from_cents(-1).percent(50),
             "-0.005".parse().unwrap()
         );
+        // Past the fourth fraction digit the result rounds half away from zero, either sign.
+        for (amount, percent, expected) in [
+            ("12.3457", 15, "1.8519"),
+            ("-12.3457", 15, "-1.8519"),
+            ("0.0005", 50, "0.0003"),
+            ("-0.0005", 50, "-0.0003"),
+            ("0.0003", 50, "0.0002"),
+            ("1000000000.0001", 250, "2500000000.0003"),
+        ] {
+            let amount: Amount = amount.parse().unwrap();
+            assert_eq!(
+                amount.percent(percent),
+                expected.parse().unwrap(),
+                "{amount} × {percent} %"
+            );
+        }
     }
 
     #[test]
