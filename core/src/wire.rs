@@ -7,7 +7,7 @@
 //! serde's `Deserialize` for every wire type, implemented through this reader
 //! ([`deserialize_via_reader!`]), so the proxy and the tests read exactly as the widget does. serde's
 //! derived decoders are not used for reading: in the wasm they and serde-wasm-bindgen's
-//! generic machinery cost about 10 KB gzip (README, "Bundle size").
+//! generic machinery cost 11.8 KB gzip, this reader 6 KB (README, "Bundle size").
 
 use std::fmt;
 
@@ -81,7 +81,10 @@ fn member_named<J: Json>(json: &J, names: &[&str]) -> Option<J> {
 pub fn required<J: Json, T: FromJson>(json: &J, names: &[&str]) -> Result<T, WireError> {
     match member_named(json, names) {
         Some(value) => T::from_json(&value),
-        None => Err(WireError(format!("missing field `{}`", names[0]))),
+        None => Err(WireError(format!(
+            "missing field `{}`",
+            names.first().copied().unwrap_or_default()
+        ))),
     }
 }
 
