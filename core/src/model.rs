@@ -158,6 +158,9 @@ pub struct Readable<T> {
     pub unreadable: Vec<String>,
 }
 
+/// A list with more unreadable items than this is an error as a whole.
+const MAX_UNREADABLE_ITEMS: usize = 1_000;
+
 impl<T> Default for Readable<T> {
     fn default() -> Self {
         Vec::new().into()
@@ -195,9 +198,12 @@ impl<T: FromJson> FromJson for Readable<T> {
         for (index, item) in items.iter().enumerate() {
             match T::from_json(item) {
                 Ok(item) => list.items.push(item),
-                Err(error) => list
+                Err(error) if list.unreadable.len() < MAX_UNREADABLE_ITEMS => list
                     .unreadable
                     .push(format!("item {index} left out: {error}")),
+                // A list of mostly junk is not a list of offers: one error, not a million
+                // messages (a body of 2 MB holds about that many tiny items).
+                Err(error) => return Err(error),
             }
         }
         Ok(list)

@@ -2,6 +2,7 @@
 
 use crate::error::ApiError;
 use crate::i18n::well_formed_tag;
+use crate::wire::MAX_SAFE_INTEGER;
 
 /// The attributes the element reads; a change to any of them re-reads the settings.
 pub const ATTRIBUTES: [&str; 10] = [
@@ -49,8 +50,8 @@ pub struct PaymentConfig {
 
 impl WidgetConfig {
     /// Reads the settings through `attribute` (the element's `getAttribute`). A missing
-    /// `api-base` or an id that is not a positive integer is a configuration error, shown in the
-    /// widget, before any request is made.
+    /// `api-base` or an id that is not a positive integer up to 2^53 - 1 (the largest a JSON body
+    /// carries exactly) is a configuration error, shown in the widget, before any request is made.
     pub fn from_attributes(
         attribute: impl Fn(&str) -> Option<String>,
     ) -> Result<WidgetConfig, ApiError> {
@@ -64,10 +65,11 @@ impl WidgetConfig {
         })?;
         let id = |name: &str| match text(name) {
             None => Ok(None),
+            // Ids travel in JSON bodies as JS numbers: above 2^53 - 1 they would change.
             Some(value) => match value.parse::<i64>() {
-                Ok(id) if id > 0 => Ok(Some(id)),
+                Ok(id) if id > 0 && id <= MAX_SAFE_INTEGER as i64 => Ok(Some(id)),
                 _ => Err(ApiError::Config {
-                    cause: format!("{name}=\"{value}\" is not a positive integer"),
+                    cause: format!("{name}=\"{value}\" is not a positive integer up to 2^53 - 1"),
                 }),
             },
         };
@@ -194,7 +196,12 @@ mod tests {
 
     #[test]
     fn ids_must_be_positive_integers() {
-        for bad in ["0", "-1", "12a", "1.5", "99999999999999999999", "<script>"] {
+        // 2^53 and above: a JS number would send a neighbouring id.
+        let bad_ids = ["0", "-1", "12a", "1.5", "99999999999999999999", "<script>"];
+        for bad in bad_ids
+            .into_iter()
+            .chain(["9007199254740992", "9007199254740993"])
+        {
             let result = read(&[("api-base", "/p"), ("customer-id", bad)]);
             assert!(
                 matches!(result, Err(ApiError::Config { .. })),
@@ -206,5 +213,7 @@ mod tests {
                 "{bad}: {result:?}"
             );
         }
+        let largest = read(&[("api-base", "/p"), ("customer-id", "9007199254740991")]);
+        assert_eq!(largest.unwrap().customer_id, Some(9_007_199_254_740_991));
     }
 }

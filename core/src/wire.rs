@@ -11,6 +11,9 @@
 
 use std::fmt;
 
+/// The largest whole number a JS number (an f64) holds exactly: `Number.MAX_SAFE_INTEGER`.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// A parsed JSON value the wire types can be read from.
 pub trait Json: Sized {
     /// The member `name` of an object (`None` when absent, or when this is not an object).
@@ -70,7 +73,8 @@ pub trait FromJson: Sized {
     fn from_json<J: Json>(json: &J) -> Result<Self, WireError>;
 }
 
-/// The first of `names` (the current name, then older ones) that `json` has and is not null.
+/// The first of `names` (the current name, then older ones) that `json` has and is not null
+/// (where a body has both, the current name wins; serde called that a duplicate field).
 fn member_named<J: Json>(json: &J, names: &[&str]) -> Option<J> {
     names
         .iter()
@@ -104,9 +108,10 @@ pub fn or_default<J: Json, T: FromJson + Default>(
     Ok(optional(json, names)?.unwrap_or_default())
 }
 
-/// An object, or the reason it is not one.
+/// An object, or the reason it is not one. An empty list reads as an object with no members:
+/// some backends write an empty object as `[]` (and serde read it so).
 pub fn object<J: Json>(json: &J, what: &str) -> Result<(), WireError> {
-    if json.is_object() {
+    if json.is_object() || json.items().is_some_and(|items| items.is_empty()) {
         Ok(())
     } else {
         Err(WireError::invalid_type(json, what))
@@ -233,7 +238,11 @@ impl Json for &serde_json::Value {
     }
 
     fn integer(&self) -> Option<i64> {
-        self.as_i64()
+        // As in the widget, where every number is a float: `5.0` and `1e3` are whole numbers.
+        self.as_i64().or_else(|| {
+            let number = self.as_f64()?;
+            (number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER).then_some(number as i64)
+        })
     }
 
     fn number(&self) -> Option<f64> {

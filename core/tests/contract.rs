@@ -236,6 +236,31 @@ fn payment_session_bodies_use_the_vendors_names() {
     assert_eq!(paths::payment_session(), "/v1/payments/user-session");
 }
 
+/// What a tolerant reader must still read, and where it must stop: an empty object written as
+/// `[]`, whole numbers written as floats, and a list of mostly junk.
+#[test]
+fn empty_lists_for_objects_floats_for_integers_and_junk_lists() {
+    let offer: OnlineOffer = serde_json::from_value(serde_json::json!({
+        "onlineOfferId": 7.0, "name": "Day", "restrictions": [], "periodOfUse": [], "price": []
+    }))
+    .unwrap();
+    assert_eq!(offer.online_offer_id, 7);
+    assert_eq!(offer.restrictions.unwrap().min_age, None);
+    assert_eq!(offer.period_of_use.unwrap().term, None);
+    assert_eq!(offer.price, None);
+    let preview: PurchasePreview = serde_json::from_value(serde_json::json!([])).unwrap();
+    assert_eq!(preview.price, None);
+    assert!(
+        serde_json::from_value::<OnlineOffer>(serde_json::json!({"onlineOfferId": 7.5})).is_err()
+    );
+    // Up to a thousand unreadable items are named; past that the list is an error, not a
+    // million messages.
+    let junk = |n: usize| serde_json::json!({"result": vec![0; n], "hasNext": false});
+    let page: OfferPage = serde_json::from_value(junk(1_000)).unwrap();
+    assert_eq!(page.result.unreadable.len(), 1_000);
+    assert!(serde_json::from_value::<OfferPage>(junk(1_001)).is_err());
+}
+
 /// What the widget writes into a body (`ToJson`, through the browser's own objects) is what
 /// serde's `Serialize` writes natively, member for member.
 #[test]

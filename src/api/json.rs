@@ -4,11 +4,8 @@
 //! and none of serde's decoders or serializers are in it.
 
 use js_sys::{Array, Reflect};
-use perfectgym_offers_core::wire::{Json, JsonObject, ToJson};
+use perfectgym_offers_core::wire::{Json, JsonObject, ToJson, MAX_SAFE_INTEGER};
 use wasm_bindgen::JsValue;
-
-/// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A parsed JSON value (or any JS value: what is not JSON's reads as none of its kinds).
 pub struct ParsedJson(pub JsValue);
@@ -92,7 +89,8 @@ impl JsonObject for JsObject {
     }
 
     fn set_integer(&mut self, name: &str, value: i64) {
-        // Ids and milliseconds, all well within a JS number's exact range.
+        // Ids (an attribute's are checked against MAX_SAFE_INTEGER, a tenant's came as JS
+        // numbers) and milliseconds: all within a JS number's exact range.
         self.set(name, &JsValue::from_f64(value as f64));
     }
 
