@@ -8,9 +8,12 @@ use js_sys::{Array, Function, Intl, Object, Reflect};
 use perfectgym_offers_core::i18n::{
     texts_file, Messages, PluralCategory, Regional, TextsFile, ENGLISH_MESSAGES,
 };
+use perfectgym_offers_core::wire::Json;
 use perfectgym_offers_core::{Locale, Money};
 use time::{Date, PrimitiveDateTime, Time};
 use wasm_bindgen::prelude::*;
+
+use crate::api::json::ParsedJson;
 
 #[wasm_bindgen]
 extern "C" {
@@ -138,17 +141,8 @@ fn canonical(tag: &str) -> String {
         .unwrap_or_else(|| "en".to_owned())
 }
 
-/// A texts file parsed by the browser's `JSON.parse`.
-struct ParsedTexts(JsValue);
-
-impl ParsedTexts {
-    fn get(&self, key: &str) -> Option<JsValue> {
-        let value = Reflect::get(&self.0, &key.into()).ok()?;
-        (!value.is_undefined()).then_some(value)
-    }
-}
-
-impl TextsFile for ParsedTexts {
+/// A texts file as the browser's `JSON.parse` made it: an object of texts and of plural forms.
+impl TextsFile for ParsedJson {
     fn keys(&self) -> Vec<String> {
         match self.0.dyn_ref::<Object>() {
             Some(object) => Object::keys(object)
@@ -160,11 +154,11 @@ impl TextsFile for ParsedTexts {
     }
 
     fn text(&self, key: &str) -> Option<String> {
-        self.get(key)?.as_string()
+        self.member(key)?.string()
     }
 
     fn forms(&self, key: &str) -> Option<Vec<(String, String)>> {
-        let forms = ParsedTexts(self.get(key)?.dyn_into::<Object>().ok()?.into());
+        let forms = self.member(key).filter(Json::is_object)?;
         forms
             .keys()
             .into_iter()
@@ -178,7 +172,7 @@ impl TextsFile for ParsedTexts {
 
 fn decode(json: &str) -> Result<Messages, String> {
     let value = js_sys::JSON::parse(json).map_err(|error| crate::api::js_error_text(&error))?;
-    Messages::read(&ParsedTexts(value))
+    Messages::read(&ParsedJson(value))
 }
 
 fn texts_of(file: &str) -> Option<&'static Messages> {
