@@ -176,7 +176,7 @@ pub trait TextsFile {
 }
 
 impl Plural {
-    /// No forms: what `ENGLISH_MESSAGES` starts from before build.rs fills it in.
+    /// No forms: what a plural is read into, and what `ENGLISH_MESSAGES` starts from.
     const NONE: Plural = Plural {
         zero: None,
         one: None,
@@ -188,14 +188,7 @@ impl Plural {
 
     /// The forms of the plural `key`: CLDR's category names, `other` required.
     fn read(key: &str, forms: Vec<(String, String)>) -> Result<Plural, String> {
-        let mut plural = Plural {
-            zero: None,
-            one: None,
-            two: None,
-            few: None,
-            many: None,
-            other: "",
-        };
+        let mut plural = Plural::NONE;
         for (name, text) in forms {
             let text = leak(text);
             match name.as_str() {
