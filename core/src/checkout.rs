@@ -346,10 +346,7 @@ impl ToJson for PendingCheckout {
     fn write_json(&self, out: &mut impl JsonObject) {
         out.set_integer("offerId", self.offer_id);
         out.set_integer("customerId", self.customer_id);
-        match &self.voucher {
-            Some(voucher) => out.set_string("voucher", voucher),
-            None => out.set_null("voucher"),
-        }
+        out.set_nullable_string("voucher", self.voucher.as_deref());
         out.set_string("validFrom", &self.valid_from);
         // Milliseconds since 1970 stay far below i64::MAX (and 2^53).
         out.set_integer(

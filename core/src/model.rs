@@ -16,7 +16,7 @@ pub use crate::dates::{Term, TermUnit};
 use crate::money::{Amount, Money};
 use crate::open_enum;
 use crate::wire::{
-    object, optional, or_default, required, FromJson, Json, JsonObject, ToJson, WireError,
+    object, optional, or_default, present, required, FromJson, Json, JsonObject, ToJson, WireError,
 };
 
 /// The vendor's path prefix for every online-offer operation.
@@ -125,11 +125,7 @@ impl FromJson for Restrictions {
             min_age: optional(json, &["minAge"])?,
             studio_access_type: optional(json, &["studioAccessType"])?,
             restricted_studio_ids: or_default(json, &["restrictedStudioIds"])?,
-            // Any value but null: only its presence is kept.
-            time_restrictions: json
-                .member("timeRestrictions")
-                .filter(|value| !value.is_null())
-                .map(|_| OpaqueJson),
+            time_restrictions: optional(json, &["timeRestrictions"])?,
         })
     }
 }
@@ -137,7 +133,7 @@ impl FromJson for Restrictions {
 /// A `Money` with an amount and a currency, or `None`: a Jackson tenant may write
 /// `{"amount":null,"currency":null}` for a price it does not have.
 fn complete_money<J: Json>(json: &J, name: &str) -> Result<Option<Money>, WireError> {
-    let Some(part) = json.member(name).filter(|part| !part.is_null()) else {
+    let Some(part) = present(json, &[name]) else {
         return Ok(None);
     };
     object(&part, "a money object")?;
@@ -214,6 +210,13 @@ impl<T: FromJson> FromJson for Readable<T> {
 /// back as an empty object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpaqueJson;
+
+/// Any value but `null`: only its presence is kept.
+impl FromJson for OpaqueJson {
+    fn from_json<J: Json>(_: &J) -> Result<Self, WireError> {
+        Ok(OpaqueJson)
+    }
+}
 
 fn serialize_presence<S: Serializer>(
     _: &Option<OpaqueJson>,

@@ -155,21 +155,24 @@ impl fmt::Display for Amount {
 /// A whole amount is written as an integer, any other as the f64 nearest it.
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0 % SCALE == 0 {
-            serializer.serialize_i64(self.0 / SCALE)
-        } else {
-            serializer.serialize_f64(self.to_f64())
+        match self.whole_units() {
+            Some(units) => serializer.serialize_i64(units),
+            None => serializer.serialize_f64(self.to_f64()),
         }
     }
 }
 
 impl Amount {
+    /// The amount in whole units, when it has no fraction: written as a JSON integer.
+    fn whole_units(self) -> Option<i64> {
+        (self.0 % SCALE == 0).then_some(self.0 / SCALE)
+    }
+
     /// The member `name` of `out`, written as serde's `Serialize` above writes it.
     pub fn write_json(self, name: &str, out: &mut impl JsonObject) {
-        if self.0 % SCALE == 0 {
-            out.set_integer(name, self.0 / SCALE);
-        } else {
-            out.set_number(name, self.to_f64());
+        match self.whole_units() {
+            Some(units) => out.set_integer(name, units),
+            None => out.set_number(name, self.to_f64()),
         }
     }
 }

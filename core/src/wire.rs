@@ -75,7 +75,7 @@ pub trait FromJson: Sized {
 
 /// The first of `names` (the current name, then older ones) that `json` has and is not null
 /// (where a body has both, the current name wins; serde called that a duplicate field).
-fn member_named<J: Json>(json: &J, names: &[&str]) -> Option<J> {
+pub fn present<J: Json>(json: &J, names: &[&str]) -> Option<J> {
     names
         .iter()
         .find_map(|name| json.member(name).filter(|value| !value.is_null()))
@@ -83,7 +83,7 @@ fn member_named<J: Json>(json: &J, names: &[&str]) -> Option<J> {
 
 /// A member that must be there: the first of `names` present.
 pub fn required<J: Json, T: FromJson>(json: &J, names: &[&str]) -> Result<T, WireError> {
-    match member_named(json, names) {
+    match present(json, names) {
         Some(value) => T::from_json(&value),
         None => Err(WireError(format!(
             "missing field `{}`",
@@ -94,7 +94,7 @@ pub fn required<J: Json, T: FromJson>(json: &J, names: &[&str]) -> Result<T, Wir
 
 /// A member that may be missing or `null`.
 pub fn optional<J: Json, T: FromJson>(json: &J, names: &[&str]) -> Result<Option<T>, WireError> {
-    member_named(json, names)
+    present(json, names)
         .map(|value| T::from_json(&value))
         .transpose()
 }
@@ -190,6 +190,14 @@ pub trait JsonObject {
     fn set_optional_string(&mut self, name: &str, value: Option<&str>) {
         if let Some(value) = value {
             self.set_string(name, value);
+        }
+    }
+
+    /// A member written as `null` when there is no value (serde's plain `Option`).
+    fn set_nullable_string(&mut self, name: &str, value: Option<&str>) {
+        match value {
+            Some(value) => self.set_string(name, value),
+            None => self.set_null(name),
         }
     }
 }

@@ -93,18 +93,15 @@ impl HostEvent {
                     "discountedPrice",
                     voucher.discounted_price.as_ref(),
                 );
-                set_text(
-                    &mut detail,
-                    "voucherErrorCode",
-                    voucher.voucher_error_code.as_deref(),
-                );
+                detail
+                    .set_nullable_string("voucherErrorCode", voucher.voucher_error_code.as_deref());
             }
             HostEvent::SignInRequired { offer_id } => detail.set_integer("offerId", *offer_id),
             HostEvent::PurchaseCompleted(purchase) => {
                 detail.set_integer("offerId", purchase.offer_id);
                 detail.set_integer("onlineOfferPurchaseId", purchase.online_offer_purchase_id);
                 set_money(&mut detail, "paid", purchase.paid.as_ref());
-                set_text(&mut detail, "voucherCode", purchase.voucher_code.as_deref());
+                detail.set_nullable_string("voucherCode", purchase.voucher_code.as_deref());
             }
             HostEvent::Error(error) => {
                 detail.set_string("message", error.message);
@@ -164,14 +161,6 @@ impl HostEvent {
 
     pub fn error(message: &'static str, cause: String) -> HostEvent {
         HostEvent::Error(ErrorDetail { message, cause })
-    }
-}
-
-/// A text member, `null` when there is none.
-fn set_text(detail: &mut JsObject, name: &str, text: Option<&str>) {
-    match text {
-        Some(text) => detail.set_string(name, text),
-        None => detail.set_null(name),
     }
 }
 
