@@ -125,7 +125,8 @@ impl FromJson for Restrictions {
             min_age: optional(json, &["minAge"])?,
             studio_access_type: optional(json, &["studioAccessType"])?,
             restricted_studio_ids: or_default(json, &["restrictedStudioIds"])?,
-            time_restrictions: optional(json, &["timeRestrictions"])?,
+            // Any value but null: only its presence is kept.
+            time_restrictions: present(json, &["timeRestrictions"]).map(|_| OpaqueJson),
         })
     }
 }
@@ -210,13 +211,6 @@ impl<T: FromJson> FromJson for Readable<T> {
 /// back as an empty object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpaqueJson;
-
-/// Any value but `null`: only its presence is kept.
-impl FromJson for OpaqueJson {
-    fn from_json<J: Json>(_: &J) -> Result<Self, WireError> {
-        Ok(OpaqueJson)
-    }
-}
 
 fn serialize_presence<S: Serializer>(
     _: &Option<OpaqueJson>,
