@@ -365,8 +365,15 @@ impl Upstream {
         let endpoint = Endpoint::from(operation);
         if let Err(wait) = self.budget.take(endpoint) {
             metrics.ceiling_hit(endpoint);
+            // Nothing was sent. A write answered 503 would leave the widget unsure whether a
+            // purchase went through; 429 with this body tells it the request was refused.
+            let status = if endpoint.is_read() {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
             return Reply::error(
-                StatusCode::SERVICE_UNAVAILABLE,
+                status,
                 "PROXY_TENANT_BUSY",
                 "The booking service is busy; please try again in a minute",
             )

@@ -6,6 +6,8 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
+use perfectgym_offers_core::model::VendorErrorBody;
+use perfectgym_offers_core::ApiError;
 use perfectgym_offers_proxy::budget::Ceiling;
 use perfectgym_offers_proxy::{ReadLimit, WriteLimit};
 use serde_json::json;
@@ -213,4 +215,31 @@ async fn reads_past_the_ceiling_get_the_last_good_answer() {
     ] {
         assert!(metrics.lines().any(|l| l == line), "{line} in {metrics}");
     }
+}
+
+#[tokio::test]
+async fn a_purchase_past_the_ceiling_is_refused_never_left_in_doubt() {
+    let setup = proxy_configured(
+        |upstream| {
+            upstream.ceiling = Ceiling {
+                reads_per_minute: 10,
+                writes_per_minute: 1,
+            };
+        },
+        |proxy| proxy.unauthenticated_customer_routes = true,
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let purchase = json!({"onlineOfferId": 1, "customerId": 67890, "validFrom": "2026-11-27"});
+    let url = format!("{}/v1/online-offers/purchase", setup.api);
+    let (status, _, _) = call(http.post(&url).json(&purchase)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, headers, body) = call(http.post(&url).json(&purchase)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(headers.contains("retry-after"), "{headers}");
+    assert_eq!(calls_to(&setup.tenant, "/v1/online-offers/purchase"), 1);
+    // What the widget concludes from it: refused, so it says so and nothing needs checking.
+    let body: VendorErrorBody = serde_json::from_str(&body).unwrap();
+    assert_eq!(body.error_code.as_deref(), Some("PROXY_TENANT_BUSY"));
+    assert!(ApiError::from_status(429, Some(body)).proves_write_refused());
 }
