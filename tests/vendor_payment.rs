@@ -305,3 +305,28 @@ async fn a_payment_that_ends_after_the_widget_is_gone_forgets_the_paused_checkou
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn a_refused_payment_session_tells_the_page_why() {
+    script_with_session(
+        403,
+        r#"{"errorMessage":"The customer token has expired","errorCode":"PROXY_CUSTOMER_TOKEN"}"#,
+    );
+    install_vendor_payment("pay");
+    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    assert_eq!(
+        buy_and_read_the_problem(&widget).await,
+        "The booking service could not accept this request."
+    );
+    let error = events()
+        .into_iter()
+        .find(|e| e.name == "error")
+        .expect("an error event");
+    assert!(
+        error.detail.contains("HTTP 403") && error.detail.contains("PROXY_CUSTOMER_TOKEN"),
+        "the cause the page gets: {}",
+        error.detail
+    );
+    assert!(purchases().is_empty());
+    assert!(!widget.query(".pgo-buy").unwrap().has_attribute("disabled"));
+}

@@ -6,7 +6,7 @@ use perfectgym_offers_core::widget_config::PaymentConfig;
 use perfectgym_offers_core::wire::{
     object, optional, or_default, FromJson, Json, JsonObject, ToJson, WireError,
 };
-use perfectgym_offers_core::{Locale, StudioDateTime};
+use perfectgym_offers_core::{ApiError, Locale, StudioDateTime};
 use send_wrapper::SendWrapper;
 use time::Date;
 use wasm_bindgen::prelude::*;
@@ -95,6 +95,8 @@ pub enum PaymentOutcome {
     Unavailable,
     /// The gym's proxy refused a payment session for this amount: the price is no longer it.
     PriceChanged,
+    /// The payment session could not be opened (an expired customer token, the tenant busy…).
+    SessionFailed(ApiError),
 }
 
 /// What the page's payment provider resolved with: `{ token }` once paid, `{ unavailable: true }`

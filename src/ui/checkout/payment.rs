@@ -39,6 +39,14 @@ impl CheckoutForm {
             }
             PaymentOutcome::Cancelled => Notice::Info(m.payment_cancelled()),
             PaymentOutcome::PriceChanged => Notice::Problem(m.price_changed()),
+            PaymentOutcome::SessionFailed(ref error) => {
+                let message = error.user_message(context.locale);
+                context.host.emit(HostEvent::error(
+                    message,
+                    format!("payment session: {error}"),
+                ));
+                Notice::Problem(message)
+            }
             PaymentOutcome::NoProvider | PaymentOutcome::Unavailable => {
                 context.host.emit(HostEvent::error(
                     m.payment_unavailable(),
@@ -103,7 +111,7 @@ impl CheckoutForm {
         let session = match session {
             Ok(session) => session,
             Err(ApiError::Http { status: 409, .. }) => return PaymentOutcome::PriceChanged,
-            Err(_) => return PaymentOutcome::Unavailable,
+            Err(error) => return PaymentOutcome::SessionFailed(error),
         };
         // The widget may be gone by now (removed, or drawn again in another locale).
         let Some(pending) = self
