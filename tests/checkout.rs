@@ -546,3 +546,168 @@ async fn the_receipt_shows_the_vendors_expiry_and_a_voucher_the_purchase_refused
         completed[0].detail
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_purchase_under_way_holds_the_offers_so_nothing_is_bought_twice() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, &preview_body("0", "0", ""));
+    Fetch::respond_after(PURCHASE, 1_000, 200, RECEIPT);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    choose_first(&widget).await;
+    wait_until("the free price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€0.00")
+    })
+    .await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the offers held", 3_000.0, || {
+        widget
+            .query_all("[role=radio]")
+            .iter()
+            .all(|o| o.get_attribute("aria-disabled").as_deref() == Some("true"))
+    })
+    .await;
+    // The visitor taps the chosen offer again, then the other one, then Buy.
+    let options = widget.query_all("[role=radio]");
+    click(&options[0]);
+    click(&options[1]);
+    press(&options[1], "Enter");
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the receipt", 5_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+    let purchases = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .filter(|r| !r.url.contains("preview"))
+        .count();
+    assert_eq!(purchases, 1, "exactly one purchase");
+    assert_eq!(widget.text(".pgo-code"), "PTKXPMUO");
+    let chosen = events()
+        .into_iter()
+        .filter(|e| e.name == "offer-selected")
+        .count();
+    assert_eq!(chosen, 1, "no other offer was chosen meanwhile");
+    assert!(
+        widget
+            .query_all("[role=radio]")
+            .iter()
+            .all(|o| !o.has_attribute("aria-disabled")),
+        "the offers can be chosen again"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_voucher_typed_just_before_buy_is_priced_before_anything_is_paid() {
+    script_two_offers();
+    Fetch::respond_to_body(PREVIEW, "SUMMER21", 0, 200, &preview_body("20", "16", ""));
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    Fetch::respond(PURCHASE, 200, RECEIPT);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    install_payment_provider(&widget.root, "tok-1");
+    choose_first(&widget).await;
+    wait_until("the price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€20.00")
+    })
+    .await;
+    // Pasted and Buy pressed at once, within the pause before a typed code is previewed.
+    type_into(&widget.query("input[type=text]").unwrap(), "SUMMER21");
+    click(&widget.query(".pgo-buy").unwrap());
+    assert!(
+        payment_requests().is_empty(),
+        "nothing asked at the old price"
+    );
+    wait_until("the notice", 3_000.0, || {
+        widget
+            .text(".pgo-notice-area")
+            .contains("Please wait until your price is confirmed.")
+    })
+    .await;
+    wait_until("the voucher's price", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€16.00")
+    })
+    .await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the receipt", 3_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+    assert_eq!(payment_requests().len(), 1);
+    assert!(payment_requests()[0].contains(r#""amount":"16""#));
+    let purchase = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .unwrap();
+    assert!(purchase
+        .body
+        .unwrap()
+        .contains(r#""voucherCode":"SUMMER21""#));
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_price_is_asked_again_by_try_again_or_buy() {
+    script_two_offers();
+    Fetch::respond_once(PREVIEW, 503, "");
+    Fetch::respond_once(PREVIEW, 503, "");
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    install_payment_provider(&widget.root, "");
+    click(&widget.query_all("[role=radio]")[0]);
+    wait_until("the failed price", 3_000.0, || {
+        widget.query(".pgo-price button").is_some()
+    })
+    .await;
+    let error = events().into_iter().find(|e| e.name == "error");
+    assert!(
+        error.is_some_and(|e| e.detail.contains("503")),
+        "the page is told why"
+    );
+    click(&widget.query(".pgo-price button").unwrap());
+    wait_until("the second failure", 3_000.0, || {
+        Fetch::requests_to(PREVIEW).len() == 2 && widget.query(".pgo-price button").is_some()
+    })
+    .await;
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until("the price at last", 3_000.0, || {
+        widget.text(".pgo-price__total").contains("€20.00")
+    })
+    .await;
+    assert_eq!(Fetch::requests_to(PREVIEW).len(), 3);
+    assert!(
+        payment_requests().is_empty(),
+        "Buy asked for the price only"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_take_focus_to_the_tab_they_select() {
+    script_two_offers();
+    Fetch::respond("/purchased", 200, "[]");
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    let buy_tab = widget.query("#pgo-tab-Buy").unwrap();
+    buy_tab
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    press(&buy_tab, "ArrowRight");
+    let focused = |id: &str| {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let active = document.active_element();
+        active.is_some_and(|a| a.id() == id)
+    };
+    assert!(focused("pgo-tab-MyOffers"), "focus follows the selection");
+    let my_offers = widget.query("#pgo-tab-MyOffers").unwrap();
+    wait_until("the tab selected", 3_000.0, || {
+        my_offers.get_attribute("aria-selected").as_deref() == Some("true")
+    })
+    .await;
+    press(&my_offers, "ArrowLeft");
+    assert!(focused("pgo-tab-Buy"));
+}
+
+#[wasm_bindgen_test]
+async fn a_category_no_offer_is_in_shows_every_offer() {
+    script_two_offers();
+    let widget =
+        widget_with_offers(&[("api-base", "/pg-proxy"), ("category", "Memberships")]).await;
+    assert!(widget.text(".pgo-count").contains("2 offers"));
+}

@@ -437,3 +437,44 @@ async fn the_widget_follows_the_pages_colour_scheme_and_the_elements_attribute()
     );
     assert_eq!(live.chosen().len(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn a_new_locale_waits_for_the_purchase_under_way_and_its_receipt() {
+    script_two_offers();
+    let (_, french) = TEXTS.iter().find(|(l, _)| *l == "fr").unwrap();
+    Fetch::respond("locales/fr.json", 200, french);
+    Fetch::respond(PREVIEW, 200, PREVIEW_20);
+    Fetch::respond_after(PURCHASE, 500, 200, RECEIPT);
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
+    install_payment_provider(&live.element, "tok-1");
+    live.fill_in_checkout("SUMMER21").await;
+    live.voucher_price_shown().await;
+    let heading = live.text(".pgo-tab");
+    click(&live.one(".pgo-buy"));
+    wait_until("the purchase sent", 3_000.0, || {
+        Fetch::requests_to(PURCHASE)
+            .iter()
+            .any(|r| !r.url.contains("preview"))
+    })
+    .await;
+
+    live.set("locale", "fr");
+    wait_until("the receipt", 3_000.0, || {
+        !live.all(".pgo-receipt").is_empty()
+    })
+    .await;
+    // Long enough for the French texts to have arrived and been applied, were they not held.
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    assert_eq!(live.text(".pgo-code"), "PTKXPMUO", "the receipt stays");
+    assert_eq!(
+        live.text(".pgo-tab"),
+        heading,
+        "in the language it was bought in"
+    );
+
+    click(&live.one(".pgo-receipt .pgo-button--quiet"));
+    wait_until("French once the receipt is closed", 3_000.0, || {
+        live.text(".pgo-offer__price") == intl_money("fr", "EUR", "20")
+    })
+    .await;
+}

@@ -73,8 +73,11 @@ pub enum Blocked {
     SignInRequired,
     /// A purchase is already being paid for or sent.
     InFlight,
-    /// The server's price is not known yet (or failed): buying without it could charge a surprise.
+    /// The server's price is on its way: buying without it could charge a surprise.
     PriceNotReady,
+    /// The price shown is not for the form as it is now (a voucher typed or pasted since the
+    /// last preview, or that preview failed): it must be previewed again first.
+    PriceOutdated,
     /// The server's preview came without a price to pay.
     PriceUnavailable,
     /// The voucher in the field was rejected; remove it or fix it first.
@@ -192,8 +195,8 @@ impl Checkout {
         Ok(())
     }
 
-    /// The visitor pressed Buy.
-    pub fn buy(&mut self, today: Date) -> Result<NextStep, Blocked> {
+    /// The visitor pressed Buy with `typed` in the voucher field.
+    pub fn buy(&mut self, today: Date, typed: &str) -> Result<NextStep, Blocked> {
         let customer_id = self.customer_id.ok_or(Blocked::SignInRequired)?;
         if !matches!(
             self.stage,
@@ -204,10 +207,16 @@ impl Checkout {
         if self.valid_from < today {
             return Err(Blocked::StartInPast);
         }
+        // A code typed just before Buy (within the pause before it is previewed) has no price
+        // yet: buying now would drop it and charge the price without it.
+        if normalise_voucher(typed) != self.voucher {
+            return Err(Blocked::PriceOutdated);
+        }
         let preview = match &self.price {
             PriceState::Ready(preview) => preview,
             PriceState::Unavailable => return Err(Blocked::PriceUnavailable),
-            _ => return Err(Blocked::PriceNotReady),
+            PriceState::Loading => return Err(Blocked::PriceNotReady),
+            PriceState::ListPrice | PriceState::Failed(_) => return Err(Blocked::PriceOutdated),
         };
         if self.voucher.is_some() && preview.voucher_error_code.is_some() {
             return Err(Blocked::VoucherRejected);
@@ -284,7 +293,7 @@ impl Blocked {
         match self {
             Blocked::SignInRequired => m.sign_in_required(),
             Blocked::InFlight => m.buying(),
-            Blocked::PriceNotReady => m.price_not_ready(),
+            Blocked::PriceNotReady | Blocked::PriceOutdated => m.price_not_ready(),
             Blocked::PriceUnavailable => m.price_unavailable(),
             Blocked::VoucherRejected => m.voucher_blocks(),
             Blocked::StartInPast => m.start_in_past(),

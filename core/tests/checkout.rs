@@ -57,10 +57,13 @@ fn typing_summer21_previews_and_buying_pays_the_previewed_price() {
     assert_eq!(checkout.price, PriceState::Loading);
     assert!(checkout.preview_arrived(seq, Ok(preview("20", "16", None))));
     assert_eq!(checkout.amount_to_pay(), Some(&eur("16")));
-    assert_eq!(checkout.buy(today), Ok(NextStep::Pay { amount: eur("16") }));
+    assert_eq!(
+        checkout.buy(today, "SUMMER21"),
+        Ok(NextStep::Pay { amount: eur("16") })
+    );
     assert!(checkout.is_locked());
     assert_eq!(
-        checkout.buy(today),
+        checkout.buy(today, "SUMMER21"),
         Err(Blocked::InFlight),
         "Buy cannot start twice"
     );
@@ -75,6 +78,29 @@ fn typing_summer21_previews_and_buying_pays_the_previewed_price() {
     );
     checkout.purchase_finished(PurchaseOutcome::Bought(receipt()));
     assert!(matches!(checkout.stage, Stage::Done(_)));
+}
+
+#[test]
+fn a_voucher_typed_since_the_last_preview_is_priced_before_anything_is_bought() {
+    let today = day(24);
+    let mut checkout = Checkout::new(1001, Some(67890), today);
+    previewed_at_20(&mut checkout);
+    assert_eq!(
+        checkout.buy(today, "SUMMER21 "),
+        Err(Blocked::PriceOutdated),
+        "the code is not dropped in silence"
+    );
+    assert!(!checkout.is_locked());
+    let (seq, _) = checkout.request_preview("SUMMER21 ").unwrap();
+    checkout.preview_arrived(seq, Ok(preview("20", "16", None)));
+    let Ok(NextStep::Pay { amount }) = checkout.buy(today, "SUMMER21 ") else {
+        panic!("the discounted price is paid");
+    };
+    assert_eq!(amount, eur("16"));
+    assert_eq!(
+        checkout.paid("tok".into()).unwrap().voucher_code.as_deref(),
+        Some("SUMMER21")
+    );
 }
 
 #[test]
@@ -114,19 +140,28 @@ fn a_rejected_voucher_blocks_buying_until_removed() {
         seq,
         Ok(preview("20", "20", Some(VoucherErrorCode::InvalidCode))),
     );
-    assert_eq!(checkout.buy(today), Err(Blocked::VoucherRejected));
+    assert_eq!(checkout.buy(today, "NOPE"), Err(Blocked::VoucherRejected));
     previewed_at_20(&mut checkout);
-    assert!(matches!(checkout.buy(today), Ok(NextStep::Pay { .. })));
+    assert!(matches!(checkout.buy(today, ""), Ok(NextStep::Pay { .. })));
 }
 
 #[test]
 fn no_price_no_purchase() {
     let today = day(24);
     let mut checkout = Checkout::new(1001, Some(1), today);
-    assert_eq!(checkout.buy(today), Err(Blocked::PriceNotReady));
+    assert_eq!(
+        checkout.buy(today, ""),
+        Err(Blocked::PriceOutdated),
+        "never previewed"
+    );
     let (seq, _) = checkout.request_preview("").unwrap();
+    assert_eq!(checkout.buy(today, ""), Err(Blocked::PriceNotReady));
     checkout.preview_arrived(seq, Err(ApiError::Timeout { after_ms: 1 }));
-    assert_eq!(checkout.buy(today), Err(Blocked::PriceNotReady));
+    assert_eq!(
+        checkout.buy(today, ""),
+        Err(Blocked::PriceOutdated),
+        "a failed preview is asked again"
+    );
 }
 
 #[test]
@@ -135,7 +170,7 @@ fn free_offers_skip_payment() {
     let mut checkout = Checkout::new(1008, Some(1), today);
     let (seq, _) = checkout.request_preview("").unwrap();
     checkout.preview_arrived(seq, Ok(preview("0", "0", None)));
-    let Ok(NextStep::Purchase(request)) = checkout.buy(today) else {
+    let Ok(NextStep::Purchase(request)) = checkout.buy(today, "") else {
         panic!("{checkout:?}")
     };
     assert_eq!(request.payment_request_token, None);
@@ -148,7 +183,7 @@ fn without_a_customer_the_list_price_stands_and_buy_asks_for_sign_in() {
     let mut checkout = Checkout::new(1001, None, today);
     assert_eq!(checkout.request_preview("SUMMER21"), None);
     assert_eq!(checkout.price, PriceState::ListPrice);
-    assert_eq!(checkout.buy(today), Err(Blocked::SignInRequired));
+    assert_eq!(checkout.buy(today, ""), Err(Blocked::SignInRequired));
 }
 
 #[test]
@@ -157,7 +192,7 @@ fn signing_in_mid_checkout_keeps_the_form_and_previews_for_the_customer() {
     let mut checkout = Checkout::new(1001, None, today);
     checkout.set_valid_from(day(26), today).unwrap();
     assert_eq!(checkout.request_preview("SUMMER21"), None);
-    assert_eq!(checkout.buy(today), Err(Blocked::SignInRequired));
+    assert_eq!(checkout.buy(today, ""), Err(Blocked::SignInRequired));
 
     assert!(checkout.customer_changed(Some(67890)));
     assert!(
@@ -170,7 +205,10 @@ fn signing_in_mid_checkout_keeps_the_form_and_previews_for_the_customer() {
     assert_eq!(request.customer_id, 67890);
     assert_eq!(request.voucher_code.as_deref(), Some("SUMMER21"));
     assert!(checkout.preview_arrived(seq, Ok(preview("20", "16", None))));
-    assert_eq!(checkout.buy(today), Ok(NextStep::Pay { amount: eur("16") }));
+    assert_eq!(
+        checkout.buy(today, "SUMMER21"),
+        Ok(NextStep::Pay { amount: eur("16") })
+    );
     let purchase = checkout.paid("tok-1".into()).unwrap();
     assert_eq!(
         (purchase.customer_id, purchase.valid_from.as_str()),
@@ -192,7 +230,7 @@ fn a_purchase_under_way_keeps_its_customer() {
     let today = day(24);
     let mut checkout = Checkout::new(1001, Some(1), today);
     previewed_at_20(&mut checkout);
-    checkout.buy(today).unwrap();
+    checkout.buy(today, "").unwrap();
     assert!(!checkout.customer_changed(Some(2)));
     assert_eq!(checkout.paid("tok".into()).unwrap().customer_id, 1);
 }
@@ -210,7 +248,7 @@ fn past_start_dates_are_refused() {
     // A tab left open overnight: the chosen date is now in the past.
     previewed_at_20(&mut checkout);
     checkout.set_valid_from(day(24), day(24)).unwrap();
-    assert_eq!(checkout.buy(day(25)), Err(Blocked::StartInPast));
+    assert_eq!(checkout.buy(day(25), ""), Err(Blocked::StartInPast));
 }
 
 #[test]
@@ -218,7 +256,7 @@ fn cancelling_payment_returns_to_choosing_and_buying_again_works() {
     let today = day(24);
     let mut checkout = Checkout::new(1001, Some(1), today);
     previewed_at_20(&mut checkout);
-    checkout.buy(today).unwrap();
+    checkout.buy(today, "").unwrap();
     checkout.payment_cancelled();
     assert_eq!(checkout.stage, Stage::Choosing);
     assert_eq!(
@@ -226,7 +264,7 @@ fn cancelling_payment_returns_to_choosing_and_buying_again_works() {
         None,
         "a token after cancelling buys nothing"
     );
-    assert!(matches!(checkout.buy(today), Ok(NextStep::Pay { .. })));
+    assert!(matches!(checkout.buy(today, ""), Ok(NextStep::Pay { .. })));
 }
 
 #[test]
@@ -235,7 +273,7 @@ fn a_failed_purchase_can_be_tried_again_and_the_form_unlocks() {
     let mut checkout = Checkout::new(1001, Some(1), today);
     let (seq, _) = checkout.request_preview("").unwrap();
     checkout.preview_arrived(seq, Ok(preview("0", "0", None)));
-    checkout.buy(today).unwrap();
+    checkout.buy(today, "").unwrap();
     assert_eq!(
         checkout.request_preview("X"),
         None,
@@ -243,7 +281,7 @@ fn a_failed_purchase_can_be_tried_again_and_the_form_unlocks() {
     );
     checkout.purchase_finished(PurchaseOutcome::Refused(refusal()));
     assert!(!checkout.is_locked());
-    assert!(matches!(checkout.buy(today), Ok(NextStep::Purchase(_))));
+    assert!(matches!(checkout.buy(today, ""), Ok(NextStep::Purchase(_))));
 }
 
 #[test]
@@ -323,7 +361,7 @@ fn a_preview_without_a_price_to_pay_is_its_own_state_and_blocks_buying() {
     no_price.discounted_price = None;
     assert!(checkout.preview_arrived(seq, Ok(no_price)));
     assert_eq!(checkout.price, PriceState::Unavailable);
-    assert_eq!(checkout.buy(today), Err(Blocked::PriceUnavailable));
+    assert_eq!(checkout.buy(today, ""), Err(Blocked::PriceUnavailable));
     assert_eq!(
         Blocked::PriceUnavailable.user_message(perfectgym_offers_core::Locale::native("en-US")),
         "The price of this offer is not available right now, so it cannot be bought. Please try again later."
@@ -631,7 +669,7 @@ fn when_the_evidence_is_not_conclusive_the_outcome_stays_unconfirmed() {
 
 fn paid_request(checkout: &mut Checkout, today: Date) -> PurchaseRequest {
     previewed_at_20(checkout);
-    checkout.buy(today).unwrap();
+    checkout.buy(today, "").unwrap();
     checkout.paid("tok".into()).unwrap()
 }
 
@@ -651,7 +689,7 @@ fn while_the_outcome_is_checked_nothing_else_happens_and_each_conclusion_has_its
             checkout.is_locked(),
             "no blind retry while the outcome is unknown"
         );
-        assert_eq!(checkout.buy(today), Err(Blocked::InFlight));
+        assert_eq!(checkout.buy(today, ""), Err(Blocked::InFlight));
         checkout.purchase_finished(outcome.clone());
         match outcome {
             PurchaseOutcome::Recovered(_) => assert!(matches!(checkout.stage, Stage::Done(_))),
@@ -661,7 +699,7 @@ fn while_the_outcome_is_checked_nothing_else_happens_and_each_conclusion_has_its
             _ => assert!(matches!(checkout.stage, Stage::Unconfirmed(_))),
         }
         assert_eq!(
-            matches!(checkout.buy(today), Ok(NextStep::Pay { .. })),
+            matches!(checkout.buy(today, ""), Ok(NextStep::Pay { .. })),
             unlocked,
             "{outcome:?}"
         );

@@ -17,6 +17,20 @@ pub struct WidgetContext {
     pub locale: Locale,
     pub host: Host,
     pub paused: PausedCheckout,
+    /// Where the open checkout's purchase stands: the rest of the widget holds still for it.
+    pub purchase: RwSignal<PurchaseProgress>,
+}
+
+/// What the open checkout's purchase asks of the rest of the widget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurchaseProgress {
+    /// Nothing bought or being bought: offers and language may change.
+    Idle,
+    /// Being paid for, sent or checked: choosing another offer would start a second checkout
+    /// beside it, and a new language would draw the checkout afresh and lose its outcome.
+    UnderWay,
+    /// Its receipt shows (the studio access code): a new language waits until it is closed.
+    ReceiptShown,
 }
 
 impl WidgetContext {

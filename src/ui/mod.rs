@@ -13,3 +13,13 @@ pub mod status;
 pub mod widget;
 
 pub use widget::OfferWidget;
+
+/// An ARIA state's value (`aria-checked`, `aria-pressed`…): static text, so no attribute
+/// closure of the widget builds a `String` (each such closure type costs its own code).
+pub fn aria(state: bool) -> &'static str {
+    if state {
+        "true"
+    } else {
+        "false"
+    }
+}

@@ -11,7 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use crate::embed::events::HostEvent;
-use crate::ui::context::WidgetContext;
+use crate::ui::aria;
+use crate::ui::context::{PurchaseProgress, WidgetContext};
 use crate::ui::loaded::Loaded;
 use crate::ui::offer_card::OfferCard;
 use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
@@ -42,7 +43,7 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
         let context = context.clone();
         so_far.set(None);
         attempt.update_value(|n| *n += 1);
-        load_catalogue(context, selected, so_far, attempt)
+        load_catalogue(context, selected, filter, so_far, attempt)
     });
     let list = move |offers: Arc<Vec<OnlineOffer>>, more: bool| {
         if offers.is_empty() && !more {
@@ -76,6 +77,7 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
 async fn load_catalogue(
     context: WidgetContext,
     selected: RwSignal<Option<OnlineOffer>>,
+    filter: RwSignal<Option<String>>,
     so_far: RwSignal<Option<Arc<Vec<OnlineOffer>>>>,
     attempt: StoredValue<u32>,
 ) -> Option<Result<Arc<Vec<OnlineOffer>>, ApiError>> {
@@ -124,6 +126,21 @@ async fn load_catalogue(
         {
             let _ = selected.try_set(Some(offer.clone()));
         }
+        // A `category` no offer is in (renamed, or sold out for the season) would leave the
+        // visitor an empty list with nothing to choose: all offers show instead.
+        let unmatched = filter
+            .try_with_untracked(|f| {
+                f.clone()
+                    .filter(|f| !offers.iter().any(|o| in_category(o, Some(f))))
+            })
+            .flatten();
+        if let Some(category) = unmatched {
+            web_sys::console::warn_2(
+                &"perfectgym-offers: no offer is in this category, so all offers show:".into(),
+                &category.into(),
+            );
+            let _ = filter.try_set(None);
+        }
         Arc::new(offers)
     });
     context.host.reveal();
@@ -164,7 +181,7 @@ fn CategoryFilter(
     let all_active = is_active.clone();
     Some(view! {
         <div class="pgo-filter" role="group" aria-label=messages.category_filter()>
-            <button type="button" class="pgo-chip" aria-pressed=move || all_active(None).to_string()
+            <button type="button" class="pgo-chip" aria-pressed=move || aria(all_active(None))
                 on:click=move |_| filter.set(None)>
                 {messages.all_categories()}
             </button>
@@ -173,7 +190,7 @@ fn CategoryFilter(
                 let pressed_id = id.clone();
                 view! {
                     <button type="button" class="pgo-chip"
-                        aria-pressed=move || is_active(Some(&pressed_id)).to_string()
+                        aria-pressed=move || aria(is_active(Some(&pressed_id)))
                         on:click=move |_| filter.set(Some(id.clone()))>
                         {name}
                     </button>
@@ -215,7 +232,15 @@ fn OfferChoices(
         })
     });
     let host = context.host.clone();
+    let purchase = context.purchase;
+    let under_way = move || purchase.with(|p| *p == PurchaseProgress::UnderWay);
     let choose = move |offer: OnlineOffer, option: &Element| {
+        // Another checkout must not start beside a purchase under way, and the same offer
+        // again keeps the checkout as it is (its voucher, its date).
+        if untrack(under_way) || selected_id() == Some(offer.online_offer_id) {
+            reveal_checkout(option);
+            return;
+        }
         host.emit(HostEvent::OfferSelected {
             offer_id: offer.online_offer_id,
             name: offer.name.clone(),
@@ -240,7 +265,8 @@ fn OfferChoices(
                 let click_offer = offer.clone();
                 view! {
                     <div class="pgo-offer" role="radio" data-offer-id=id
-                        aria-checked=move || (selected_id() == Some(id)).to_string()
+                        aria-checked=move || aria(selected_id() == Some(id))
+                        aria-disabled=move || under_way().then_some("true")
                         tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
                         aria-labelledby=format!("pgo-name-{id} pgo-price-{id}")
                         aria-describedby=format!("pgo-facts-{id}")

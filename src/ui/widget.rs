@@ -5,11 +5,13 @@ use leptos::task::spawn_local;
 use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::widget_config::WidgetConfig;
 use perfectgym_offers_core::{ApiError, Locale};
+use wasm_bindgen::JsCast;
 
 use crate::embed::host::Host;
 use crate::locale;
+use crate::ui::aria;
 use crate::ui::checkout::OfferCheckout;
-use crate::ui::context::WidgetContext;
+use crate::ui::context::{PurchaseProgress, WidgetContext};
 use crate::ui::my_offers::MyOffers;
 use crate::ui::offer_picker::OfferPicker;
 use crate::ui::paused_checkout::PausedCheckout;
@@ -51,17 +53,24 @@ pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host)
     };
     let tag = Memo::new(move |_| config.with(|c| c.locale.clone()));
     let shown = RwSignal::new(locale::ready(&tag.get_untracked()));
+    let purchase = RwSignal::new(PurchaseProgress::Idle);
+    let idle = move || purchase.with(|p| *p == PurchaseProgress::Idle);
+    // A new language draws the widget again, so it waits while a purchase is under way or its
+    // receipt shows: the checkout would start afresh without them.
     Effect::watch(
-        move || tag.get(),
-        move |wanted, _, _| {
+        move || (tag.get(), idle()),
+        move |(wanted, idle_then), _, _| {
+            if !idle_then {
+                return;
+            }
             let wanted = wanted.clone();
             spawn_local(async move {
                 let locale = locale::load(&wanted).await;
-                // Only the newest locale asked for, only while the widget is on the page, and
-                // only a change: each one draws the widget again.
+                // Only the newest locale asked for, only while the widget is on the page and
+                // still idle, and only a change.
                 let newest = tag.try_with_untracked(|now| *now == wanted) == Some(true);
                 let other = shown.try_with_untracked(|s| s.map(|l| l.tag()) != Some(locale.tag()));
-                if newest && other == Some(true) {
+                if newest && untrack(idle) && other == Some(true) {
                     let _ = shown.try_set(Some(locale));
                 }
             });
@@ -74,9 +83,11 @@ pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host)
     let selected = RwSignal::new(None::<OnlineOffer>);
     let paused = config.with_untracked(|c| PausedCheckout::new(&c.api_base));
     (move || match shown.get() {
-        Some(locale) => {
-            view! { <LocalisedWidget config host=host.clone() locale selected paused=paused.clone()/> }.into_any()
+        Some(locale) => view! {
+            <LocalisedWidget config host=host.clone() locale selected paused=paused.clone()
+                purchase/>
         }
+        .into_any(),
         None => view! { <section class="pgo-widget" aria-busy="true"></section> }.into_any(),
     })
     .into_any()
@@ -90,6 +101,7 @@ fn LocalisedWidget(
     locale: Locale,
     selected: RwSignal<Option<OnlineOffer>>,
     paused: PausedCheckout,
+    purchase: RwSignal<PurchaseProgress>,
 ) -> impl IntoView {
     let m = locale.messages();
     let customer_id = Memo::new(move |_| config.with(|c| c.customer_id));
@@ -98,18 +110,28 @@ fn LocalisedWidget(
         config,
         host,
         paused,
+        purchase,
     });
     let tab = RwSignal::new(Tab::Buy);
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
             <button type="button" role="tab" class="pgo-tab" id=which.id()
-                aria-selected=move || (tab.get() == which).to_string()
+                aria-selected=move || aria(tab.get() == which)
                 tabindex=move || if tab.get() == which { "0" } else { "-1" }
                 on:click=move |_| tab.set(which)
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
                         ev.prevent_default();
                         tab.set(if tab.get() == Tab::Buy { Tab::MyOffers } else { Tab::Buy });
+                        // Focus goes with the selection (the other of the two tabs), as in
+                        // every tab list: a screen reader then announces the new tab.
+                        let other = ev.current_target().and_then(|tab| {
+                            let tab: &web_sys::Element = tab.unchecked_ref();
+                            tab.next_element_sibling().or_else(|| tab.previous_element_sibling())
+                        });
+                        if let Some(other) = other {
+                            let _ = other.unchecked_ref::<web_sys::HtmlElement>().focus();
+                        }
                     }
                 }>
                 {label}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use perfectgym_offers_core::dates::{iso_date, parse_date};
 
+use crate::ui::aria;
 use crate::ui::checkout::form::CheckoutForm;
 use crate::ui::context::WidgetContext;
 
@@ -24,7 +25,7 @@ pub fn DateField(form: CheckoutForm) -> impl IntoView {
             <label for=id.clone()>{m.start_date()}</label>
             <input id=id.clone() class="pgo-input pgo-input--date" type="date" min=iso_date(today)
                 prop:value=move || checkout.with(|c| iso_date(c.valid_from))
-                aria-invalid=move || error.get().to_string()
+                aria-invalid=move || aria(error.get())
                 aria-describedby=format!("{id}-error")
                 disabled=move || form.is_locked()
                 on:change=move |ev| {

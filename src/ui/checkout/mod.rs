@@ -21,6 +21,7 @@ use perfectgym_offers_core::dates::parse_date;
 use perfectgym_offers_core::model::OnlineOffer;
 
 use crate::embed::host::today;
+use crate::ui::aria;
 use crate::ui::checkout::date_field::DateField;
 use crate::ui::checkout::form::{CheckoutForm, Notice};
 use crate::ui::checkout::notices::NoticeArea;
@@ -28,7 +29,7 @@ use crate::ui::checkout::offer_facts::OfferFacts;
 use crate::ui::checkout::payment::PaymentSlot;
 use crate::ui::checkout::price_box::PriceBox;
 use crate::ui::checkout::voucher_field::VoucherField;
-use crate::ui::context::WidgetContext;
+use crate::ui::context::{PurchaseProgress, WidgetContext};
 use crate::ui::receipt::Receipt;
 
 /// Details and checkout of one offer. Re-created when another offer is chosen.
@@ -51,6 +52,21 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
         }
         form.tell(Notice::Info(m.payment_resumed()));
     }
+    // The catalogue and the language hold still for this checkout's purchase.
+    let purchase = context.purchase;
+    Effect::new(move |_| {
+        let now = form.checkout.with(|c| match c.stage {
+            Stage::Done(_) => PurchaseProgress::ReceiptShown,
+            _ if c.is_locked() => PurchaseProgress::UnderWay,
+            _ => PurchaseProgress::Idle,
+        });
+        if purchase.get_untracked() != now {
+            purchase.set(now);
+        }
+    });
+    on_cleanup(move || {
+        let _ = purchase.try_set(PurchaseProgress::Idle);
+    });
     // The server's price, not only the list price, as soon as the offer is chosen.
     form.preview_now(&context);
     form.follow_customer(&context);
@@ -62,7 +78,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
     let receipt_offer = offer.clone();
     view! {
         <section class="pgo-panel" aria-labelledby=labelled_by
-            aria-busy=move || form.is_locked().to_string()>
+            aria-busy=move || aria(form.is_locked())>
             {move || match form.checkout.with(|c| c.stage.clone()) {
                 Stage::Done(result) => {
                     let (valid_from, voucher) =
@@ -76,7 +92,7 @@ pub fn OfferCheckout(offer: OnlineOffer, #[prop(into)] on_done: Callback<()>) ->
             <div class="pgo-panel__choose" hidden=done>
                 <h3 class="pgo-panel__heading" id=heading_id>{offer.name.clone()}</h3>
                 <OfferFacts offer_id/>
-                <PriceBox checkout=form.checkout offer/>
+                <PriceBox form offer/>
                 <VoucherField form/>
                 <DateField form/>
                 <PaymentSlot form/>

@@ -26,14 +26,27 @@ impl CheckoutForm {
         let Some(client) = context.client() else {
             return;
         };
-        let host = context.host.clone();
+        let (host, locale) = (context.host.clone(), context.locale);
         spawn_local(async move {
             let answer = client.preview(&request).await;
             let taken = self
                 .checkout
                 .try_update(|c| c.preview_arrived(seq, answer.clone()));
-            if let (Some(true), Ok(preview), Some(code)) = (taken, &answer, &request.voucher_code) {
-                host.emit(HostEvent::voucher_checked(self.offer_id, code, preview));
+            if taken != Some(true) {
+                return;
+            }
+            match (&answer, &request.voucher_code) {
+                (Ok(preview), Some(code)) => {
+                    host.emit(HostEvent::voucher_checked(self.offer_id, code, preview));
+                }
+                // The page learns why (an expired customer token, say), not only the visitor.
+                (Err(error), _) => {
+                    host.emit(HostEvent::error(
+                        error.user_message(locale),
+                        error.to_string(),
+                    ));
+                }
+                (Ok(_), None) => {}
             }
         });
     }

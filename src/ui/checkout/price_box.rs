@@ -1,17 +1,20 @@
 //! The price the visitor will pay: the list price until the server's preview is in, then the
-//! preview with what a voucher took off (or why it was refused).
+//! preview with what a voucher took off (or why it was refused), or a failed preview to try again.
 
 use leptos::prelude::*;
-use perfectgym_offers_core::checkout::{voucher_outcome, Checkout, PriceState};
+use perfectgym_offers_core::checkout::{voucher_outcome, PriceState};
 use perfectgym_offers_core::model::OnlineOffer;
 use perfectgym_offers_core::{offer_text, Money};
 
+use crate::ui::checkout::form::CheckoutForm;
 use crate::ui::context::WidgetContext;
 
 /// The price the visitor will pay, announced politely whenever it changes.
 #[component]
-pub fn PriceBox(checkout: RwSignal<Checkout>, offer: OnlineOffer) -> impl IntoView {
-    let locale = expect_context::<WidgetContext>().locale;
+pub fn PriceBox(form: CheckoutForm, offer: OnlineOffer) -> impl IntoView {
+    let context = expect_context::<WidgetContext>();
+    let locale = context.locale;
+    let checkout = form.checkout;
     let m = locale.messages();
     let list_price = offer_text::price(&offer, locale);
     let row = |label: &'static str, value: String, class: &'static str| {
@@ -25,7 +28,16 @@ pub fn PriceBox(checkout: RwSignal<Checkout>, offer: OnlineOffer) -> impl IntoVi
                     <p class="pgo-muted">{m.sign_in_for_price()}</p>
                 }.into_any(),
                 PriceState::Loading => view! { <p class="pgo-muted">{m.checking_price()}</p> }.into_any(),
-                PriceState::Failed(error) => view! { <p class="pgo-notice--problem">{error.user_message(locale)}</p> }.into_any(),
+                PriceState::Failed(error) => {
+                    let context = context.clone();
+                    view! {
+                        <p class="pgo-notice--problem">{error.user_message(locale)}</p>
+                        <button type="button" class="pgo-button pgo-button--secondary"
+                            on:click=move |_| form.preview_now(&context)>
+                            {m.retry()}
+                        </button>
+                    }.into_any()
+                }
                 PriceState::Unavailable => view! { <p class="pgo-notice--problem">{m.price_unavailable()}</p> }.into_any(),
                 PriceState::Ready(preview) => {
                     let format = |money: &Option<Money>| money.as_ref().map_or_else(|| m.price_not_available().to_owned(), |money| money.format(locale));

@@ -22,7 +22,8 @@ impl CheckoutForm {
         else {
             return;
         };
-        let Some(step) = self.checkout.try_update(|c| c.buy(self.today)) else {
+        let typed = self.typed.get_untracked();
+        let Some(step) = self.checkout.try_update(|c| c.buy(self.today, &typed)) else {
             return;
         };
         match step {
@@ -31,6 +32,13 @@ impl CheckoutForm {
                     offer_id: self.offer_id,
                 });
                 self.tell(Notice::Info(m.sign_in_required()));
+            }
+            Err(Blocked::PriceOutdated) => {
+                // The price for what is in the form now; Buy again once it shows.
+                self.preview_now(context);
+                self.tell(Notice::Info(
+                    Blocked::PriceOutdated.user_message(context.locale),
+                ));
             }
             Err(blocked) => self.tell(Notice::Problem(blocked.user_message(context.locale))),
             Ok(NextStep::Purchase(request)) => {
