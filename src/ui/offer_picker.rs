@@ -254,7 +254,9 @@ fn OfferChoices(
     };
     view! {
         <p class="pgo-count" role="status">{count}</p>
-        <div class="pgo-offers" role="radiogroup" aria-label=locale.messages().choose_offer()>
+        // Disabled for the whole group (ARIA: it holds for the options in it too).
+        <div class="pgo-offers" role="radiogroup" aria-label=locale.messages().choose_offer()
+            aria-disabled=move || under_way().then_some("true")>
             // Drawn afresh when the category changes (a few dozen cards at most): a keyed
             // <For> would keep the cards that stay, for 5.8 KB gzip of wasm (README, "Bundle size").
             {move || visible.get().into_iter().map(|offer| {
@@ -266,7 +268,6 @@ fn OfferChoices(
                 view! {
                     <div class="pgo-offer" role="radio" data-offer-id=id
                         aria-checked=move || aria(selected_id() == Some(id))
-                        aria-disabled=move || under_way().then_some("true")
                         tabindex=move || if tab_stop.get() == Some(id) { "0" } else { "-1" }
                         aria-labelledby=format!("pgo-name-{id} pgo-price-{id}")
                         aria-describedby=format!("pgo-facts-{id}")
