@@ -133,6 +133,35 @@ async fn choose_first(widget: &MountedWidget) {
     .await;
 }
 
+/// Presses Buy and waits for the receipt.
+async fn buy_until_the_receipt(widget: &MountedWidget) {
+    click(&widget.query(".pgo-buy").unwrap());
+    wait_until_the_receipt(widget).await;
+}
+
+async fn wait_until_the_receipt(widget: &MountedWidget) {
+    wait_until("the receipt", 5_000.0, || {
+        widget.query(".pgo-receipt").is_some()
+    })
+    .await;
+}
+
+/// The purchase request sent (previews aside).
+fn the_purchase() -> SeenRequest {
+    Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .find(|r| !r.url.contains("preview"))
+        .expect("a purchase request")
+}
+
+/// Waits until the price to pay shows `price`.
+async fn price_shows(widget: &MountedWidget, price: &str) {
+    wait_until(price, 3_000.0, || {
+        widget.text(".pgo-price__total").contains(price)
+    })
+    .await;
+}
+
 #[wasm_bindgen_test]
 async fn typing_a_voucher_previews_once_after_a_pause_and_shows_the_discount() {
     script_two_offers();
@@ -154,10 +183,7 @@ async fn typing_a_voucher_previews_once_after_a_pause_and_shows_the_discount() {
     for typed in ["S", "SUM", "SUMMER", "SUMMER21"] {
         type_into(&input, typed);
     }
-    wait_until("the discount", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€16.00")
-    })
-    .await;
+    price_shows(&widget, "€16.00").await;
     assert!(widget.text(".pgo-price__original").contains("€20.00"));
     assert!(widget.text(".pgo-price__discount").contains("−€4.00"));
     assert_eq!(widget.text(".pgo-voucher--applied"), "Summer deal applied");
@@ -180,10 +206,7 @@ async fn typing_a_voucher_previews_once_after_a_pause_and_shows_the_discount() {
     );
     // Removing the code restores the plain price.
     click(&widget.query(".pgo-button--quiet").expect("a remove button"));
-    wait_until("the plain price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€20.00")
-    })
-    .await;
+    price_shows(&widget, "€20.00").await;
     assert!(widget.query(".pgo-price__discount").is_none());
 }
 
@@ -200,10 +223,7 @@ async fn a_slow_old_preview_never_overwrites_a_newer_one() {
     click(&widget.query(".pgo-button--secondary").unwrap());
     type_into(&input, "NEW");
     click(&widget.query(".pgo-button--secondary").unwrap());
-    wait_until("the new price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€15.00")
-    })
-    .await;
+    price_shows(&widget, "€15.00").await;
     let old_preview = || {
         Fetch::requests_to(PREVIEW)
             .into_iter()
@@ -273,17 +293,11 @@ async fn paying_through_the_hosts_provider_buys_once_and_shows_the_receipt() {
     install_payment_provider(&widget.root, "tok-1");
     choose_first(&widget).await;
     type_into(&widget.query("input[type=text]").unwrap(), "SUMMER21");
-    wait_until("the discount", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€16.00")
-    })
-    .await;
+    price_shows(&widget, "€16.00").await;
     let buy = widget.query(".pgo-buy").unwrap();
     click(&buy);
     click(&buy);
-    wait_until("the receipt", 3_000.0, || {
-        widget.query(".pgo-receipt").is_some()
-    })
-    .await;
+    wait_until_the_receipt(&widget).await;
     let purchases: Vec<_> = Fetch::requests_to(PURCHASE)
         .into_iter()
         .filter(|r| !r.url.contains("preview"))
@@ -342,10 +356,7 @@ async fn a_cancelled_payment_charges_nothing_and_can_be_retried() {
     assert!(!buy.has_attribute("disabled"), "the form unlocks");
     install_payment_provider(&widget.root, "tok-2");
     click(&buy);
-    wait_until("the receipt", 3_000.0, || {
-        widget.query(".pgo-receipt").is_some()
-    })
-    .await;
+    wait_until_the_receipt(&widget).await;
 }
 
 #[wasm_bindgen_test]
@@ -356,20 +367,10 @@ async fn a_free_offer_is_bought_without_payment() {
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     install_payment_provider(&widget.root, "should-not-be-asked");
     choose_first(&widget).await;
-    wait_until("the free price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€0.00")
-    })
-    .await;
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the receipt", 3_000.0, || {
-        widget.query(".pgo-receipt").is_some()
-    })
-    .await;
+    price_shows(&widget, "€0.00").await;
+    buy_until_the_receipt(&widget).await;
     assert!(payment_requests().is_empty());
-    let purchase = Fetch::requests_to(PURCHASE)
-        .into_iter()
-        .find(|r| !r.url.contains("preview"))
-        .unwrap();
+    let purchase = the_purchase();
     assert!(!purchase.body.unwrap().contains("paymentRequestToken"));
 }
 
@@ -513,11 +514,7 @@ async fn the_receipt_shows_the_vendors_expiry_and_a_voucher_the_purchase_refused
         widget.query(".pgo-voucher--applied").is_some()
     })
     .await;
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the receipt", 3_000.0, || {
-        widget.query(".pgo-receipt").is_some()
-    })
-    .await;
+    buy_until_the_receipt(&widget).await;
     let purchase = Fetch::requests_to("/v1/online-offers/purchase")
         .into_iter()
         .find(|r| !r.url.contains("preview"))
@@ -554,10 +551,7 @@ async fn a_purchase_under_way_holds_the_offers_so_nothing_is_bought_twice() {
     Fetch::respond_after(PURCHASE, 1_000, 200, RECEIPT);
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     choose_first(&widget).await;
-    wait_until("the free price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€0.00")
-    })
-    .await;
+    price_shows(&widget, "€0.00").await;
     click(&widget.query(".pgo-buy").unwrap());
     let group = widget.query("[role=radiogroup]").unwrap();
     wait_until("the offers held", 3_000.0, || {
@@ -569,11 +563,7 @@ async fn a_purchase_under_way_holds_the_offers_so_nothing_is_bought_twice() {
     click(&options[0]);
     click(&options[1]);
     press(&options[1], "Enter");
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the receipt", 5_000.0, || {
-        widget.query(".pgo-receipt").is_some()
-    })
-    .await;
+    buy_until_the_receipt(&widget).await;
     let purchases = Fetch::requests_to(PURCHASE)
         .into_iter()
         .filter(|r| !r.url.contains("preview"))
@@ -600,10 +590,7 @@ async fn a_voucher_typed_just_before_buy_is_priced_before_anything_is_paid() {
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     install_payment_provider(&widget.root, "tok-1");
     choose_first(&widget).await;
-    wait_until("the price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€20.00")
-    })
-    .await;
+    price_shows(&widget, "€20.00").await;
     // Pasted and Buy pressed at once, within the pause before a typed code is previewed.
     type_into(&widget.query("input[type=text]").unwrap(), "SUMMER21");
     click(&widget.query(".pgo-buy").unwrap());
@@ -617,21 +604,11 @@ async fn a_voucher_typed_just_before_buy_is_priced_before_anything_is_paid() {
             .contains("Please wait until your price is confirmed.")
     })
     .await;
-    wait_until("the voucher's price", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€16.00")
-    })
-    .await;
-    click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the receipt", 3_000.0, || {
-        widget.query(".pgo-receipt").is_some()
-    })
-    .await;
+    price_shows(&widget, "€16.00").await;
+    buy_until_the_receipt(&widget).await;
     assert_eq!(payment_requests().len(), 1);
     assert!(payment_requests()[0].contains(r#""amount":"16""#));
-    let purchase = Fetch::requests_to(PURCHASE)
-        .into_iter()
-        .find(|r| !r.url.contains("preview"))
-        .unwrap();
+    let purchase = the_purchase();
     assert!(purchase
         .body
         .unwrap()
@@ -662,10 +639,7 @@ async fn a_failed_price_is_asked_again_by_try_again_or_buy() {
     })
     .await;
     click(&widget.query(".pgo-buy").unwrap());
-    wait_until("the price at last", 3_000.0, || {
-        widget.text(".pgo-price__total").contains("€20.00")
-    })
-    .await;
+    price_shows(&widget, "€20.00").await;
     assert_eq!(Fetch::requests_to(PREVIEW).len(), 3);
     assert!(
         payment_requests().is_empty(),
