@@ -2,6 +2,7 @@
 //! the vendor's payment component in the element's `payment` slot; then the purchase.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use perfectgym_offers_core::dates::iso_date;
 use perfectgym_offers_core::model::{PaymentSessionRequest, PAYMENT_SCOPE_ECOM};
 use perfectgym_offers_core::widget_config::WidgetConfig;
@@ -33,7 +34,7 @@ impl CheckoutForm {
         let notice = match outcome {
             PaymentOutcome::Token(token) => {
                 if let Some(Some(request)) = self.checkout.try_update(|c| c.paid(token)) {
-                    self.purchase(context, client, request).await;
+                    spawn_local(self.purchase(context, client, request));
                 }
                 return;
             }
@@ -41,10 +42,9 @@ impl CheckoutForm {
             PaymentOutcome::PriceChanged => Notice::Problem(m.price_changed()),
             PaymentOutcome::SessionFailed(ref error) => {
                 let message = error.user_message(context.locale);
-                context.host.emit(HostEvent::error(
-                    message,
-                    format!("payment session: {error}"),
-                ));
+                context
+                    .host
+                    .emit(HostEvent::error(message, error.to_string()));
                 Notice::Problem(message)
             }
             PaymentOutcome::NoProvider | PaymentOutcome::Unavailable => {
