@@ -3,7 +3,7 @@
 
 use perfectgym_offers_core::model::{PurchasePreview, PurchaseRequest, PurchaseResult};
 use perfectgym_offers_core::wire::JsonObject;
-use perfectgym_offers_core::Money;
+use perfectgym_offers_core::{ApiError, Locale, Money};
 use wasm_bindgen::JsValue;
 
 use crate::api::json::JsObject;
@@ -161,6 +161,11 @@ impl HostEvent {
 
     pub fn error(message: &'static str, cause: String) -> HostEvent {
         HostEvent::Error(ErrorDetail { message, cause })
+    }
+
+    /// A request that failed: its message for the visitor in `locale`, the error as the cause.
+    pub fn failed(error: &ApiError, locale: Locale) -> HostEvent {
+        HostEvent::error(error.user_message(locale), error.to_string())
     }
 }
 

@@ -41,11 +41,8 @@ impl CheckoutForm {
             PaymentOutcome::Cancelled => Notice::Info(m.payment_cancelled()),
             PaymentOutcome::PriceChanged => Notice::Problem(m.price_changed()),
             PaymentOutcome::SessionFailed(ref error) => {
-                let message = error.user_message(context.locale);
-                context
-                    .host
-                    .emit(HostEvent::error(message, error.to_string()));
-                Notice::Problem(message)
+                context.host.emit(HostEvent::failed(error, context.locale));
+                Notice::Problem(error.user_message(context.locale))
             }
             PaymentOutcome::NoProvider | PaymentOutcome::Unavailable => {
                 context.host.emit(HostEvent::error(

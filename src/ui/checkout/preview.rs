@@ -41,10 +41,7 @@ impl CheckoutForm {
                 }
                 // The page learns why (an expired customer token, say), not only the visitor.
                 (Err(error), _) => {
-                    host.emit(HostEvent::error(
-                        error.user_message(locale),
-                        error.to_string(),
-                    ));
+                    host.emit(HostEvent::failed(error, locale));
                 }
                 (Ok(_), None) => {}
             }

@@ -78,9 +78,7 @@ impl CheckoutForm {
             }
             PurchaseOutcome::Refused(error)
             | PurchaseOutcome::NotRecorded(error)
-            | PurchaseOutcome::Unconfirmed(error) => {
-                HostEvent::error(error.user_message(context.locale), error.to_string())
-            }
+            | PurchaseOutcome::Unconfirmed(error) => HostEvent::failed(error, context.locale),
         };
         context.host.emit(event);
         self.checkout.try_update(|c| c.purchase_finished(outcome));
