@@ -254,14 +254,29 @@ fn assets_base() -> String {
         .unwrap_or_default()
 }
 
+/// How long a language's texts may take: the widget waits for them before it shows anything,
+/// so a file that never answers (a stalled CDN) must end in English rather than in loading.
+const TEXTS_TIMEOUT_MS: u32 = 5_000;
+
 async fn fetch_texts(url: &str) -> Result<Messages, String> {
-    let response = gloo_net::http::Request::get(url)
-        .send()
-        .await
-        .map_err(|error| error.to_string())?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let json = response.text().await.map_err(|error| error.to_string())?;
-    decode(&json)
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    let exchange = async {
+        let response = gloo_net::http::Request::get(url)
+            .abort_signal(signal.as_ref())
+            .send()
+            .await
+            .map_err(|error| error.to_string())?;
+        if !response.ok() {
+            return Err(format!("HTTP {}", response.status()));
+        }
+        response.text().await.map_err(|error| error.to_string())
+    };
+    let Some(json) = crate::api::with_timeout(exchange, TEXTS_TIMEOUT_MS).await else {
+        if let Some(controller) = controller {
+            controller.abort();
+        }
+        return Err(format!("no answer within {TEXTS_TIMEOUT_MS} ms"));
+    };
+    decode(&json?)
 }

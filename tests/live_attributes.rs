@@ -30,7 +30,8 @@ impl Drop for LiveElement {
 }
 
 impl LiveElement {
-    async fn with_offers(attributes: &str) -> LiveElement {
+    /// The element on the page, its events recorded, without waiting for anything.
+    fn on_page(attributes: &str) -> LiveElement {
         perfectgym_offers::embed::define_element();
         let page = fresh_container();
         page.set_inner_html(&format!(
@@ -42,7 +43,11 @@ impl LiveElement {
             .unwrap()
             .unchecked_into();
         record_events(&element);
-        let live = LiveElement { page, element };
+        LiveElement { page, element }
+    }
+
+    async fn with_offers(attributes: &str) -> LiveElement {
+        let live = LiveElement::on_page(attributes);
         wait_until("the offers", 3_000.0, || {
             live.all("[role=radio]").len() == 2
         })
@@ -477,4 +482,68 @@ async fn a_new_locale_waits_for_the_purchase_under_way_and_its_receipt() {
         live.text(".pgo-offer__price") == intl_money("fr", "EUR", "20")
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn signed_out_with_my_offers_open_the_offers_show_again() {
+    script_two_offers();
+    Fetch::respond("/purchased", 200, "[]");
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
+    click(&live.one("#pgo-tab-MyOffers"));
+    let offers_hidden = || {
+        live.one(".pgo-offers")
+            .closest("[hidden]")
+            .unwrap()
+            .is_some()
+    };
+    wait_until("my offers", 3_000.0, offers_hidden).await;
+    live.element.remove_attribute("customer-id").unwrap();
+    wait_until("the offers again", 3_000.0, || !offers_hidden()).await;
+    assert!(
+        live.all("[role=tab]").is_empty(),
+        "no tabs without a customer"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_element_moved_while_loading_reports_ready_once() {
+    Fetch::reset();
+    Fetch::respond_after(
+        "/v1/online-offers/purchasable?",
+        300,
+        200,
+        &offer_page(
+            &[(12345, "Day Ticket Adult", "20"), (2, "Trial Week", "29")],
+            None,
+        ),
+    );
+    let live = LiveElement::on_page(r#"api-base="/pg-proxy""#);
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    live.element.remove();
+    live.page.append_child(&live.element).unwrap();
+    wait_until("the offers", 3_000.0, || {
+        live.all("[role=radio]").len() == 2
+    })
+    .await;
+    // Past the first mount's answer too.
+    gloo_timers::future::TimeoutFuture::new(400).await;
+    let ready = events().iter().filter(|e| e.name == "ready").count();
+    assert_eq!(ready, 1);
+}
+
+#[wasm_bindgen_test]
+async fn texts_that_never_arrive_end_in_english_not_in_loading() {
+    script_two_offers();
+    Fetch::hang("locales/it.json");
+    let live = LiveElement::on_page(r#"api-base="/pg-proxy" locale="it-IT""#);
+    wait_until("the offers in English", 8_000.0, || {
+        live.all("[role=radio]").len() == 2
+    })
+    .await;
+    assert_eq!(live.text("h2"), "Buy online");
+    assert_eq!(
+        live.text(".pgo-offer__price"),
+        intl_money("it-IT", "EUR", "20"),
+        "money still in the visitor's format"
+    );
 }

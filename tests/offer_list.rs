@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod support;
-use support::{mount_widget, offer_page, serve_texts, wait_until, Fetch};
+use support::{events, mount_widget, offer_page, record_events, serve_texts, wait_until, Fetch};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -135,6 +135,7 @@ async fn an_error_is_announced_and_retry_loads_the_offers() {
         &offer_page(&[(7, "Trial Week", "29")], None),
     );
     let widget = mount_widget(&[("api-base", "/pg-proxy")]);
+    record_events(&widget.root);
     wait_until("the error state", 3_000.0, || {
         widget.query("[role=alert]").is_some()
     })
@@ -144,6 +145,13 @@ async fn an_error_is_announced_and_retry_loads_the_offers() {
         .text_content()
         .unwrap()
         .contains("could not accept this request"));
+    let errors: Vec<_> = events().into_iter().filter(|e| e.name == "error").collect();
+    assert_eq!(errors.len(), 1, "the page is told once");
+    assert!(
+        errors[0].detail.contains("traceId t-9"),
+        "{}",
+        errors[0].detail
+    );
     assert!(
         alert
             .get_attribute("data-cause")
@@ -316,4 +324,28 @@ async fn a_tenant_writing_nulls_and_one_unreadable_offer_still_lists_the_rest() 
         "{}",
         errors[0].detail
     );
+}
+
+#[wasm_bindgen_test]
+async fn an_offer_list_nothing_answers_for_is_a_setup_problem_not_a_missing_offer() {
+    Fetch::reset();
+    Fetch::respond(LIST, 404, r#"{"errorMessage":"no route"}"#);
+    let widget = mount_widget(&[("api-base", "/wrong-path")]);
+    wait_until("the error state", 3_000.0, || {
+        widget.query("[role=alert]").is_some()
+    })
+    .await;
+    let alert = widget.query("[role=alert]").unwrap();
+    assert!(
+        alert
+            .text_content()
+            .unwrap()
+            .contains("not set up correctly"),
+        "not 'This offer is no longer available'"
+    );
+    assert!(alert
+        .get_attribute("data-cause")
+        .unwrap()
+        .contains("/wrong-path"));
+    assert!(widget.query("[role=alert] button").is_none());
 }

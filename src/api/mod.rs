@@ -79,7 +79,18 @@ impl ApiClient {
         offset: &PageOffset,
         slice_size: u32,
     ) -> Result<OfferPage, ApiError> {
-        self.get(&paths::purchasable(offset, slice_size)).await
+        let page = self.get(&paths::purchasable(offset, slice_size)).await;
+        page.map_err(|error| match error {
+            // The list always exists: a 404 means nothing answers at `api-base` (a wrong path,
+            // a proxy not deployed yet), not an offer gone.
+            ApiError::Http { status: 404, .. } => ApiError::Config {
+                cause: format!(
+                    "the offer list at {} answered {error}: is api-base where the proxy is?",
+                    self.base
+                ),
+            },
+            error => error,
+        })
     }
 
     /// Every purchasable offer, following the pages to the end; `so_far` sees the offers
@@ -273,7 +284,7 @@ pub fn decode_body<T: FromJson>(text: &str) -> Result<T, ApiError> {
 }
 
 /// Runs `future` for at most `timeout_ms`; `None` when time ran out first.
-async fn with_timeout<T>(future: impl Future<Output = T>, timeout_ms: u32) -> Option<T> {
+pub(crate) async fn with_timeout<T>(future: impl Future<Output = T>, timeout_ms: u32) -> Option<T> {
     match select(pin!(future), TimeoutFuture::new(timeout_ms)).await {
         Either::Left((output, _)) => Some(output),
         Either::Right(_) => None,

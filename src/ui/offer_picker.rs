@@ -98,8 +98,9 @@ async fn load_catalogue(
         );
     };
     let loaded = client.all_purchasable(show_so_far).await;
-    // Later timers of this attempt must not show a partial list any more.
-    attempt.try_update_value(|n| *n += 1);
+    // Later timers of this attempt must not show a partial list any more, and a picker gone
+    // meanwhile (the element moved, the widget drawn again) reports nothing: its successor does.
+    attempt.try_update_value(|n| *n += 1)?;
     let loaded = loaded.map(|readable| {
         report_unreadable(
             &context.host,

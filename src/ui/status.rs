@@ -5,6 +5,7 @@ use perfectgym_offers_core::{ApiError, Locale};
 
 use crate::embed::events::HostEvent;
 use crate::embed::host::Host;
+use crate::ui::context::WidgetContext;
 
 /// Items of a list that could not be read and were left out: a warning in the console and an
 /// `error` event for the developer; the visitor sees the rest of the list.
@@ -29,7 +30,8 @@ pub fn Loading(text: &'static str) -> impl IntoView {
 }
 
 /// An error the visitor can act on: the message in their language, and a retry button when the
-/// failure may pass. The developer-facing cause goes to the console and a data attribute.
+/// failure may pass. The developer-facing cause goes to the console, a data attribute and the
+/// page's `error` event.
 #[component]
 pub fn ErrorNotice(
     error: ApiError,
@@ -38,6 +40,9 @@ pub fn ErrorNotice(
 ) -> impl IntoView {
     let cause = error.to_string();
     web_sys::console::warn_1(&format!("perfectgym-offers: {cause}").into());
+    if let Some(context) = use_context::<WidgetContext>() {
+        context.host.emit(HostEvent::failed(&error, locale));
+    }
     let retry = on_retry.filter(|_| !matches!(error, ApiError::Config { .. }));
     view! {
         <div class="pgo-status pgo-status--error" role="alert" data-cause=cause>

@@ -7,6 +7,7 @@ use perfectgym_offers_core::widget_config::WidgetConfig;
 use perfectgym_offers_core::{ApiError, Locale};
 use wasm_bindgen::JsCast;
 
+use crate::embed::events::HostEvent;
 use crate::embed::host::Host;
 use crate::locale;
 use crate::ui::aria;
@@ -43,6 +44,7 @@ pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host)
         Ok(config) => config,
         Err(error) => {
             host.reveal();
+            host.emit(HostEvent::failed(&error, locale::english()));
             return view! {
                 <section class="pgo-widget">
                     <ErrorNotice error locale=locale::english()/>
@@ -151,7 +153,8 @@ fn LocalisedWidget(
             }}
             <div role=move || customer_id.get().map(|_| "tabpanel")
                 aria-labelledby=move || customer_id.get().map(|_| Tab::Buy.id())
-                hidden=move || tab.get() != Tab::Buy>
+                // Signed out with "My offers" open, the tabs are gone: the offers show again.
+                hidden=move || customer_id.get().is_some() && tab.get() != Tab::Buy>
                 <OfferPicker selected/>
                 {move || selected.get().map(|offer| view! {
                     <OfferCheckout offer on_done=move |()| selected.set(None)/>
