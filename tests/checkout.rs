@@ -680,3 +680,37 @@ async fn a_category_no_offer_is_in_shows_every_offer() {
         widget_with_offers(&[("api-base", "/pg-proxy"), ("category", "Memberships")]).await;
     assert!(widget.text(".pgo-count").contains("2 offers"));
 }
+
+#[wasm_bindgen_test]
+async fn a_refused_clipboard_selects_the_code_to_copy_by_hand() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, &preview_body("0", "0", ""));
+    Fetch::respond(PURCHASE, 200, RECEIPT);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    choose_first(&widget).await;
+    price_shows(&widget, "€0.00").await;
+    buy_until_the_receipt(&widget).await;
+    refuse_clipboard();
+    click(&widget.query(".pgo-code-card .pgo-button").unwrap());
+    wait_until("the code selected", 3_000.0, || {
+        selected_text() == "PTKXPMUO"
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_purchase_answered_without_an_access_code_shows_no_empty_code() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, &preview_body("0", "0", ""));
+    Fetch::respond(
+        PURCHASE,
+        200,
+        &RECEIPT.replace(r#""studioAccessCode":"PTKXPMUO","#, ""),
+    );
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    choose_first(&widget).await;
+    price_shows(&widget, "€0.00").await;
+    buy_until_the_receipt(&widget).await;
+    assert!(widget.text(".pgo-receipt__facts").contains("100002"));
+    assert!(widget.query(".pgo-code-card").is_none());
+}

@@ -45,11 +45,14 @@ export async function askPaymentProvider(element, details) {
 }
 
 // Copies text to the clipboard; resolves to whether it worked.
-export async function copyText(text) {
+// Where the clipboard is refused (an http page, a frame without the permission), the code is
+// selected instead, so the visitor copies it with the system's own menu.
+export async function copyText(text, element) {
   try {
     await navigator.clipboard.writeText(text);
     return true;
   } catch (_) {
+    if (element) window.getSelection()?.selectAllChildren(element);
     return false;
   }
 }

@@ -47,6 +47,7 @@ pub fn Receipt(
     let voucher_refused = voucher.is_some() && result.prices.voucher_error_code.is_some();
     let qr = qr_path(&code);
     let heading = NodeRef::<leptos::html::H3>::new();
+    let shown_code = NodeRef::<leptos::html::P>::new();
     // Focus the receipt's heading so keyboard and screen-reader users land on the result.
     Effect::new(move |_| {
         if let Some(heading) = heading.get() {
@@ -68,9 +69,11 @@ pub fn Receipt(
             {voucher_refused.then(|| view! {
                 <p class="pgo-notice pgo-notice--problem pgo-receipt__voucher">{m.receipt_voucher_not_applied()}</p>
             })}
+            // An answer without a code shows none (the purchase number stays), not an empty card.
+            {(!code.trim().is_empty()).then(|| view! {
             <div class="pgo-code-card">
                 <p class="pgo-code-card__label">{m.access_code()}</p>
-                <p class="pgo-code" translate="no">{code.clone()}</p>
+                <p class="pgo-code" translate="no" node_ref=shown_code>{code.clone()}</p>
                 {qr.map(|qr| view! {
                     <svg class="pgo-qr" role="img" aria-label=m.qr_label()
                         viewBox=format!("0 0 {0} {0}", qr.size) shape-rendering="crispEdges">
@@ -83,7 +86,8 @@ pub fn Receipt(
                     on:click=move |_| {
                         let code = code.clone();
                         spawn_local(async move {
-                            let worked = copy_to_clipboard(&code).await;
+                            let shown = shown_code.get().map(Into::into);
+                            let worked = copy_to_clipboard(&code, shown).await;
                             let _ = copied.try_set(worked);
                         });
                     }>
@@ -91,6 +95,7 @@ pub fn Receipt(
                 </button>
                 <span class="pgo-visually-hidden" role="status">{move || copied.get().then_some(m.copied())}</span>
             </div>
+            })}
             <button type="button" class="pgo-button pgo-button--quiet" on:click=move |_| on_done.run(())>
                 {m.buy_another()}
             </button>

@@ -154,3 +154,13 @@ export function sessionSet(key, value) {
 export function sessionGet(key) {
   return sessionStorage.getItem(key);
 }
+// A page where the clipboard is refused (http, or a frame without the permission).
+export function refuseClipboard() {
+  Object.defineProperty(navigator, "clipboard", {
+    configurable: true,
+    value: { writeText: () => Promise.reject(new Error("refused")) },
+  });
+}
+export function selectedText() {
+  return String(window.getSelection() || "");
+}

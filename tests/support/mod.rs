@@ -44,6 +44,10 @@ extern "C" {
     pub fn session_set(key: &str, value: Option<String>);
     #[wasm_bindgen(js_name = sessionGet)]
     pub fn session_get(key: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = refuseClipboard)]
+    pub fn refuse_clipboard();
+    #[wasm_bindgen(js_name = selectedText)]
+    pub fn selected_text() -> String;
     #[wasm_bindgen(js_name = intlMoney)]
     pub fn intl_money(locale: &str, currency: &str, amount: &str) -> String;
     #[wasm_bindgen(js_name = intlDateTime)]
