@@ -45,14 +45,15 @@ export async function askPaymentProvider(element, details) {
 }
 
 // Copies text to the clipboard; resolves to whether it worked.
-// Where the clipboard is refused (an http page, a frame without the permission), the code is
-// selected instead, so the visitor copies it with the system's own menu.
-export async function copyText(text, element) {
+// Where the clipboard is refused (an http page, a frame without the permission), the code shown
+// beside the Copy button is selected instead, for the visitor to copy with the system's own menu.
+export async function copyText(text, button) {
   try {
     await navigator.clipboard.writeText(text);
     return true;
   } catch (_) {
-    if (element) window.getSelection()?.selectAllChildren(element);
+    const shown = button?.parentElement?.querySelector(".pgo-code");
+    if (shown) window.getSelection()?.selectAllChildren(shown);
     return false;
   }
 }

@@ -25,7 +25,7 @@ extern "C" {
     #[wasm_bindgen(js_name = askPaymentProvider)]
     fn ask_payment_provider(element: Option<HtmlElement>, details: JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = copyText)]
-    fn copy_text(text: &str, element: Option<web_sys::Element>) -> js_sys::Promise;
+    fn copy_text(text: &str, button: Option<web_sys::Element>) -> js_sys::Promise;
     #[wasm_bindgen(js_name = mountVendorPayment)]
     fn mount_vendor_payment(
         element: &HtmlElement,
@@ -222,10 +222,10 @@ pub fn studio_date(moment: &StudioDateTime, time_zone: Option<&str>) -> Date {
     parse_date(&date_in(zone, moment.unix_seconds() as f64 * 1000.0)).unwrap_or(moment.date())
 }
 
-/// Copies `text`; whether it worked. Where it did not, `shown` (where the text shows) is
-/// selected for the visitor to copy.
-pub async fn copy_to_clipboard(text: &str, shown: Option<web_sys::Element>) -> bool {
-    JsFuture::from(copy_text(text, shown))
+/// Copies `text`; whether it worked. Where it did not, the code shown beside `button` (in its
+/// parent) is selected for the visitor to copy.
+pub async fn copy_to_clipboard(text: &str, button: Option<web_sys::Element>) -> bool {
+    JsFuture::from(copy_text(text, button))
         .await
         .ok()
         .and_then(|v| v.as_bool())

@@ -8,6 +8,7 @@ use perfectgym_offers_core::access_code::qr_path;
 use perfectgym_offers_core::dates::{add_term, format_date};
 use perfectgym_offers_core::model::{OnlineOffer, PurchaseResult};
 use time::Date;
+use wasm_bindgen::JsCast;
 
 use crate::embed::host::{copy_to_clipboard, studio_date};
 use crate::ui::context::WidgetContext;
@@ -47,7 +48,6 @@ pub fn Receipt(
     let voucher_refused = voucher.is_some() && result.prices.voucher_error_code.is_some();
     let qr = qr_path(&code);
     let heading = NodeRef::<leptos::html::H3>::new();
-    let shown_code = NodeRef::<leptos::html::P>::new();
     // Focus the receipt's heading so keyboard and screen-reader users land on the result.
     Effect::new(move |_| {
         if let Some(heading) = heading.get() {
@@ -73,7 +73,7 @@ pub fn Receipt(
             {(!code.trim().is_empty()).then(|| view! {
             <div class="pgo-code-card">
                 <p class="pgo-code-card__label">{m.access_code()}</p>
-                <p class="pgo-code" translate="no" node_ref=shown_code>{code.clone()}</p>
+                <p class="pgo-code" translate="no">{code.clone()}</p>
                 {qr.map(|qr| view! {
                     <svg class="pgo-qr" role="img" aria-label=m.qr_label()
                         viewBox=format!("0 0 {0} {0}", qr.size) shape-rendering="crispEdges">
@@ -83,11 +83,11 @@ pub fn Receipt(
                 })}
                 <p class="pgo-muted">{m.access_code_hint()}</p>
                 <button type="button" class="pgo-button pgo-button--secondary"
-                    on:click=move |_| {
+                    on:click=move |ev| {
                         let code = code.clone();
+                        let button = ev.current_target().map(|b| b.unchecked_into());
                         spawn_local(async move {
-                            let shown = shown_code.get().map(Into::into);
-                            let worked = copy_to_clipboard(&code, shown).await;
+                            let worked = copy_to_clipboard(&code, button).await;
                             let _ = copied.try_set(worked);
                         });
                     }>
