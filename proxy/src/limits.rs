@@ -2,12 +2,12 @@
 //! limits on the writes and on the reads. Both are well-kept tower layers, configured here.
 
 use std::hash::Hash;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
 use governor::DefaultKeyedRateLimiter;
@@ -15,7 +15,7 @@ use perfectgym_offers_core::model::{
     PAYMENT_CURRENCY_HEADER, PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER,
 };
 use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
+use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor};
 use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -32,8 +32,8 @@ pub struct WriteLimit {
     pub burst: u32,
     /// Requests a client regains per minute after that.
     pub per_minute: u32,
-    /// Take the client from `X-Forwarded-For`/`Forwarded` (only behind a proxy that sets them);
-    /// otherwise the peer address. The read limit counts clients the same way.
+    /// Take the client from `X-Forwarded-For`'s right-most entry (only behind a proxy that
+    /// appends or sets it); otherwise the peer address. The read limit counts clients the same way.
     pub trust_forwarded_for: bool,
 }
 
@@ -119,7 +119,7 @@ fn too_many(error: GovernorError) -> Response<Body> {
 }
 
 /// The client a request counts against: the peer address, or behind a trusted proxy the address
-/// it forwarded.
+/// it forwarded; an IPv6 client by its /64.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientKey {
     trust_forwarded_for: bool,
@@ -129,11 +129,35 @@ impl KeyExtractor for ClientKey {
     type Key = IpAddr;
 
     fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
-        if self.trust_forwarded_for {
-            SmartIpKeyExtractor.extract(request)
-        } else {
-            PeerIpKeyExtractor.extract(request)
-        }
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| forwarded_client(request.headers()))
+            .flatten();
+        let client = match forwarded {
+            Some(client) => client,
+            None => PeerIpKeyExtractor.extract(request)?,
+        };
+        Ok(network_of(client))
+    }
+}
+
+/// The address the proxy in front saw: the right-most `X-Forwarded-For` entry. A proxy appends
+/// the address it got the request from; whatever is left of it (and `X-Real-IP`, `Forwarded`)
+/// came from the client, who could send a new address with every request.
+fn forwarded_client(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?;
+    last.to_str().ok()?.rsplit(',').next()?.trim().parse().ok()
+}
+
+/// An IPv6 client counts by its /64: one host holds a whole /64 and could use a fresh address
+/// for every request. (An IPv4 client on a dual-stack socket, `::ffff:a.b.c.d`, stays itself.)
+pub fn network_of(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
     }
 }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode};
+use perfectgym_offers_proxy::limits::network_of;
 use perfectgym_offers_proxy::mock::MockTenant;
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
 use serde_json::json;
@@ -133,6 +134,21 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         StatusCode::OK,
         "another visitor is not blocked"
     );
+    // A CDN appends the address it saw to what the visitor sent: only that one counts.
+    assert_eq!(
+        preview("192.0.2.1, 198.51.100.2").await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a made-up address before the proxy's own is not a new client"
+    );
+}
+
+#[test]
+fn an_ipv6_client_counts_by_its_network() {
+    let key = |ip: &str| network_of(ip.parse().unwrap());
+    assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:bbbb::9"));
+    assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+    assert_eq!(key("::ffff:203.0.113.7"), key("203.0.113.7"));
+    assert_ne!(key("::ffff:203.0.113.7"), key("::ffff:198.51.100.2"));
 }
 
 /// Each limit forgets quiet clients in a sweep that lives as long as the app: apps made and
