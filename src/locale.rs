@@ -259,8 +259,8 @@ fn assets_base() -> String {
 const TEXTS_TIMEOUT_MS: u32 = 5_000;
 
 async fn fetch_texts(url: &str) -> Result<Messages, String> {
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(|c| c.signal());
+    let deadline = crate::api::Deadline::after(TEXTS_TIMEOUT_MS);
+    let signal = deadline.signal();
     let exchange = async {
         let response = gloo_net::http::Request::get(url)
             .abort_signal(signal.as_ref())
@@ -272,10 +272,7 @@ async fn fetch_texts(url: &str) -> Result<Messages, String> {
         }
         response.text().await.map_err(|error| error.to_string())
     };
-    let Some(json) = crate::api::with_timeout(exchange, TEXTS_TIMEOUT_MS).await else {
-        if let Some(controller) = controller {
-            controller.abort();
-        }
+    let Some(json) = deadline.run(exchange).await else {
         return Err(format!("no answer within {TEXTS_TIMEOUT_MS} ms"));
     };
     decode(&json?)

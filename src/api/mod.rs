@@ -205,8 +205,8 @@ impl ApiClient {
     ) -> Result<JsValue, ApiError> {
         let url = format!("{}{path}", self.base);
         let is_get = method == Method::GET;
-        let controller = web_sys::AbortController::new().ok();
-        let signal = controller.as_ref().map(|c| c.signal());
+        let deadline = Deadline::after(self.timeout_ms);
+        let signal = deadline.signal();
         let mut builder = RequestBuilder::new(&url)
             .method(method)
             .header("Accept", "application/json")
@@ -243,17 +243,12 @@ impl ApiClient {
             })?;
             Ok::<_, ApiError>((status, text))
         };
-        let (status, text) = match with_timeout(exchange, self.timeout_ms).await {
-            Some(outcome) => outcome?,
-            None => {
-                if let Some(controller) = controller {
-                    controller.abort();
-                }
-                return Err(ApiError::Timeout {
-                    after_ms: self.timeout_ms,
-                });
-            }
+        let Some(outcome) = deadline.run(exchange).await else {
+            return Err(ApiError::Timeout {
+                after_ms: self.timeout_ms,
+            });
         };
+        let (status, text) = outcome?;
         if !(200..300).contains(&status) {
             let body = parse_json(&text)
                 .ok()
@@ -283,11 +278,38 @@ pub fn decode_body<T: FromJson>(text: &str) -> Result<T, ApiError> {
     decode(parse_json(text)?)
 }
 
-/// Runs `future` for at most `timeout_ms`; `None` when time ran out first.
-pub(crate) async fn with_timeout<T>(future: impl Future<Output = T>, timeout_ms: u32) -> Option<T> {
-    match select(pin!(future), TimeoutFuture::new(timeout_ms)).await {
-        Either::Left((output, _)) => Some(output),
-        Either::Right(_) => None,
+/// A request's time limit and the abort signal it fires: a request given the signal and run
+/// through [`Deadline::run`] is aborted when the time is up, not left to finish unseen.
+pub(crate) struct Deadline {
+    controller: Option<web_sys::AbortController>,
+    timeout_ms: u32,
+}
+
+impl Deadline {
+    pub(crate) fn after(timeout_ms: u32) -> Deadline {
+        Deadline {
+            controller: web_sys::AbortController::new().ok(),
+            timeout_ms,
+        }
+    }
+
+    /// The signal to send the request with.
+    pub(crate) fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.controller.as_ref().map(|c| c.signal())
+    }
+
+    /// Runs `future` for at most the time limit; `None` (and the request aborted) when time ran
+    /// out first.
+    pub(crate) async fn run<T>(self, future: impl Future<Output = T>) -> Option<T> {
+        match select(pin!(future), TimeoutFuture::new(self.timeout_ms)).await {
+            Either::Left((output, _)) => Some(output),
+            Either::Right(_) => {
+                if let Some(controller) = self.controller {
+                    controller.abort();
+                }
+                None
+            }
+        }
     }
 }
 
