@@ -156,7 +156,10 @@ async fn serve_proxy() -> String {
     tokio::spawn(serve(
         listener,
         router,
-        ServeLimits::default(),
+        ServeLimits {
+            max_connections_per_client: 0,
+            ..ServeLimits::default()
+        },
         std::future::pending(),
     ));
     format!("http://{address}/pg-proxy/v1")

@@ -101,9 +101,17 @@ struct Args {
     /// Seconds a client has to send its request head before it is disconnected.
     #[arg(long, default_value_t = ServeLimits::default().header_read_timeout.as_secs())]
     header_read_timeout_seconds: u64,
+    /// Seconds a client may take none of its answer before it is disconnected.
+    #[arg(long, default_value_t = ServeLimits::default().send_timeout.as_secs())]
+    send_timeout_seconds: u64,
     /// Connections open at once; more wait until one closes.
     #[arg(long, default_value_t = ServeLimits::default().max_connections)]
     max_connections: usize,
+    /// Connections one client (IPv4 address, IPv6 /64) may hold open at once; more are closed.
+    /// Not applied with --trust-forwarded-for, where every connection comes from the proxy in
+    /// front (cap clients there: nginx's limit_conn).
+    #[arg(long, default_value_t = ServeLimits::default().max_connections_per_client)]
+    max_connections_per_client: usize,
     /// With --upstream and without customer binding, serve the routes that name a customer
     /// (purchased offers, previews, purchases, payment sessions) anyway. Anyone could then read
     /// any member's purchases and studio access codes by changing a number.
@@ -261,7 +269,13 @@ async fn main() -> ExitCode {
     });
     let limits = ServeLimits {
         header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds),
+        send_timeout: Duration::from_secs(args.send_timeout_seconds),
         max_connections: args.max_connections,
+        max_connections_per_client: if args.trust_forwarded_for {
+            0
+        } else {
+            args.max_connections_per_client
+        },
     };
     serve_on_threads(listener, router, limits, threads, shutdown_signal()).await;
     ExitCode::SUCCESS

@@ -1,12 +1,17 @@
-//! Serving the router on a socket, with the two inbound limits `axum::serve` does not offer: a
+//! Serving the router on a socket, with the inbound limits `axum::serve` does not offer: a
 //! client must send its request head within a time (else a few slow clients hold connections
-//! open for ever), and only so many connections are open at once (past that, new ones wait in
-//! the kernel's backlog instead of exhausting file descriptors and memory).
+//! open for ever) and take its answer (else a client that never reads holds one), only so many
+//! connections are open at once (past that, new ones wait in the kernel's backlog instead of
+//! exhausting file descriptors and memory), and one client holds only a share of them.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -17,25 +22,42 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Sleep;
 use tower::ServiceExt;
+
+use crate::limits::network_of;
 
 /// The inbound limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServeLimits {
-    /// A client that has not sent a whole request head by then is disconnected.
+    /// A client that has not sent a whole request head by then is disconnected; so is a
+    /// kept-alive connection that sends no new request by then.
     pub header_read_timeout: Duration,
+    /// A client that takes no byte of its answer for this long is disconnected (nginx's
+    /// `send_timeout`).
+    pub send_timeout: Duration,
     /// Connections open at once; further ones are accepted as others close.
     pub max_connections: usize,
+    /// Connections one client (an IPv4 address, an IPv6 /64) may hold open at once; a further
+    /// one is closed at once (nginx's `limit_conn`). 0: no such cap, for a proxy behind another
+    /// one, where every connection comes from the one in front.
+    pub max_connections_per_client: usize,
 }
 
 impl Default for ServeLimits {
     fn default() -> Self {
         ServeLimits {
             header_read_timeout: Duration::from_secs(10),
+            send_timeout: Duration::from_secs(60),
             // Well under the usual 1,024 open files per process.
             max_connections: 512,
+            // A browser opens at most six connections to a host; this leaves room for a few
+            // dozen visitors behind one address (an office, a carrier's NAT) and keeps one
+            // client from holding every connection.
+            max_connections_per_client: 64,
         }
     }
 }
@@ -123,6 +145,53 @@ struct Accepted {
     peer: SocketAddr,
     /// Held while the connection is open: [`ServeLimits::max_connections`] across all lanes.
     permit: OwnedSemaphorePermit,
+    /// Held while the connection is open: [`ServeLimits::max_connections_per_client`].
+    client: Option<ClientConnection>,
+}
+
+/// How many connections each client holds open.
+#[derive(Default)]
+struct ClientConnections(Mutex<HashMap<IpAddr, usize>>);
+
+impl ClientConnections {
+    /// One more connection for `client`, unless it already holds `cap` of them.
+    fn open(self: &Arc<Self>, client: IpAddr, cap: usize) -> Option<ClientConnection> {
+        let mut open = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = open.entry(client).or_default();
+        if *count >= cap {
+            return None;
+        }
+        *count += 1;
+        Some(ClientConnection {
+            client,
+            all: Arc::clone(self),
+        })
+    }
+}
+
+/// One open connection of a client, counted until it is dropped.
+struct ClientConnection {
+    client: IpAddr,
+    all: Arc<ClientConnections>,
+}
+
+impl Drop for ClientConnection {
+    fn drop(&mut self) {
+        let mut open = self
+            .all
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = open.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// Accepts connections until `shutdown` completes and hands them to the lanes in turn.
@@ -133,6 +202,7 @@ async fn accept(
     shutdown: impl Future<Output = ()>,
 ) {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let clients = Arc::new(ClientConnections::default());
     tokio::pin!(shutdown);
     let mut next = 0;
     loop {
@@ -153,6 +223,14 @@ async fn accept(
             },
             () = &mut shutdown => break,
         };
+        let client = match limits.max_connections_per_client {
+            0 => None,
+            cap => match clients.open(network_of(peer.ip()), cap) {
+                Some(client) => Some(client),
+                // Closed unanswered: a client past its share is not a visitor to inform.
+                None => continue,
+            },
+        };
         // Answers go out as soon as they are written, as nginx's `tcp_nodelay` does; Nagle's
         // algorithm would hold a small answer back while the previous one is unacknowledged.
         let _ = stream.set_nodelay(true);
@@ -164,6 +242,7 @@ async fn accept(
             stream,
             peer,
             permit,
+            client,
         };
         // A lane that is gone (its thread could not start) is skipped.
         for _ in 0..lanes.len() {
@@ -192,6 +271,7 @@ async fn serve_lane(
         stream,
         peer,
         permit,
+        client,
     }) = incoming.recv().await
     {
         let Ok(stream) = TcpStream::from_std(stream) else {
@@ -203,14 +283,98 @@ async fn serve_lane(
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
+        let stream = SendDeadline::new(stream, limits.send_timeout);
         let connection =
             builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that goes away or is too slow is its own business, not an error to log.
             let _ = connection.await;
-            drop(permit);
+            drop((permit, client));
         });
     }
     graceful.shutdown().await;
+}
+
+/// A connection whose writes fail once the client has taken none of the answer for `timeout`.
+struct SendDeadline {
+    stream: TcpStream,
+    timeout: Duration,
+    /// Running while a write waits for the client.
+    waiting: Option<Pin<Box<Sleep>>>,
+}
+
+impl SendDeadline {
+    fn new(stream: TcpStream, timeout: Duration) -> Self {
+        SendDeadline {
+            stream,
+            timeout,
+            waiting: None,
+        }
+    }
+
+    /// `written` as it is, unless it is still waiting and the client has taken nothing for
+    /// `timeout`.
+    fn within_deadline<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        written: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if written.is_ready() {
+            self.waiting = None;
+            return written;
+        }
+        let timeout = self.timeout;
+        let waiting = self
+            .waiting
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        ready!(waiting.as_mut().poll(cx));
+        Poll::Ready(Err(io::ErrorKind::TimedOut.into()))
+    }
+}
+
+impl AsyncRead for SendDeadline {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for SendDeadline {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.within_deadline(cx, written)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.within_deadline(cx, written)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let flushed = Pin::new(&mut this.stream).poll_flush(cx);
+        this.within_deadline(cx, flushed)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
 }

@@ -1,6 +1,7 @@
 //! What the proxy's own limits do to a visitor who is slow, greedy or wrong, and to a tenant
-//! that answers too much: the request timeout, the header-read timeout, the connection cap,
-//! `no-store` on every error, and bounds in bytes on tenant answers and on the cache.
+//! that answers too much: the request timeout, the header-read and send timeouts, the
+//! connection caps, `no-store` on every error, and bounds in bytes on tenant answers and on the
+//! cache.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -137,6 +138,86 @@ async fn a_client_that_sends_its_request_slowly_is_disconnected() {
     assert!(closed.is_some(), "the slow client still holds a connection");
     assert!(!closed.unwrap().contains("200 OK"));
     // A client that finishes in time is answered.
+    the_list_is_answered(&address).await;
+}
+
+#[tokio::test]
+async fn a_kept_alive_connection_with_no_new_request_is_closed() {
+    let address = small_limits_proxy(ServeLimits {
+        header_read_timeout: Duration::from_millis(500),
+        ..ServeLimits::default()
+    })
+    .await;
+    let mut idle = TcpStream::connect(&address).await.unwrap();
+    idle.write_all(format!("{LIST}\r\n").as_bytes())
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut idle, Duration::from_secs(5)).await;
+    assert!(
+        answer.is_some_and(|answer| answer.starts_with("HTTP/1.1 200 OK")),
+        "an idle kept-alive connection stayed open"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_never_takes_its_answers_is_disconnected() {
+    let setup = proxy_served(
+        ServeLimits {
+            send_timeout: Duration::from_millis(300),
+            ..ServeLimits::default()
+        },
+        |_| {},
+        |proxy| proxy.read_limit.burst = 100_000,
+    )
+    .await;
+    let address = setup
+        .api
+        .trim_start_matches("http://")
+        .replace("/pg-proxy", "");
+    let mut greedy = TcpStream::connect(&address).await.unwrap();
+    // Requests for a long answer, one after another, none of the answers read: once the
+    // buffers between the two are full, the proxy waits for the client to read.
+    let request = "GET /pg-proxy/v1/online-offers/purchasable/2000 HTTP/1.1\r\nHost: x\r\n\r\n";
+    let asking = async {
+        loop {
+            if greedy.write_all(request.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    };
+    assert!(
+        tokio::time::timeout(Duration::from_secs(20), asking)
+            .await
+            .is_ok(),
+        "a client that reads nothing still holds its connection"
+    );
+}
+
+#[tokio::test]
+async fn a_client_holds_only_its_share_of_the_connections() {
+    let address = small_limits_proxy(ServeLimits {
+        max_connections_per_client: 2,
+        ..ServeLimits::default()
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        held.push(TcpStream::connect(&address).await.unwrap());
+    }
+    // Let the proxy take the two up before the third arrives.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = TcpStream::connect(&address).await.unwrap();
+    ask_for_the_list(&mut third).await;
+    assert_eq!(
+        read_until_closed(&mut third, Duration::from_secs(5))
+            .await
+            .as_deref(),
+        Some(""),
+        "a third connection of one client was served"
+    );
+    // One closed, the client may open another.
+    drop(held.pop());
+    tokio::time::sleep(Duration::from_millis(100)).await;
     the_list_is_answered(&address).await;
 }
 

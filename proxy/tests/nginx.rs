@@ -334,6 +334,8 @@ async fn start_tenant(processes: &mut Processes, http: &reqwest::Client) -> (Str
             .args(["--mock", "--api-prefix", "/"])
             .args(["--listen", &format!("127.0.0.1:{tenant}")])
             .args(["--metrics-listen", &format!("127.0.0.1:{tenant_metrics}")])
+            // Every instance calls it from 127.0.0.1.
+            .args(["--max-connections-per-client", "0"])
             .args(["--write-burst", "100000", "--writes-per-minute", "100000"])
             .args(["--read-burst", "100000", "--reads-per-minute", "100000"]),
     );
