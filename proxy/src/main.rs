@@ -102,12 +102,14 @@ struct Args {
     #[arg(long, default_value_t = ServeLimits::default().header_read_timeout.as_secs())]
     header_read_timeout_seconds: u64,
     /// Seconds a client may take none of its answer before it is disconnected.
-    #[arg(long, default_value_t = ServeLimits::default().send_timeout.as_secs())]
+    #[arg(long, default_value_t = ServeLimits::default().send_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..))]
     send_timeout_seconds: u64,
     /// Connections open at once; more wait until one closes.
     #[arg(long, default_value_t = ServeLimits::default().max_connections)]
     max_connections: usize,
-    /// Connections one client (IPv4 address, IPv6 /64) may hold open at once; more are closed.
+    /// Connections one client (IPv4 address, IPv6 /64) may hold open at once; more are closed;
+    /// 0: no such cap.
     /// Not applied with --trust-forwarded-for, where every connection comes from the proxy in
     /// front (cap clients there: nginx's limit_conn).
     #[arg(long, default_value_t = ServeLimits::default().max_connections_per_client)]

@@ -228,7 +228,10 @@ async fn accept(
             cap => match clients.open(network_of(peer.ip()), cap) {
                 Some(client) => Some(client),
                 // Closed unanswered: a client past its share is not a visitor to inform.
-                None => continue,
+                None => {
+                    tracing::debug!(%peer, "a client past its share of connections: closed");
+                    continue;
+                }
             },
         };
         // Answers go out as soon as they are written, as nginx's `tcp_nodelay` does; Nagle's

@@ -194,6 +194,62 @@ async fn a_client_that_never_takes_its_answers_is_disconnected() {
 }
 
 #[tokio::test]
+async fn a_slow_reader_that_keeps_reading_gets_the_whole_answer() {
+    let send_timeout = Duration::from_secs(1);
+    let setup = proxy_served(
+        ServeLimits {
+            send_timeout,
+            ..ServeLimits::default()
+        },
+        |_| {},
+        |proxy| proxy.read_limit.burst = 100_000,
+    )
+    .await;
+    let address = setup
+        .api
+        .trim_start_matches("http://")
+        .replace("/pg-proxy", "");
+    // A small receive buffer, and more answers than the buffers between the two hold: the proxy
+    // waits for this client again and again, each time far shorter than the send timeout (a
+    // twentieth, and TCP's own pauses on loopback's 64 KiB segments), and longer than it in all.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(256 * 1024).unwrap();
+    let mut slow = socket.connect(address.parse().unwrap()).await.unwrap();
+    const ANSWERS: usize = 160;
+    let request = "GET /pg-proxy/v1/online-offers/purchasable/2000 HTTP/1.1\r\nHost: x\r\n";
+    let mut requests = format!("{request}\r\n").repeat(ANSWERS - 1);
+    requests.push_str(&format!("{request}Connection: close\r\n\r\n"));
+    let (mut reader, mut writer) = slow.split();
+    let writing = async {
+        writer.write_all(requests.as_bytes()).await.unwrap();
+    };
+    let mut received = 0;
+    let mut chunk = vec![0; 256 * 1024];
+    let reading = async {
+        loop {
+            tokio::time::sleep(send_timeout / 20).await;
+            let mut got = 0;
+            while got < chunk.len() {
+                match reader.read(&mut chunk[got..]).await {
+                    Ok(0) => {
+                        received += got;
+                        return;
+                    }
+                    Ok(n) => got += n,
+                    Err(error) => panic!("cut off after {} bytes: {error}", received + got),
+                }
+            }
+            received += got;
+        }
+    };
+    tokio::join!(writing, reading);
+    assert!(
+        received >= ANSWERS * BIG_OFFER_BYTES,
+        "{received} bytes of {ANSWERS} answers of {BIG_OFFER_BYTES}"
+    );
+}
+
+#[tokio::test]
 async fn a_client_holds_only_its_share_of_the_connections() {
     let address = small_limits_proxy(ServeLimits {
         max_connections_per_client: 2,
