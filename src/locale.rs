@@ -125,9 +125,9 @@ impl Regional for IntlRules {
         )
     }
 
-    fn plural(&self, n: i64) -> PluralCategory {
-        let rules: Intl::PluralRules = formatter(format!("{} plural", self.tag), || {
-            Intl::PluralRules::new(&self.locales(), &Object::new())
+    fn plural(&self, language: &str, n: i64) -> PluralCategory {
+        let rules: Intl::PluralRules = formatter(format!("{language} plural"), || {
+            Intl::PluralRules::new(&Array::of1(&language.into()), &Object::new())
         });
         PluralCategory::from_name(&String::from(rules.select(n as f64)))
     }

@@ -485,6 +485,50 @@ async fn a_new_locale_waits_for_the_purchase_under_way_and_its_receipt() {
 }
 
 #[wasm_bindgen_test]
+async fn a_sign_out_while_a_purchase_is_sent_is_followed_once_it_ends() {
+    script_two_offers();
+    Fetch::respond(PREVIEW, 200, PREVIEW_20);
+    Fetch::respond_after(
+        PURCHASE,
+        500,
+        400,
+        r#"{"errorMessage":"Customer too young for this offer","errorCode":"VALIDATION"}"#,
+    );
+    let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
+    install_payment_provider(&live.element, "tok-1");
+    live.fill_in_checkout("SUMMER21").await;
+    live.voucher_price_shown().await;
+    click(&live.one(".pgo-buy"));
+    wait_until("the purchase sent", 3_000.0, || {
+        Fetch::requests_to(PURCHASE)
+            .iter()
+            .any(|r| !r.url.contains("preview"))
+    })
+    .await;
+    // The page signs the visitor out while the purchase is on its way; it is refused.
+    live.element.remove_attribute("customer-id").unwrap();
+    wait_until("the refusal", 3_000.0, || {
+        !live.all(".pgo-notice--problem").is_empty()
+            && !live.one(".pgo-buy").has_attribute("disabled")
+    })
+    .await;
+    // Buying again asks the page to sign the visitor in: nothing goes to the old customer.
+    click(&live.one(".pgo-buy"));
+    wait_until("sign-in-required", 3_000.0, || {
+        events().iter().any(|e| e.name == "sign-in-required")
+    })
+    .await;
+    let purchases = Fetch::requests_to(PURCHASE)
+        .into_iter()
+        .filter(|r| !r.url.contains("preview"))
+        .count();
+    assert_eq!(
+        purchases, 1,
+        "a second purchase was sent for the signed-out customer"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn signed_out_with_my_offers_open_the_offers_show_again() {
     script_two_offers();
     Fetch::respond("/purchased", 200, "[]");

@@ -330,3 +330,20 @@ async fn a_refused_payment_session_tells_the_page_why() {
     assert!(purchases().is_empty());
     assert!(!widget.query(".pgo-buy").unwrap().has_attribute("disabled"));
 }
+
+#[wasm_bindgen_test]
+async fn the_vendors_own_conflict_is_a_failed_session_not_a_changed_price() {
+    // The vendor's 409 (a concurrent change) is not the proxy's price check.
+    script_with_session(
+        409,
+        r#"{"errorMessage":"Concurrent modification","errorCode":"CONFLICT"}"#,
+    );
+    install_vendor_payment("pay");
+    let widget = choose_first(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    assert_eq!(
+        buy_and_read_the_problem(&widget).await,
+        "The booking service could not accept this request."
+    );
+    assert!(events().iter().any(|e| e.name == "error"));
+    assert!(purchases().is_empty());
+}

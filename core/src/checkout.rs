@@ -36,7 +36,8 @@ pub enum PriceState {
     ListPrice,
     Loading,
     Ready(PurchasePreview),
-    /// The preview answered without the price to pay: nothing can be bought at an unknown price.
+    /// The preview answered without the price to pay, or with one below zero: nothing can be
+    /// bought at an unknown price.
     Unavailable,
     Failed(ApiError),
 }
@@ -107,6 +108,9 @@ pub struct Checkout {
     pub stage: Stage,
     /// Sequence number of the newest preview asked for; older answers are dropped.
     preview_seq: u64,
+    /// The visitor (or a resumed checkout) set the start date; otherwise it is "today",
+    /// whichever day Buy is pressed on.
+    start_chosen: bool,
 }
 
 impl Checkout {
@@ -119,6 +123,7 @@ impl Checkout {
             valid_from: today,
             stage: Stage::Choosing,
             preview_seq: 0,
+            start_chosen: false,
         }
     }
 
@@ -171,7 +176,15 @@ impl Checkout {
             return false;
         }
         self.price = match answer {
-            Ok(preview) if preview.discounted_price.is_none() => PriceState::Unavailable,
+            // Nothing to pay is free; less than nothing is no price anyone can pay.
+            Ok(preview)
+                if preview
+                    .discounted_price
+                    .as_ref()
+                    .is_none_or(|price| price.amount.is_negative()) =>
+            {
+                PriceState::Unavailable
+            }
             Ok(preview) => PriceState::Ready(preview),
             Err(error) => PriceState::Failed(error),
         };
@@ -192,10 +205,12 @@ impl Checkout {
             return Err(Blocked::StartInPast);
         }
         self.valid_from = date;
+        self.start_chosen = true;
         Ok(())
     }
 
-    /// The visitor pressed Buy with `typed` in the voucher field.
+    /// The visitor pressed Buy with `typed` in the voucher field, on the studio's `today` (a
+    /// checkout opened before midnight starts on the new day unless a date was chosen).
     pub fn buy(&mut self, today: Date, typed: &str) -> Result<NextStep, Blocked> {
         let customer_id = self.customer_id.ok_or(Blocked::SignInRequired)?;
         if !matches!(
@@ -203,6 +218,9 @@ impl Checkout {
             Stage::Choosing | Stage::Failed(_) | Stage::NotRecorded(_) | Stage::Unconfirmed(_)
         ) {
             return Err(Blocked::InFlight);
+        }
+        if self.valid_from < today && !self.start_chosen && !self.is_locked() {
+            self.valid_from = today;
         }
         if self.valid_from < today {
             return Err(Blocked::StartInPast);

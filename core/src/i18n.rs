@@ -249,7 +249,9 @@ pub trait Regional: Send + Sync {
     fn date(&self, date: Date) -> String;
     /// A wall-clock date and time, with `dateStyle: "medium", timeStyle: "short"`.
     fn date_time(&self, date: Date, time: Time) -> String;
-    fn plural(&self, n: i64) -> PluralCategory;
+    /// The plural category of `n` in `language`, the language the texts are in: the tag's own,
+    /// or English when its texts fell back (`ru` read in English says "21 days", not "21 day").
+    fn plural(&self, language: &str, n: i64) -> PluralCategory;
 }
 
 /// The visitor's locale: the exact tag, the texts of its language and its regional formatting.
@@ -321,7 +323,7 @@ impl Locale {
     }
 
     pub fn plural(self, n: i64) -> PluralCategory {
-        self.0.regional.plural(n)
+        self.0.regional.plural(self.lang(), n)
     }
 }
 
@@ -398,8 +400,13 @@ mod native {
             native_date_time(date, time, self.language == "de")
         }
 
-        fn plural(&self, n: i64) -> PluralCategory {
-            native_plural(&self.language, n)
+        fn plural(&self, language: &str, n: i64) -> PluralCategory {
+            let language = language
+                .split('-')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            native_plural(&language, n)
         }
     }
 

@@ -491,7 +491,9 @@ impl FromJson for PurchasedOffer {
         object(json, "a purchased offer")?;
         Ok(PurchasedOffer {
             offer: OnlineOffer::from_json(json)?,
-            online_offer_purchase_id: required(json, &["onlineOfferPurchaseId"])?,
+            // Older API versions called it `id` (as the offer's own id once was: an entry
+            // with only `id` reads it for both, the notes do not say which it meant).
+            online_offer_purchase_id: required(json, &["onlineOfferPurchaseId", "id"])?,
             purchase_date: optional(json, &["purchaseDate"])?,
             expiry_date: optional(json, &["expiryDate"])?,
             valid_from: optional(json, &["validFrom"])?,
@@ -624,11 +626,26 @@ impl<'de, T: FromJson> serde::Deserialize<'de> for Readable<T> {
     }
 }
 
+/// The proxy's code for a tenant error answer that was not the vendor's error body (a gateway's
+/// HTML page, an empty body), passed on with its status in the vendor's shape.
+pub const UPSTREAM_ERROR_CODE: &str = "PROXY_UPSTREAM_ERROR";
+
+/// The proxy's code for a payment session refused because the amount is not the offer's
+/// current price (409).
+pub const PRICE_CHANGED_CODE: &str = "PROXY_PRICE_CHANGED";
+
 impl VendorErrorBody {
     /// Whether this is the vendor's error body rather than any JSON object: it says what went
-    /// wrong.
+    /// wrong. A body the proxy wrapped for a tenant answer that was not one (a gateway's page)
+    /// is not: it proves nothing about what the tenant did.
     pub fn is_vendors(&self) -> bool {
-        !self.error_message.trim().is_empty() || self.error_code.is_some()
+        (!self.error_message.trim().is_empty() || self.error_code.is_some())
+            && self.error_code.as_deref() != Some(UPSTREAM_ERROR_CODE)
+    }
+
+    /// Whether the error's code is `code`.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.error_code.as_deref() == Some(code)
     }
 }
 

@@ -249,6 +249,16 @@ fn past_start_dates_are_refused() {
     previewed_at_20(&mut checkout);
     checkout.set_valid_from(day(24), day(24)).unwrap();
     assert_eq!(checkout.buy(day(25), ""), Err(Blocked::StartInPast));
+    // Left at its default, "today" is the day Buy is pressed on.
+    let mut overnight = Checkout::new(1001, Some(1), day(24));
+    previewed_at_20(&mut overnight);
+    let Ok(NextStep::Pay { .. }) = overnight.buy(day(25), "") else {
+        panic!("a checkout opened yesterday could not be bought today");
+    };
+    assert_eq!(
+        overnight.paid("tok".into()).unwrap().valid_from,
+        "2026-11-25"
+    );
 }
 
 #[test]
@@ -360,6 +370,11 @@ fn a_preview_without_a_price_to_pay_is_its_own_state_and_blocks_buying() {
     let mut no_price = preview("20", "20", None);
     no_price.discounted_price = None;
     assert!(checkout.preview_arrived(seq, Ok(no_price)));
+    assert_eq!(checkout.price, PriceState::Unavailable);
+    assert_eq!(checkout.buy(today, ""), Err(Blocked::PriceUnavailable));
+    // A price below zero (a tenant's discount larger than the price) is no price to pay either.
+    let (seq, _) = checkout.request_preview("").unwrap();
+    assert!(checkout.preview_arrived(seq, Ok(preview("20", "-5", None))));
     assert_eq!(checkout.price, PriceState::Unavailable);
     assert_eq!(checkout.buy(today, ""), Err(Blocked::PriceUnavailable));
     assert_eq!(
@@ -562,6 +577,10 @@ fn every_answer_that_does_not_prove_a_refusal_is_checked() {
         ApiError::from_status(504, None),
         ApiError::from_status(400, None),
         ApiError::from_status(400, Some(VendorErrorBody::default())),
+        // A gateway's HTML 400 or 500 in front of the tenant, which the proxy passes on in the
+        // vendor's shape under its own code: not the tenant's answer.
+        ApiError::from_status(400, Some(wrapped_by_the_proxy())),
+        ApiError::from_status(500, Some(wrapped_by_the_proxy())),
         ApiError::from_status(429, None),
     ];
     for error in not_proof {
@@ -598,6 +617,15 @@ fn every_answer_that_does_not_prove_a_refusal_is_checked() {
     .map(|error| error.to_string())
     .collect();
     assert_eq!(finished, [server_error().to_string()]);
+}
+
+/// What the proxy passes on for a tenant error answer that was not the vendor's body.
+fn wrapped_by_the_proxy() -> VendorErrorBody {
+    VendorErrorBody {
+        error_message: "The booking service answered with an error".into(),
+        error_code: Some(perfectgym_offers_core::model::UPSTREAM_ERROR_CODE.into()),
+        ..VendorErrorBody::default()
+    }
 }
 
 /// What a gateway (our proxy) answers when the tenant did not answer in time.

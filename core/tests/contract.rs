@@ -161,6 +161,12 @@ fn older_purchase_names_decode() {
     )
     .unwrap();
     assert_eq!(request.payment_request_token.as_deref(), Some("tok"));
+    // An older tenant's purchased list: the purchase's id as `id`, beside the offer's id.
+    let purchased: Vec<PurchasedOffer> =
+        serde_json::from_str(r#"[{"id": 55, "onlineOfferId": 1, "studioAccessCode": "X"}]"#)
+            .unwrap();
+    assert_eq!(purchased[0].online_offer_purchase_id, 55);
+    assert_eq!(purchased[0].offer.online_offer_id, 1);
 }
 
 #[test]

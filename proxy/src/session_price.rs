@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode};
 use perfectgym_offers_core::model::{
     PaymentSessionRequest, PurchasePreview, PurchasePreviewRequest, PAYMENT_CURRENCY_HEADER,
-    PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER,
+    PAYMENT_OFFER_HEADER, PAYMENT_VOUCHER_HEADER, PRICE_CHANGED_CODE, UPSTREAM_ERROR_CODE,
 };
 
 use crate::checked::Checked;
@@ -79,7 +79,7 @@ async fn check_price(
     let preview: PurchasePreview = serde_json::from_slice(&reply.body).map_err(|_| {
         Reply::error(
             StatusCode::BAD_GATEWAY,
-            "PROXY_UPSTREAM_ERROR",
+            UPSTREAM_ERROR_CODE,
             "The booking service answered the price check with something unreadable",
         )
     })?;
@@ -89,7 +89,7 @@ async fn check_price(
     {
         return Err(Reply::error(
             StatusCode::CONFLICT,
-            "PROXY_PRICE_CHANGED",
+            PRICE_CHANGED_CODE,
             "The price to pay is not the current price of this offer; check it and try again",
         ));
     }

@@ -18,7 +18,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use moka::future::Cache;
 use moka::Expiry;
-use perfectgym_offers_core::model::VendorErrorBody;
+use perfectgym_offers_core::model::{VendorErrorBody, UPSTREAM_ERROR_CODE};
 
 use crate::backoff::Backoff;
 use crate::budget::{Ceiling, TenantBudget};
@@ -553,7 +553,7 @@ fn vendor_error(status: StatusCode, body: &[u8], key: &ApiKey) -> Reply {
         }
         Err(_) => Reply::error(
             status,
-            "PROXY_UPSTREAM_ERROR",
+            UPSTREAM_ERROR_CODE,
             "The booking service answered with an error",
         ),
     }

@@ -24,7 +24,8 @@ pub struct CheckoutForm {
     pub vendor_open: RwSignal<bool>,
     /// Bumped by each keystroke and each immediate preview: only the newest pause previews.
     pub debounce: StoredValue<u64>,
-    /// The studio's today when the offer was chosen: the earliest start date.
+    /// The studio's today when the offer was chosen: the earliest start date the date field
+    /// offers (Buy takes the day it is pressed on).
     pub today: Date,
 }
 

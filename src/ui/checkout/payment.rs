@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use perfectgym_offers_core::dates::iso_date;
-use perfectgym_offers_core::model::{PaymentSessionRequest, PAYMENT_SCOPE_ECOM};
+use perfectgym_offers_core::model::{
+    PaymentSessionRequest, PAYMENT_SCOPE_ECOM, PRICE_CHANGED_CODE,
+};
 use perfectgym_offers_core::widget_config::WidgetConfig;
 use perfectgym_offers_core::{ApiError, Money};
 
@@ -107,7 +109,12 @@ impl CheckoutForm {
             .await;
         let session = match session {
             Ok(session) => session,
-            Err(ApiError::Http { status: 409, .. }) => return PaymentOutcome::PriceChanged,
+            // The proxy's own 409 for a price that moved; the vendor's 409 (a concurrent change)
+            // is a failed session like any other.
+            Err(ApiError::Http {
+                status: 409,
+                body: Some(body),
+            }) if body.has_code(PRICE_CHANGED_CODE) => return PaymentOutcome::PriceChanged,
             Err(error) => return PaymentOutcome::SessionFailed(error),
         };
         // The widget may be gone by now (removed, or drawn again in another locale).

@@ -70,17 +70,31 @@ impl CheckoutForm {
     }
 
     /// The page signed the visitor in (after `sign-in-required`) or out: the form stays as it
-    /// is and the price is previewed for whoever the visitor is now.
+    /// is and the price is previewed for whoever the visitor is now. A purchase under way keeps
+    /// its customer; a change meanwhile is followed as soon as it ends, so that Buy never
+    /// pays or buys again for the customer who was signed out.
     pub fn follow_customer(self, context: &WidgetContext) {
         let config = context.config;
         let context = context.clone();
         Effect::watch(
-            move || config.with(|c| c.customer_id),
-            move |customer_id, _, _| {
-                if self
-                    .checkout
-                    .try_update(|c| c.customer_changed(*customer_id))
-                    == Some(true)
+            move || {
+                (
+                    config.with(|c| c.customer_id),
+                    self.checkout.with(|c| c.is_locked()),
+                )
+            },
+            move |(customer_id, locked), _, _| {
+                // Only a change to make writes the checkout: a write would run this again.
+                let changed = !locked
+                    && self
+                        .checkout
+                        .try_with_untracked(|c| c.customer_id != *customer_id)
+                        == Some(true);
+                if changed
+                    && self
+                        .checkout
+                        .try_update(|c| c.customer_changed(*customer_id))
+                        == Some(true)
                 {
                     self.notice.set(None);
                     self.preview_now(&context);

@@ -10,6 +10,7 @@ use perfectgym_offers_core::model::PurchaseRequest;
 
 use crate::api::ApiClient;
 use crate::embed::events::HostEvent;
+use crate::embed::host::today;
 use crate::ui::checkout::form::{CheckoutForm, Notice};
 use crate::ui::context::WidgetContext;
 
@@ -23,7 +24,9 @@ impl CheckoutForm {
             return;
         };
         let typed = self.typed.get_untracked();
-        let Some(step) = self.checkout.try_update(|c| c.buy(self.today, &typed)) else {
+        // The studio's today now: the tab may have stayed open past midnight.
+        let today = today(settings.time_zone.as_deref());
+        let Some(step) = self.checkout.try_update(|c| c.buy(today, &typed)) else {
             return;
         };
         match step {
