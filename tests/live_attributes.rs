@@ -512,6 +512,12 @@ async fn a_sign_out_while_a_purchase_is_sent_is_followed_once_it_ends() {
             && !live.one(".pgo-buy").has_attribute("disabled")
     })
     .await;
+    assert!(
+        live.text(".pgo-notice--problem")
+            .contains("Customer too young for this offer"),
+        "the booking service's reason is shown: {}",
+        live.text(".pgo-notice--problem")
+    );
     // Buying again asks the page to sign the visitor in: nothing goes to the old customer.
     click(&live.one(".pgo-buy"));
     wait_until("sign-in-required", 3_000.0, || {

@@ -102,6 +102,32 @@ impl ApiError {
         }
     }
 
+    /// The booking service's own words for a refusal (its `errorMessage`, in the visitor's
+    /// language when the tenant localises it by `Accept-Language`): why a purchase or a price was
+    /// refused, say an age limit. `None` for the proxy's own answers and for everything else.
+    pub fn vendor_message(&self) -> Option<&str> {
+        match self {
+            ApiError::Http {
+                status: 400..=499,
+                body: Some(body),
+            } if body.is_vendors()
+                && !body
+                    .error_code
+                    .as_deref()
+                    .is_some_and(|code| code.starts_with("PROXY_")) =>
+            {
+                Some(body.error_message.trim()).filter(|message| !message.is_empty())
+            }
+            _ => None,
+        }
+    }
+
+    /// What the visitor is told: the booking service's reason when it gave one, else ours.
+    pub fn reason(&self, locale: Locale) -> &str {
+        self.vendor_message()
+            .unwrap_or_else(|| self.user_message(locale))
+    }
+
     /// What the visitor is told.
     pub fn user_message(&self, locale: Locale) -> &'static str {
         let m = locale.messages();

@@ -619,6 +619,29 @@ fn every_answer_that_does_not_prove_a_refusal_is_checked() {
     assert_eq!(finished, [server_error().to_string()]);
 }
 
+#[test]
+fn the_visitor_reads_the_booking_services_reason_for_a_refusal() {
+    let en = perfectgym_offers_core::Locale::native("en-US");
+    assert_eq!(refusal().reason(en), "Voucher expired");
+    // The proxy's own answers, a gateway's page and server errors keep our wording.
+    let proxy_refusal = ApiError::from_status(
+        403,
+        Some(VendorErrorBody {
+            error_message: "The customer token has expired".into(),
+            error_code: Some("PROXY_CUSTOMER_TOKEN".into()),
+            ..VendorErrorBody::default()
+        }),
+    );
+    for error in [
+        proxy_refusal,
+        ApiError::from_status(400, Some(wrapped_by_the_proxy())),
+        ApiError::from_status(500, Some(proxy_body())),
+        ApiError::from_status(400, Some(VendorErrorBody::default())),
+    ] {
+        assert_eq!(error.reason(en), error.user_message(en), "{error}");
+    }
+}
+
 /// What the proxy passes on for a tenant error answer that was not the vendor's body.
 fn wrapped_by_the_proxy() -> VendorErrorBody {
     VendorErrorBody {

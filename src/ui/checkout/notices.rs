@@ -21,7 +21,7 @@ pub fn NoticeArea(form: CheckoutForm, id: String) -> impl IntoView {
                 Stage::Failed(error) => Some(view! {
                     <div class="pgo-notice pgo-notice--problem" role="alert" data-cause=error.to_string()>
                         <p>{m.purchase_failed()}</p>
-                        <p>{error.user_message(locale)}</p>
+                        <p>{error.reason(locale).to_owned()}</p>
                     </div>
                 }.into_any()),
                 Stage::Verifying(_) => Some(view! {

@@ -31,7 +31,7 @@ pub fn PriceBox(form: CheckoutForm, offer: OnlineOffer) -> impl IntoView {
                 PriceState::Failed(error) => {
                     let context = context.clone();
                     view! {
-                        <p class="pgo-notice--problem">{error.user_message(locale)}</p>
+                        <p class="pgo-notice--problem">{error.reason(locale).to_owned()}</p>
                         <button type="button" class="pgo-button pgo-button--secondary"
                             on:click=move |_| form.preview_now(&context)>
                             {m.retry()}
