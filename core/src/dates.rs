@@ -56,6 +56,17 @@ pub struct StudioDateTime {
     date_only: bool,
 }
 
+/// `…T00:00+01:00` with the seconds Java's `ZonedDateTime.toString()` leaves out when they are
+/// zero written in (`…T00:00:00+01:00`), which RFC 3339 requires; `None` when they are there.
+fn with_seconds(instant: &str) -> Option<String> {
+    let time = instant.find(['T', 't'])? + 1;
+    let minutes_end = time + 5;
+    let clock = instant.get(time..minutes_end)?.as_bytes();
+    let after = instant.get(minutes_end..)?;
+    (clock[2] == b':' && !after.starts_with(':'))
+        .then(|| format!("{}:00{after}", &instant[..minutes_end]))
+}
+
 /// Why a timestamp could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a zoned timestamp: \"{0}\"")]
@@ -68,7 +79,12 @@ impl StudioDateTime {
         let fail = || TimestampError(text.to_owned());
         let (instant, zone) = split_annotations(text.trim()).ok_or_else(fail)?;
         let zone = zone.map(str::to_owned);
-        if let Ok(local) = OffsetDateTime::parse(instant, &Rfc3339) {
+        let parsed = OffsetDateTime::parse(instant, &Rfc3339).or_else(|error| {
+            with_seconds(instant)
+                .ok_or(error)
+                .and_then(|full| OffsetDateTime::parse(&full, &Rfc3339))
+        });
+        if let Ok(local) = parsed {
             return Ok(StudioDateTime {
                 local,
                 zone,
@@ -237,6 +253,25 @@ pub fn format_date(date: Date, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_timestamp_whose_zero_seconds_were_left_out() {
+        let short = StudioDateTime::parse("2026-01-15T00:00+01:00[Europe/Berlin]").unwrap();
+        let full = StudioDateTime::parse("2026-01-15T00:00:00+01:00[Europe/Berlin]").unwrap();
+        assert_eq!(short, full);
+        assert_eq!(
+            StudioDateTime::parse("2026-01-15T08:30Z").unwrap(),
+            StudioDateTime::parse("2026-01-15T08:30:00Z").unwrap()
+        );
+        for broken in [
+            "2026-01-15T8:30Z",
+            "2026-01-15T",
+            "2026-01-15T08:3",
+            "2026-01-15T08:30",
+        ] {
+            assert!(StudioDateTime::parse(broken).is_err(), "{broken}");
+        }
+    }
 
     #[test]
     fn keeps_the_studio_wall_clock_and_zone() {

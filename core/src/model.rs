@@ -16,7 +16,8 @@ pub use crate::dates::{Term, TermUnit};
 use crate::money::{Amount, Money};
 use crate::open_enum;
 use crate::wire::{
-    object, optional, or_default, present, required, FromJson, Json, JsonObject, ToJson, WireError,
+    object, optional, optional_part, or_default, present, required, FromJson, Json, JsonObject,
+    ToJson, WireError,
 };
 
 /// The vendor's path prefix for every online-offer operation.
@@ -77,7 +78,7 @@ impl FromJson for PeriodOfUse {
     fn from_json<J: Json>(json: &J) -> Result<Self, WireError> {
         object(json, "a period of use")?;
         Ok(PeriodOfUse {
-            term: optional(json, &["term"])?,
+            term: optional_part(json, &["term"]),
             period_type: optional(json, &["type"])?,
         })
     }
@@ -256,8 +257,8 @@ impl FromJson for OnlineOffer {
             price: complete_money(json, "price")?,
             period_of_use: optional(json, &["periodOfUse"])?,
             offer_type: optional(json, &["type"])?,
-            category: optional(json, &["category"])?,
-            validity: optional(json, &["validity"])?,
+            category: optional_part(json, &["category"]),
+            validity: optional_part(json, &["validity"]),
             restrictions: optional(json, &["restrictions"])?,
             payment_methods: or_default(json, &["paymentMethods"])?,
         })

@@ -99,6 +99,12 @@ pub fn optional<J: Json, T: FromJson>(json: &J, names: &[&str]) -> Result<Option
         .transpose()
 }
 
+/// An optional part of an item that is shown only when it can be read (a category, a term): one
+/// the tenant wrote with `null` inside (`{"id": null}`) reads as absent, and the item stays.
+pub fn optional_part<J: Json, T: FromJson>(json: &J, names: &[&str]) -> Option<T> {
+    optional(json, names).ok().flatten()
+}
+
 /// A member whose absence has a natural value (an empty name, no ids, `false`): missing or
 /// `null` gives that value.
 pub fn or_default<J: Json, T: FromJson + Default>(

@@ -170,6 +170,23 @@ fn older_purchase_names_decode() {
 }
 
 #[test]
+fn an_offer_with_nulls_inside_its_category_or_terms_keeps_the_rest() {
+    let offer: OnlineOffer = serde_json::from_str(
+        r#"{"onlineOfferId": 1, "name": "Day ticket",
+            "category": {"id": null, "name": "Tickets"},
+            "validity": {"value": null, "unit": null},
+            "periodOfUse": {"term": {"value": 2, "unit": null}, "type": "ONE_TIME"}}"#,
+    )
+    .unwrap();
+    assert_eq!(offer.name, "Day ticket");
+    assert_eq!(offer.category, None);
+    assert_eq!(offer.validity, None);
+    let period = offer.period_of_use.unwrap();
+    assert_eq!(period.term, None);
+    assert!(period.period_type.is_some());
+}
+
+#[test]
 fn a_bare_offer_decodes_with_every_optional_field_missing() {
     let offer: OnlineOffer = serde_json::from_str(r#"{"onlineOfferId": 1}"#).unwrap();
     assert_eq!(offer.name, "");
@@ -395,7 +412,7 @@ fn an_unreadable_item_is_left_out_not_the_whole_list() {
         "result": [
             {"onlineOfferId": 1, "name": "Day"},
             {"onlineOfferId": "one", "name": "Broken"},
-            {"onlineOfferId": 3, "validity": {"value": null, "unit": "DAY"}},
+            {"onlineOfferId": 3, "scopeOfUsage": "many"},
             {"onlineOfferId": 4, "name": "Week"}
         ],
         "hasNext": false
