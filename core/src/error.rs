@@ -2,7 +2,7 @@
 //! for the visitor (in their language) and a cause for the developer (`Display`).
 
 use crate::i18n::Locale;
-use crate::model::VendorErrorBody;
+use crate::model::{VendorErrorBody, TENANT_BUSY_CODE};
 
 /// A failed API call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,9 +44,12 @@ fn describe(body: &Option<VendorErrorBody>) -> String {
 }
 
 impl ApiError {
-    /// The error for a non-2xx status and its (possibly undecodable) body.
+    /// The error for a non-2xx status and its (possibly undecodable) body. The proxy's 503 for a
+    /// read it held back while the tenant is busy is a rate limit too: asking again at once
+    /// would only be held back again.
     pub fn from_status(status: u16, body: Option<VendorErrorBody>) -> ApiError {
-        if status == 429 {
+        let busy = status == 503 && body.as_ref().is_some_and(|b| b.has_code(TENANT_BUSY_CODE));
+        if status == 429 || busy {
             ApiError::RateLimited { body }
         } else {
             ApiError::Http { status, body }
@@ -200,6 +203,17 @@ mod tests {
             ApiError::from_status(503, None),
             ApiError::Http { status: 503, .. }
         ));
+        // The proxy held the read back while the tenant is busy: not retried at once, and the
+        // visitor reads "very busy", not "a problem".
+        let held_back = ApiError::from_status(
+            503,
+            Some(VendorErrorBody {
+                error_code: Some(TENANT_BUSY_CODE.into()),
+                ..body()
+            }),
+        );
+        assert!(matches!(held_back, ApiError::RateLimited { .. }));
+        assert_eq!(RetryPolicy::default().delay_before(2, &held_back), None);
         let not_found = ApiError::from_status(404, Some(body()));
         assert_eq!(
             not_found.to_string(),

@@ -631,6 +631,10 @@ impl<'de, T: FromJson> serde::Deserialize<'de> for Readable<T> {
 /// HTML page, an empty body), passed on with its status in the vendor's shape.
 pub const UPSTREAM_ERROR_CODE: &str = "PROXY_UPSTREAM_ERROR";
 
+/// The proxy's code for a request it did not send because the tenant's budget is spent or the
+/// tenant asked for a pause: 503 for reads, 429 for writes, both with `Retry-After`.
+pub const TENANT_BUSY_CODE: &str = "PROXY_TENANT_BUSY";
+
 /// The proxy's code for a payment session refused because the amount is not the offer's
 /// current price (409).
 pub const PRICE_CHANGED_CODE: &str = "PROXY_PRICE_CHANGED";

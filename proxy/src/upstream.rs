@@ -18,7 +18,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use moka::future::Cache;
 use moka::Expiry;
-use perfectgym_offers_core::model::{VendorErrorBody, UPSTREAM_ERROR_CODE};
+use perfectgym_offers_core::model::{VendorErrorBody, TENANT_BUSY_CODE, UPSTREAM_ERROR_CODE};
 
 use crate::backoff::Backoff;
 use crate::budget::{Ceiling, TenantBudget};
@@ -272,7 +272,7 @@ impl Upstream {
                 Some(stale) => stale,
                 None => Reply::error(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "PROXY_TENANT_BUSY",
+                    TENANT_BUSY_CODE,
                     "The booking service is busy; please try again in a minute",
                 ),
             };
@@ -374,7 +374,7 @@ impl Upstream {
             };
             return Reply::error(
                 status,
-                "PROXY_TENANT_BUSY",
+                TENANT_BUSY_CODE,
                 "The booking service is busy; please try again in a minute",
             )
             .retry_after(wait);
