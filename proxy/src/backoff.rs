@@ -17,9 +17,12 @@ impl Backoff {
     /// Longest pause after repeated 503s.
     pub const MAX: Duration = Duration::from_secs(60);
 
-    /// Whether the pause lasts at `now`, which is read only while there is a pause.
-    pub fn is_active(&self, now: impl FnOnce() -> Instant) -> bool {
-        self.until.is_some_and(|until| now() < until)
+    /// What is left of the pause at `now`, which is read only while there is a pause.
+    pub fn left(&self, now: impl FnOnce() -> Instant) -> Option<Duration> {
+        let until = self.until?;
+        until
+            .checked_duration_since(now())
+            .filter(|left| !left.is_zero())
     }
 
     /// Notes the tenant's answer. `clock` gives the time and the wall clock's Unix seconds (the
@@ -55,8 +58,11 @@ mod tests {
         let now = Instant::now();
         let mut backoff = Backoff::default();
         backoff.record(StatusCode::TOO_MANY_REQUESTS, || (now, 1_800_000_045));
-        assert!(backoff.is_active(|| now + Duration::from_secs(14)));
-        assert!(!backoff.is_active(|| now + Duration::from_secs(15)));
+        assert_eq!(
+            backoff.left(|| now + Duration::from_secs(14)),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(backoff.left(|| now + Duration::from_secs(15)), None);
     }
 
     #[test]
@@ -72,7 +78,7 @@ mod tests {
         assert_eq!(pauses, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         // A success ends the pause without reading the clock.
         backoff.record(StatusCode::OK, || unreachable!());
-        assert!(!backoff.is_active(|| unreachable!()));
+        assert_eq!(backoff.left(|| unreachable!()), None);
         backoff.record(StatusCode::SERVICE_UNAVAILABLE, || (now, 0));
         assert_eq!(backoff.until, Some(now + Duration::from_secs(1)));
     }
@@ -83,6 +89,6 @@ mod tests {
         // Nor do they read the clock.
         backoff.record(StatusCode::NOT_FOUND, || unreachable!());
         backoff.record(StatusCode::INTERNAL_SERVER_ERROR, || unreachable!());
-        assert!(!backoff.is_active(|| unreachable!()));
+        assert_eq!(backoff.left(|| unreachable!()), None);
     }
 }

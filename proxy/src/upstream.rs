@@ -267,14 +267,10 @@ impl Upstream {
             operation.path(),
             accept_language.clone().unwrap_or_default(),
         );
-        if self.backing_off(endpoint) {
+        if let Some(wait) = self.pause_left(endpoint) {
             return match self.last_good(&key, metrics).await {
                 Some(stale) => stale,
-                None => Reply::error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    TENANT_BUSY_CODE,
-                    "The booking service is busy; please try again in a minute",
-                ),
+                None => busy(endpoint, wait),
             };
         }
         let asked = AtomicBool::new(false);
@@ -326,12 +322,13 @@ impl Upstream {
         Some(stale)
     }
 
-    fn backing_off(&self, endpoint: Endpoint) -> bool {
+    /// What is left of the pause the tenant asked for on `endpoint` (429, 503).
+    fn pause_left(&self, endpoint: Endpoint) -> Option<Duration> {
         let backoff = self
             .backoff
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        backoff[endpoint].is_active(Instant::now)
+        backoff[endpoint].left(Instant::now)
     }
 
     fn note_answer(&self, endpoint: Endpoint, status: StatusCode) {
@@ -363,21 +360,14 @@ impl Upstream {
         metrics: &Metrics,
     ) -> Reply {
         let endpoint = Endpoint::from(operation);
+        // The tenant asked to be left alone (API notes: back off on 429 and 503): whoever asks
+        // next waits too, instead of being refused by the tenant again.
+        if let Some(wait) = self.pause_left(endpoint) {
+            return busy(endpoint, wait);
+        }
         if let Err(wait) = self.budget.take(endpoint) {
             metrics.ceiling_hit(endpoint);
-            // Nothing was sent. A write answered 503 would leave the widget unsure whether a
-            // purchase went through; 429 with this body tells it the request was refused.
-            let status = if endpoint.is_read() {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                StatusCode::TOO_MANY_REQUESTS
-            };
-            return Reply::error(
-                status,
-                TENANT_BUSY_CODE,
-                "The booking service is busy; please try again in a minute",
-            )
-            .retry_after(wait);
+            return busy(endpoint, wait);
         }
         let Some(url) = self.url(&operation.path()) else {
             tracing::warn!(base = %self.config.base_url, "the tenant's base URL is not a URL");
@@ -470,6 +460,23 @@ enum Failure {
 }
 
 /// The body, read chunk by chunk up to `limit` bytes; [`Failure::TooLarge`] past that.
+/// Nothing was sent to the tenant, which is busy: a read may be asked again after `wait` (503); a
+/// write gets 429, which tells the widget it was refused (a 503 would leave it unsure whether a
+/// purchase went through).
+fn busy(endpoint: Endpoint, wait: Duration) -> Reply {
+    let status = if endpoint.is_read() {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::TOO_MANY_REQUESTS
+    };
+    Reply::error(
+        status,
+        TENANT_BUSY_CODE,
+        "The booking service is busy; please try again in a minute",
+    )
+    .retry_after(wait)
+}
+
 async fn read_capped(mut body: Incoming, limit: usize) -> Result<Bytes, Failure> {
     if hyper::body::Body::size_hint(&body)
         .exact()

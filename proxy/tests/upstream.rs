@@ -323,6 +323,37 @@ async fn a_refusing_tenant_gets_a_pause_and_visitors_get_the_last_good_catalogue
 }
 
 #[tokio::test]
+async fn writes_wait_out_the_pause_a_refusing_tenant_asked_for() {
+    for refusal in [
+        StatusCode::SERVICE_UNAVAILABLE,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
+        let (api, tenant) = proxy_in_front(Duration::ZERO).await;
+        let http = reqwest::Client::new();
+        let preview = format!("{api}/v1/online-offers/purchase/preview");
+        let body = serde_json::json!({"onlineOfferId": 1, "customerId": 2});
+        tenant.fail_with(Some(refusal));
+        let (status, _, _) = call(http.post(&preview).json(&body)).await;
+        assert_eq!(status, refusal, "the tenant's own refusal is passed on");
+        tenant.fail_with(None);
+        // Within the pause nothing is sent; the answer says it was refused and for how long.
+        let (status, headers, body_text) = call(http.post(&preview).json(&body)).await;
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "after {refusal}: {body_text}"
+        );
+        assert!(body_text.contains("PROXY_TENANT_BUSY"), "{body_text}");
+        assert!(headers.contains("retry-after"), "{headers}");
+        assert_eq!(
+            tenant.seen().len(),
+            1,
+            "after {refusal} the tenant is left alone"
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_unreachable_or_slow_tenant_is_a_clear_gateway_error() {
     let (api, _) = proxy_in_front(Duration::ZERO).await;
     let http = reqwest::Client::new();
