@@ -425,13 +425,26 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
         .replace("123456", "123999")
         .replace("2026-01-15T00:00:00", "2099-01-15T00:00:00")
         .replace("ABC123XYZ", "NEWCODE1");
-    let both = format!(
-        "[{},{}]",
-        include_str!("../fixtures/purchased-list.json")
-            .trim()
+    // A day ticket for today: the vendor's example expires at the midnight it starts, and it
+    // is valid all that day.
+    let today = include_str!("../fixtures/purchased-list.json")
+        .replace("123456", "123500")
+        .replace(
+            "2026-01-15T00:00:00+01:00[Europe/Berlin]",
+            &format!("{}T00:00:00Z", local_date(0)),
+        )
+        .replace("ABC123XYZ", "TODAY001");
+    let list = |json: &str| {
+        json.trim()
             .trim_start_matches('[')
-            .trim_end_matches(']'),
-        newer.trim().trim_start_matches('[').trim_end_matches(']')
+            .trim_end_matches(']')
+            .to_owned()
+    };
+    let both = format!(
+        "[{},{},{}]",
+        list(include_str!("../fixtures/purchased-list.json")),
+        list(&newer),
+        list(&today)
     );
     Fetch::respond("/67890/purchased", 200, &both);
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
@@ -439,7 +452,7 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
     assert_eq!(tabs.len(), 2);
     click(&tabs[1]);
     wait_until("the purchases", 3_000.0, || {
-        widget.query_all(".pgo-purchase").len() == 2
+        widget.query_all(".pgo-purchase").len() == 3
     })
     .await;
     let purchases = widget.query_all(".pgo-purchase");
@@ -450,8 +463,11 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
     );
     assert!(purchases[0].text_content().unwrap().contains("NEWCODE1"));
     assert!(!purchases[0].text_content().unwrap().contains("Expired"));
-    assert!(purchases[1].text_content().unwrap().contains("Expired"));
-    assert!(purchases[1]
+    let for_today = purchases[1].text_content().unwrap();
+    assert!(for_today.contains("TODAY001"), "{for_today}");
+    assert!(!for_today.contains("Expired"), "valid all day: {for_today}");
+    assert!(purchases[2].text_content().unwrap().contains("Expired"));
+    assert!(purchases[2]
         .text_content()
         .unwrap()
         .contains("VOUCHER-ABC123"));

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use perfectgym_offers_core::dates::format_date;
 use perfectgym_offers_core::model::PurchasedOffer;
 use perfectgym_offers_core::{ApiError, Locale};
+use time::Date;
 
-use crate::embed::host::studio_date;
+use crate::embed::host::{studio_date, today};
 use crate::ui::context::WidgetContext;
 use crate::ui::loaded::Loaded;
 use crate::ui::status::{report_unreadable, ErrorNotice, Loading};
@@ -32,18 +33,18 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
             Some(loaded)
         }
     });
-    let now_seconds = (js_sys::Date::now() / 1000.0) as i64;
+    let today = today(time_zone.as_deref());
     let time_zone = StoredValue::new(time_zone);
     move || match purchases.get().flatten() {
         None => view! { <Loading text=m.loading_purchases()/> }.into_any(),
-        Some(loaded) => purchase_list(loaded, purchases, now_seconds, time_zone, locale),
+        Some(loaded) => purchase_list(loaded, purchases, today, time_zone, locale),
     }
 }
 
 fn purchase_list(
     loaded: Result<Vec<PurchasedOffer>, ApiError>,
     purchases: Loaded<Option<Result<Vec<PurchasedOffer>, ApiError>>>,
-    now_seconds: i64,
+    today: Date,
     time_zone: StoredValue<Option<String>>,
     locale: Locale,
 ) -> AnyView {
@@ -59,7 +60,9 @@ fn purchase_list(
         Ok(list) => view! {
             <ul class="pgo-purchases" role="list">
                 {list.into_iter().map(|purchase| {
-                    let expired = purchase.expiry_date.as_ref().is_some_and(|d| d.unix_seconds() <= now_seconds);
+                    // The expiry date is the last day of use: the vendor's day ticket expires on
+                    // the day it is valid from, at the studio's midnight.
+                    let expired = purchase.expiry_date.as_ref().is_some_and(|d| studio_date(d, time_zone.as_deref()) < today);
                     let date = |value: &Option<perfectgym_offers_core::StudioDateTime>| {
                         value.as_ref().map(|d| format_date(studio_date(d, time_zone.as_deref()), locale))
                     };
