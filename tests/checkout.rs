@@ -434,6 +434,14 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
             &format!("{}T00:00:00Z", local_date(0)),
         )
         .replace("ABC123XYZ", "TODAY001");
+    // A pass that ended at a moment today, one second past midnight: expired since then.
+    let ended = include_str!("../fixtures/purchased-list.json")
+        .replace("123456", "123600")
+        .replace(
+            "2026-01-15T00:00:00+01:00[Europe/Berlin]",
+            &format!("{}T00:00:01Z", local_date(0)),
+        )
+        .replace("ABC123XYZ", "ENDED001");
     let list = |json: &str| {
         json.trim()
             .trim_start_matches('[')
@@ -441,10 +449,11 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
             .to_owned()
     };
     let both = format!(
-        "[{},{},{}]",
+        "[{},{},{},{}]",
         list(include_str!("../fixtures/purchased-list.json")),
         list(&newer),
-        list(&today)
+        list(&today),
+        list(&ended)
     );
     Fetch::respond("/67890/purchased", 200, &both);
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
@@ -452,7 +461,7 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
     assert_eq!(tabs.len(), 2);
     click(&tabs[1]);
     wait_until("the purchases", 3_000.0, || {
-        widget.query_all(".pgo-purchase").len() == 3
+        widget.query_all(".pgo-purchase").len() == 4
     })
     .await;
     let purchases = widget.query_all(".pgo-purchase");
@@ -463,11 +472,14 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
     );
     assert!(purchases[0].text_content().unwrap().contains("NEWCODE1"));
     assert!(!purchases[0].text_content().unwrap().contains("Expired"));
-    let for_today = purchases[1].text_content().unwrap();
+    let ended = purchases[1].text_content().unwrap();
+    assert!(ended.contains("ENDED001"), "{ended}");
+    assert!(ended.contains("Expired"), "ended at a moment: {ended}");
+    let for_today = purchases[2].text_content().unwrap();
     assert!(for_today.contains("TODAY001"), "{for_today}");
     assert!(!for_today.contains("Expired"), "valid all day: {for_today}");
-    assert!(purchases[2].text_content().unwrap().contains("Expired"));
-    assert!(purchases[2]
+    assert!(purchases[3].text_content().unwrap().contains("Expired"));
+    assert!(purchases[3]
         .text_content()
         .unwrap()
         .contains("VOUCHER-ABC123"));

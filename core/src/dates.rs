@@ -118,6 +118,11 @@ impl StudioDateTime {
         self.date_only
     }
 
+    /// Whether this names a day rather than a moment: a bare date, or midnight as written.
+    pub fn is_day(&self) -> bool {
+        self.date_only || self.local.time() == Time::MIDNIGHT
+    }
+
     /// The IANA zone the vendor named, e.g. `Europe/Berlin`.
     pub fn zone(&self) -> Option<&str> {
         self.zone.as_deref()

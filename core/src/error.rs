@@ -110,8 +110,10 @@ impl ApiError {
     /// refused, say an age limit. `None` for the proxy's own answers and for everything else.
     pub fn vendor_message(&self) -> Option<&str> {
         match self {
+            // Not 401/403 (the gym's key or scopes: for the developer) nor 404 (our wording
+            // names what is missing).
             ApiError::Http {
-                status: 400..=499,
+                status: 400 | 409 | 422,
                 body: Some(body),
             } if body.is_vendors()
                 && !body
@@ -119,15 +121,21 @@ impl ApiError {
                     .as_deref()
                     .is_some_and(|code| code.starts_with("PROXY_")) =>
             {
-                Some(body.error_message.trim()).filter(|message| !message.is_empty())
+                let message = body.error_message.trim();
+                // One short sentence or two; anything longer is not meant for a visitor.
+                (!message.is_empty() && message.len() <= 300 && !message.contains(['\n', '<']))
+                    .then_some(message)
             }
             _ => None,
         }
     }
 
-    /// What the visitor is told: the booking service's reason when it gave one, else ours.
+    /// What the visitor is told: the booking service's reason when it gave one, else ours. A
+    /// visitor whose language has no texts reads English, and the proxy then asks the tenant
+    /// for no language: its reason could be in the studio's, so ours is shown.
     pub fn reason(&self, locale: Locale) -> &str {
         self.vendor_message()
+            .filter(|_| locale.lang() == locale.tag())
             .unwrap_or_else(|| self.user_message(locale))
     }
 

@@ -492,9 +492,15 @@ impl FromJson for PurchasedOffer {
         object(json, "a purchased offer")?;
         Ok(PurchasedOffer {
             offer: OnlineOffer::from_json(json)?,
-            // Older API versions called it `id` (as the offer's own id once was: an entry
-            // with only `id` reads it for both, the notes do not say which it meant).
-            online_offer_purchase_id: required(json, &["onlineOfferPurchaseId", "id"])?,
+            // Older API versions called it `id`, as they did the offer's own id: only beside
+            // `onlineOfferId` does `id` say which it is. An entry with `id` alone is unreadable
+            // (left out and reported), never one number read as both ids, which would make a
+            // recorded purchase look absent after a lost answer.
+            online_offer_purchase_id: if present(json, &["onlineOfferId"]).is_some() {
+                required(json, &["onlineOfferPurchaseId", "id"])?
+            } else {
+                required(json, &["onlineOfferPurchaseId"])?
+            },
             purchase_date: optional(json, &["purchaseDate"])?,
             expiry_date: optional(json, &["expiryDate"])?,
             valid_from: optional(json, &["validFrom"])?,

@@ -632,8 +632,27 @@ fn the_visitor_reads_the_booking_services_reason_for_a_refusal() {
             ..VendorErrorBody::default()
         }),
     );
+    let refused_as = |status: u16, message: &str| {
+        ApiError::from_status(
+            status,
+            Some(VendorErrorBody {
+                error_message: message.into(),
+                error_code: Some("X".into()),
+                ..VendorErrorBody::default()
+            }),
+        )
+    };
+    assert_eq!(
+        refusal().reason(perfectgym_offers_core::Locale::native("ru-RU")),
+        refusal().user_message(en),
+        "Russian reads English: the tenant's reason may be in the studio's language"
+    );
     for error in [
         proxy_refusal,
+        refused_as(401, "Invalid API key"),
+        refused_as(403, "Missing scope ONLINE_OFFERS_WRITE"),
+        refused_as(400, &"long ".repeat(100)),
+        refused_as(400, "<html>Bad request</html>"),
         ApiError::from_status(400, Some(wrapped_by_the_proxy())),
         ApiError::from_status(500, Some(proxy_body())),
         ApiError::from_status(400, Some(VendorErrorBody::default())),

@@ -167,6 +167,10 @@ fn older_purchase_names_decode() {
             .unwrap();
     assert_eq!(purchased[0].online_offer_purchase_id, 55);
     assert_eq!(purchased[0].offer.online_offer_id, 1);
+    // `id` alone could be either: not read as both.
+    let ambiguous: Readable<PurchasedOffer> =
+        serde_json::from_str(r#"[{"id": 55, "studioAccessCode": "X"}]"#).unwrap();
+    assert!(ambiguous.is_empty() && ambiguous.unreadable.len() == 1);
 }
 
 #[test]

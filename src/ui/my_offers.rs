@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use perfectgym_offers_core::dates::format_date;
 use perfectgym_offers_core::model::PurchasedOffer;
-use perfectgym_offers_core::{ApiError, Locale};
-use time::Date;
+use perfectgym_offers_core::{ApiError, Locale, StudioDateTime};
 
 use crate::embed::host::{studio_date, today};
 use crate::ui::context::WidgetContext;
@@ -33,18 +32,16 @@ pub fn MyOffers(customer_id: i64) -> impl IntoView {
             Some(loaded)
         }
     });
-    let today = today(time_zone.as_deref());
     let time_zone = StoredValue::new(time_zone);
     move || match purchases.get().flatten() {
         None => view! { <Loading text=m.loading_purchases()/> }.into_any(),
-        Some(loaded) => purchase_list(loaded, purchases, today, time_zone, locale),
+        Some(loaded) => purchase_list(loaded, purchases, time_zone, locale),
     }
 }
 
 fn purchase_list(
     loaded: Result<Vec<PurchasedOffer>, ApiError>,
     purchases: Loaded<Option<Result<Vec<PurchasedOffer>, ApiError>>>,
-    today: Date,
     time_zone: StoredValue<Option<String>>,
     locale: Locale,
 ) -> AnyView {
@@ -60,10 +57,8 @@ fn purchase_list(
         Ok(list) => view! {
             <ul class="pgo-purchases" role="list">
                 {list.into_iter().map(|purchase| {
-                    // The expiry date is the last day of use: the vendor's day ticket expires on
-                    // the day it is valid from, at the studio's midnight.
-                    let expired = purchase.expiry_date.as_ref().is_some_and(|d| studio_date(d, time_zone.as_deref()) < today);
-                    let date = |value: &Option<perfectgym_offers_core::StudioDateTime>| {
+                    let expired = purchase.expiry_date.as_ref().is_some_and(|d| has_expired(d, time_zone.as_deref()));
+                    let date = |value: &Option<StudioDateTime>| {
                         value.as_ref().map(|d| format_date(studio_date(d, time_zone.as_deref()), locale))
                     };
                     let rows = [
@@ -91,5 +86,16 @@ fn purchase_list(
             </ul>
         }
         .into_any(),
+    }
+}
+
+/// A day (a bare date or midnight, as the vendor's day ticket expires on the day it is valid
+/// from) is the last day of use: expired from the next day, the studio's. A moment is expired
+/// once it has passed.
+fn has_expired(expiry: &StudioDateTime, time_zone: Option<&str>) -> bool {
+    if expiry.is_day() {
+        studio_date(expiry, time_zone) < today(expiry.zone().or(time_zone))
+    } else {
+        expiry.unix_seconds() <= (js_sys::Date::now() / 1000.0) as i64
     }
 }

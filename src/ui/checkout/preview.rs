@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use perfectgym_offers_core::checkout::Stage;
 
 use crate::embed::events::HostEvent;
 use crate::ui::checkout::form::CheckoutForm;
@@ -84,12 +85,12 @@ impl CheckoutForm {
                 )
             },
             move |(customer_id, locked), _, _| {
-                // Only a change to make writes the checkout: a write would run this again.
+                // Only a change to make writes the checkout: a write would run this again (and
+                // draw a receipt on screen afresh, which nothing needs to follow any more).
                 let changed = !locked
-                    && self
-                        .checkout
-                        .try_with_untracked(|c| c.customer_id != *customer_id)
-                        == Some(true);
+                    && self.checkout.try_with_untracked(|c| {
+                        c.customer_id != *customer_id && !matches!(c.stage, Stage::Done(_))
+                    }) == Some(true);
                 if changed
                     && self
                         .checkout
