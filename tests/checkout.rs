@@ -421,39 +421,43 @@ async fn a_past_start_date_is_refused() {
 #[wasm_bindgen_test]
 async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
     script_two_offers();
-    let newer = include_str!("../fixtures/purchased-list.json")
-        .replace("123456", "123999")
-        .replace("2026-01-15T00:00:00", "2099-01-15T00:00:00")
-        .replace("ABC123XYZ", "NEWCODE1");
-    // A day ticket for today: the vendor's example expires at the midnight it starts, and it
-    // is valid all that day.
-    let today = include_str!("../fixtures/purchased-list.json")
-        .replace("123456", "123500")
-        .replace(
-            "2026-01-15T00:00:00+01:00[Europe/Berlin]",
-            &format!("{}T00:00:00Z", local_date(0)),
-        )
-        .replace("ABC123XYZ", "TODAY001");
-    // A pass that ended at a moment today, one second past midnight: expired since then.
-    let ended = include_str!("../fixtures/purchased-list.json")
-        .replace("123456", "123600")
-        .replace(
-            "2026-01-15T00:00:00+01:00[Europe/Berlin]",
-            &format!("{}T00:00:01Z", local_date(0)),
-        )
-        .replace("ABC123XYZ", "ENDED001");
-    let list = |json: &str| {
-        json.trim()
+    // The vendor's purchased entry as purchase `id` with access code `code`, every timestamp
+    // `stamp`.
+    let entry = |id: &str, stamp: &str, code: &str| {
+        include_str!("../fixtures/purchased-list.json")
+            .replace("123456", id)
+            .replace("2026-01-15T00:00:00+01:00[Europe/Berlin]", stamp)
+            .replace("ABC123XYZ", code)
+            .trim()
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_owned()
     };
     let both = format!(
         "[{},{},{},{}]",
-        list(include_str!("../fixtures/purchased-list.json")),
-        list(&newer),
-        list(&today),
-        list(&ended)
+        entry(
+            "123456",
+            "2026-01-15T00:00:00+01:00[Europe/Berlin]",
+            "ABC123XYZ"
+        ),
+        entry(
+            "123999",
+            "2099-01-15T00:00:00+01:00[Europe/Berlin]",
+            "NEWCODE1"
+        ),
+        // A day ticket for today: the vendor's example expires at the midnight it starts, and
+        // it is valid all that day.
+        entry(
+            "123500",
+            &format!("{}T00:00:00Z", local_date(0)),
+            "TODAY001"
+        ),
+        // A pass that ended at a moment today, one second past midnight: expired since then.
+        entry(
+            "123600",
+            &format!("{}T00:00:01Z", local_date(0)),
+            "ENDED001"
+        ),
     );
     Fetch::respond("/67890/purchased", 200, &both);
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;

@@ -121,9 +121,9 @@ impl LiveElement {
             events().iter().any(|e| e.name == "purchase-completed")
         })
         .await;
-        Fetch::requests_to(PURCHASE)
+        purchases_sent()
             .into_iter()
-            .find(|r| !r.url.contains("preview"))
+            .next()
             .expect("a purchase request")
     }
 
@@ -270,12 +270,7 @@ async fn a_purchase_in_flight_still_reports_when_the_element_is_removed() {
     live.fill_in_checkout("SUMMER21").await;
     live.voucher_price_shown().await;
     click(&live.one(".pgo-buy"));
-    let purchase_sent = || {
-        Fetch::requests_to(PURCHASE)
-            .iter()
-            .any(|r| !r.url.contains("preview"))
-    };
-    wait_until("the purchase sent", 3_000.0, purchase_sent).await;
+    purchase_sent().await;
 
     live.element.remove();
     wait_until("purchase-completed after removal", 3_000.0, || {
@@ -343,10 +338,7 @@ async fn a_token_replaced_while_the_visitor_pays_is_sent_with_the_purchase() {
     .await;
     let session = &Fetch::requests_to("/v1/payments/user-session")[0];
     assert_eq!(session.customer_token.as_deref(), Some("67890.1.old"));
-    let purchase = Fetch::requests_to(PURCHASE)
-        .into_iter()
-        .find(|r| !r.url.contains("preview"))
-        .unwrap();
+    let purchase = purchases_sent().into_iter().next().unwrap();
     assert_eq!(purchase.customer_token.as_deref(), Some("67890.2.new"));
     assert!(purchase.body.unwrap().contains("vendor-tok"));
 }
@@ -456,12 +448,7 @@ async fn a_new_locale_waits_for_the_purchase_under_way_and_its_receipt() {
     live.voucher_price_shown().await;
     let heading = live.text(".pgo-tab");
     click(&live.one(".pgo-buy"));
-    wait_until("the purchase sent", 3_000.0, || {
-        Fetch::requests_to(PURCHASE)
-            .iter()
-            .any(|r| !r.url.contains("preview"))
-    })
-    .await;
+    purchase_sent().await;
 
     live.set("locale", "fr");
     wait_until("the receipt", 3_000.0, || {
@@ -499,12 +486,7 @@ async fn a_sign_out_while_a_purchase_is_sent_is_followed_once_it_ends() {
     live.fill_in_checkout("SUMMER21").await;
     live.voucher_price_shown().await;
     click(&live.one(".pgo-buy"));
-    wait_until("the purchase sent", 3_000.0, || {
-        Fetch::requests_to(PURCHASE)
-            .iter()
-            .any(|r| !r.url.contains("preview"))
-    })
-    .await;
+    purchase_sent().await;
     // The page signs the visitor out while the purchase is on its way; it is refused.
     live.element.remove_attribute("customer-id").unwrap();
     wait_until("the refusal", 3_000.0, || {
@@ -524,12 +506,9 @@ async fn a_sign_out_while_a_purchase_is_sent_is_followed_once_it_ends() {
         events().iter().any(|e| e.name == "sign-in-required")
     })
     .await;
-    let purchases = Fetch::requests_to(PURCHASE)
-        .into_iter()
-        .filter(|r| !r.url.contains("preview"))
-        .count();
     assert_eq!(
-        purchases, 1,
+        purchases_sent().len(),
+        1,
         "a second purchase was sent for the signed-out customer"
     );
 }

@@ -219,7 +219,7 @@ impl Checkout {
         ) {
             return Err(Blocked::InFlight);
         }
-        if self.valid_from < today && !self.start_chosen && !self.is_locked() {
+        if self.valid_from < today && !self.start_chosen {
             self.valid_from = today;
         }
         if self.valid_from < today {

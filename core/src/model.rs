@@ -651,7 +651,7 @@ impl VendorErrorBody {
     /// is not: it proves nothing about what the tenant did.
     pub fn is_vendors(&self) -> bool {
         (!self.error_message.trim().is_empty() || self.error_code.is_some())
-            && self.error_code.as_deref() != Some(UPSTREAM_ERROR_CODE)
+            && !self.has_code(UPSTREAM_ERROR_CODE)
     }
 
     /// Whether the error's code is `code`.

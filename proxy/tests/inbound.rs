@@ -114,13 +114,35 @@ async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Option<S
 
 /// The proxy's address (host:port) with `limits`.
 async fn small_limits_proxy(limits: ServeLimits) -> String {
-    let setup = proxy_served(limits, |_| {}, |_| {}).await;
+    address_of(&proxy_served(limits, |_| {}, |_| {}).await)
+}
+
+/// The address (host:port) a set-up's proxy listens on.
+fn address_of(setup: &Setup) -> String {
     setup
         .api
         .trim_start_matches("http://")
         .trim_end_matches("/pg-proxy")
         .to_owned()
 }
+
+/// The address of a proxy with `send_timeout` that answers one client's many requests for
+/// [`LONG_ANSWER`] (its read limit lifted).
+async fn long_answers_proxy(send_timeout: Duration) -> String {
+    let setup = proxy_served(
+        ServeLimits {
+            send_timeout,
+            ..ServeLimits::default()
+        },
+        |_| {},
+        |proxy| proxy.read_limit.burst = 100_000,
+    )
+    .await;
+    address_of(&setup)
+}
+
+/// A request (head without its final blank line) for an offer of [`BIG_OFFER_BYTES`].
+const LONG_ANSWER: &str = "GET /pg-proxy/v1/online-offers/purchasable/2000 HTTP/1.1\r\nHost: x\r\n";
 
 const LIST: &str = "GET /pg-proxy/v1/online-offers/purchasable HTTP/1.1\r\nHost: x\r\n";
 
@@ -161,23 +183,11 @@ async fn a_kept_alive_connection_with_no_new_request_is_closed() {
 
 #[tokio::test]
 async fn a_client_that_never_takes_its_answers_is_disconnected() {
-    let setup = proxy_served(
-        ServeLimits {
-            send_timeout: Duration::from_millis(300),
-            ..ServeLimits::default()
-        },
-        |_| {},
-        |proxy| proxy.read_limit.burst = 100_000,
-    )
-    .await;
-    let address = setup
-        .api
-        .trim_start_matches("http://")
-        .replace("/pg-proxy", "");
+    let address = long_answers_proxy(Duration::from_millis(300)).await;
     let mut greedy = TcpStream::connect(&address).await.unwrap();
     // Requests for a long answer, one after another, none of the answers read: once the
     // buffers between the two are full, the proxy waits for the client to read.
-    let request = "GET /pg-proxy/v1/online-offers/purchasable/2000 HTTP/1.1\r\nHost: x\r\n\r\n";
+    let request = format!("{LONG_ANSWER}\r\n");
     let asking = async {
         loop {
             if greedy.write_all(request.as_bytes()).await.is_err() {
@@ -196,19 +206,7 @@ async fn a_client_that_never_takes_its_answers_is_disconnected() {
 #[tokio::test]
 async fn a_slow_reader_that_keeps_reading_gets_the_whole_answer() {
     let send_timeout = Duration::from_secs(1);
-    let setup = proxy_served(
-        ServeLimits {
-            send_timeout,
-            ..ServeLimits::default()
-        },
-        |_| {},
-        |proxy| proxy.read_limit.burst = 100_000,
-    )
-    .await;
-    let address = setup
-        .api
-        .trim_start_matches("http://")
-        .replace("/pg-proxy", "");
+    let address = long_answers_proxy(send_timeout).await;
     // A small receive buffer, and more answers than the buffers between the two hold: the proxy
     // waits for this client again and again, each time far shorter than the send timeout (a
     // twentieth, and TCP's own pauses on loopback's 64 KiB segments), and longer than it in all.
@@ -216,9 +214,8 @@ async fn a_slow_reader_that_keeps_reading_gets_the_whole_answer() {
     socket.set_recv_buffer_size(256 * 1024).unwrap();
     let mut slow = socket.connect(address.parse().unwrap()).await.unwrap();
     const ANSWERS: usize = 160;
-    let request = "GET /pg-proxy/v1/online-offers/purchasable/2000 HTTP/1.1\r\nHost: x\r\n";
-    let mut requests = format!("{request}\r\n").repeat(ANSWERS - 1);
-    requests.push_str(&format!("{request}Connection: close\r\n\r\n"));
+    let mut requests = format!("{LONG_ANSWER}\r\n").repeat(ANSWERS - 1);
+    requests.push_str(&format!("{LONG_ANSWER}Connection: close\r\n\r\n"));
     let (mut reader, mut writer) = slow.split();
     let writing = async {
         writer.write_all(requests.as_bytes()).await.unwrap();

@@ -158,6 +158,22 @@ impl Fetch {
     }
 }
 
+/// The purchase requests sent so far (a preview's path begins like a purchase's).
+pub fn purchases_sent() -> Vec<SeenRequest> {
+    Fetch::requests_to("/v1/online-offers/purchase")
+        .into_iter()
+        .filter(|r| !r.url.contains("preview"))
+        .collect()
+}
+
+/// Waits until Buy's purchase request is on its way.
+pub async fn purchase_sent() {
+    wait_until("the purchase sent", 3_000.0, || {
+        !purchases_sent().is_empty()
+    })
+    .await;
+}
+
 /// A purchasable page as the vendor sends it: offers with the given ids and prices in EUR.
 pub fn offer_page(offers: &[(i64, &str, &str)], next: Option<&str>) -> String {
     let result: Vec<serde_json::Value> = offers
