@@ -321,6 +321,9 @@ async fn paying_through_the_hosts_provider_buys_once_and_shows_the_receipt() {
     assert_eq!(widget.text(".pgo-code"), "PTKXPMUO");
     assert!(widget.text(".pgo-receipt__facts").contains("100002"));
     assert!(widget.text(".pgo-receipt__facts").contains("€16.00"));
+    // No expiryDate in the answer: two weeks' validity from today is used until the 13th day after.
+    let facts = widget.text(".pgo-receipt__facts");
+    assert!(facts.contains(&english_date(13)), "{facts}");
     let qr = widget.query(".pgo-qr path").expect("a QR code");
     assert!(qr.get_attribute("d").unwrap().len() > 100);
     let completed: Vec<_> = events()

@@ -216,9 +216,18 @@ pub fn iso_date(date: Date) -> String {
     )
 }
 
+/// The last day an offer valid from `valid_from` for `validity` can be used: the day before the
+/// term has passed, as the vendor writes `expiryDate` (its day ticket expires on the day it is
+/// valid from), so a two-week pass from the 1st is used until the 14th. A term shorter than a
+/// day ends on the day it starts; an unknown unit gives `None`.
+pub fn last_day_of_use(valid_from: Date, validity: &Term) -> Option<Date> {
+    let end = add_term(valid_from, validity)?;
+    Some(end.previous_day().unwrap_or(end).max(valid_from))
+}
+
 /// The date `term` after `date` (days, weeks, months, years; months clamp to the month's end).
 /// Units shorter than a day leave the date as it is; an unknown unit gives `None`.
-pub fn add_term(date: Date, term: &Term) -> Option<Date> {
+fn add_term(date: Date, term: &Term) -> Option<Date> {
     let value = i64::from(term.value);
     match term.unit {
         TermUnit::Minutes | TermUnit::Hours => Some(date),
@@ -414,6 +423,33 @@ mod tests {
             add_term(start, &term(1, TermUnit::Unknown("DECADE".into()))),
             None
         );
+    }
+
+    #[test]
+    fn an_offer_is_used_until_the_day_before_its_term_has_passed() {
+        let day = |month, day| Date::from_calendar_date(2026, month, day).unwrap();
+        let term = |value, unit| Term { value, unit };
+        let start = day(Month::January, 15);
+        for (validity, last) in [
+            (term(1, TermUnit::Day), start),
+            (term(2, TermUnit::Week), day(Month::January, 28)),
+            (term(1, TermUnit::Month), day(Month::February, 14)),
+            (
+                term(1, TermUnit::Year),
+                Date::from_calendar_date(2027, Month::January, 14).unwrap(),
+            ),
+            (term(90, TermUnit::Minutes), start),
+            (term(0, TermUnit::Day), start),
+            (term(-3, TermUnit::Week), start),
+        ] {
+            assert_eq!(
+                last_day_of_use(start, &validity),
+                Some(last),
+                "{validity:?}"
+            );
+        }
+        let unknown = term(1, TermUnit::Unknown("DECADE".into()));
+        assert_eq!(last_day_of_use(start, &unknown), None);
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn render(offer: &OnlineOffer) {
     }
     if let Some(validity) = &offer.validity {
         let today = time::Date::from_calendar_date(2026, time::Month::November, 24).unwrap();
-        let _ = perfectgym_offers_core::dates::add_term(today, validity);
+        let _ = perfectgym_offers_core::dates::last_day_of_use(today, validity);
     }
 }
 

@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 
 use axum::http::StatusCode;
-use perfectgym_offers_core::dates::{add_term, parse_date, Date};
+use perfectgym_offers_core::dates::{last_day_of_use, parse_date, Date};
 use perfectgym_offers_core::model::{
     OfferPage, OnlineOffer, PageOffset, PaymentSession, PaymentSessionRequest, PriceBreakdown,
     PurchasePreviewRequest, PurchaseRequest, PurchaseResult, PurchasedOffer, Term, TermUnit,
@@ -288,7 +288,7 @@ impl MockTenant {
         let expiry = offer
             .validity
             .as_ref()
-            .and_then(|term| after_term(start, term))
+            .and_then(|term| expiry_after(start, term))
             .unwrap_or(start);
         let studio_time = |local| Some(StudioDateTime::in_zone(local, STUDIO_ZONE));
         let purchase = PurchasedOffer {
@@ -392,14 +392,15 @@ fn studio_midnight(date: Date) -> OffsetDateTime {
     midnight.assume_offset(studio_offset(midnight.assume_offset(offset!(+1))))
 }
 
-/// When `term` after `start` ends on the studio's clock: minutes and hours elapse, longer terms
-/// end at the studio's midnight of the date they reach (months clamp to the month's end).
-fn after_term(start: OffsetDateTime, term: &Term) -> Option<OffsetDateTime> {
+/// The `expiryDate` of a purchase valid from `start` for `term`, as the vendor writes it:
+/// minutes and hours elapse to a moment; longer terms name the last day of use at the studio's
+/// midnight (the vendor's day ticket expires at the midnight it starts).
+fn expiry_after(start: OffsetDateTime, term: &Term) -> Option<OffsetDateTime> {
     let value = i64::from(term.value);
     match term.unit {
         TermUnit::Minutes => in_studio(start.checked_add(Duration::minutes(value))?),
         TermUnit::Hours => in_studio(start.checked_add(Duration::hours(value))?),
-        _ => Some(studio_midnight(add_term(start.date(), term)?)),
+        _ => Some(studio_midnight(last_day_of_use(start.date(), term)?)),
     }
 }
 
@@ -681,19 +682,20 @@ mod tests {
         let start = studio_midnight(datetime!(2026-03-20 00:00).date());
         assert_eq!(shown(start), "2026-03-20T00:00:00+01:00[Europe/Berlin]");
         let term = |value, unit| Term { value, unit };
-        let month_later = after_term(start, &term(1, TermUnit::Month)).unwrap();
+        let month_later = expiry_after(start, &term(1, TermUnit::Month)).unwrap();
         assert_eq!(
             shown(month_later),
-            "2026-04-20T00:00:00+02:00[Europe/Berlin]"
+            "2026-04-19T00:00:00+02:00[Europe/Berlin]",
+            "the last day of use, on summer time"
         );
         let summer = studio_midnight(datetime!(2026-10-24 00:00).date());
-        let hours_later = after_term(summer, &term(30, TermUnit::Hours)).unwrap();
+        let hours_later = expiry_after(summer, &term(30, TermUnit::Hours)).unwrap();
         assert_eq!(
             shown(hours_later),
             "2026-10-25T05:00:00+01:00[Europe/Berlin]"
         );
         assert_eq!(
-            after_term(start, &term(1, TermUnit::Unknown("ERA".into()))),
+            expiry_after(start, &term(1, TermUnit::Unknown("ERA".into()))),
             None
         );
     }

@@ -222,8 +222,8 @@ async fn the_demo_customer_starts_with_an_expired_purchase() {
     let expiry = purchased[0].expiry_date.as_ref().unwrap();
     assert_eq!(
         expiry.to_string(),
-        "2026-01-29T00:00:00+01:00[Europe/Berlin]",
-        "two weeks' validity"
+        "2026-01-28T00:00:00+01:00[Europe/Berlin]",
+        "two weeks' validity from the 15th: used until the 28th"
     );
 }
 

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use perfectgym_offers_core::access_code::qr_path;
-use perfectgym_offers_core::dates::{add_term, format_date};
+use perfectgym_offers_core::dates::{format_date, last_day_of_use};
 use perfectgym_offers_core::model::{OnlineOffer, PurchaseResult};
 use time::Date;
 use wasm_bindgen::JsCast;
@@ -27,7 +27,7 @@ pub fn Receipt(
     let m = locale.messages();
     let copied = RwSignal::new(false);
     let code = result.studio_access_code.clone();
-    // The vendor's expiry date wins over one computed from the offer's validity.
+    // The vendor's expiry date wins over the last day of use computed from the offer's validity.
     let valid_until = result
         .expiry_date
         .as_ref()
@@ -39,7 +39,7 @@ pub fn Receipt(
             offer
                 .validity
                 .as_ref()
-                .and_then(|term| add_term(valid_from, term))
+                .and_then(|term| last_day_of_use(valid_from, term))
         });
     let paid = result.prices.discounted_price.as_ref().map_or_else(
         || m.price_not_available().to_owned(),

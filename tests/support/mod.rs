@@ -206,6 +206,21 @@ pub fn local_date(days: u32) -> String {
     )
 }
 
+/// The visitor's calendar date `days` from today as the English widget writes it (`Dec 11, 2026`),
+/// formatted here by the browser, not by the widget's code.
+pub fn english_date(days: u32) -> String {
+    let date = js_sys::Date::new_0();
+    date.set_date(date.get_date() + days);
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into()).unwrap();
+    js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&"en".into()), &options)
+        .format()
+        .call1(&JsValue::NULL, &date)
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
 /// A fresh element in the page's body.
 pub fn fresh_container() -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
