@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 pub use time::{Date, Time};
-use time::{Month, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{Month, OffsetDateTime, PrimitiveDateTime};
 
 use crate::i18n::Locale;
 use crate::open_enum;
@@ -222,7 +222,7 @@ pub fn iso_date(date: Date) -> String {
 /// day ends on the day it starts; an unknown unit gives `None`.
 pub fn last_day_of_use(valid_from: Date, validity: &Term) -> Option<Date> {
     let end = add_term(valid_from, validity)?;
-    Some(end.previous_day().unwrap_or(end).max(valid_from))
+    Some(end.previous_day()?.max(valid_from))
 }
 
 /// The date `term` after `date` (days, weeks, months, years; months clamp to the month's end).
@@ -245,18 +245,6 @@ fn add_months(date: Date, months: i64) -> Option<Date> {
     let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
     let day = date.day().min(time::util::days_in_month(month, year));
     Date::from_calendar_date(year, month, day).ok()
-}
-
-/// The calendar date in the zone at `offset_minutes` east of UTC, at `unix_millis`: what "today"
-/// means for a studio whose offset is known.
-pub fn date_at(unix_millis: f64, offset_minutes: i32) -> Option<Date> {
-    let offset = UtcOffset::from_whole_seconds(offset_minutes.checked_mul(60)?).ok()?;
-    let seconds = (unix_millis / 1000.0).floor();
-    if !seconds.is_finite() {
-        return None;
-    }
-    let instant = OffsetDateTime::from_unix_timestamp(seconds as i64).ok()?;
-    Some(instant.to_offset(offset).date())
 }
 
 /// A date as the visitor's locale prints it (`dateStyle: "medium"`).
@@ -450,15 +438,6 @@ mod tests {
         }
         let unknown = term(1, TermUnit::Unknown("DECADE".into()));
         assert_eq!(last_day_of_use(start, &unknown), None);
-    }
-
-    #[test]
-    fn today_depends_on_the_studio_offset() {
-        // 2026-01-14T23:30:00Z is already the 15th in Berlin (+60 min) but not in UTC.
-        let millis = 1_768_433_400_000.0;
-        assert_eq!(date_at(millis, 0).unwrap().day(), 14);
-        assert_eq!(date_at(millis, 60).unwrap().day(), 15);
-        assert_eq!(date_at(f64::NAN, 0), None);
     }
 
     #[test]

@@ -206,7 +206,10 @@ impl Host {
 pub fn today(time_zone: Option<&str>) -> Date {
     let now = js_sys::Date::new_0();
     parse_date(&date_in(time_zone.map(str::to_owned), now.get_time())).unwrap_or_else(|| {
-        perfectgym_offers_core::dates::date_at(now.get_time(), -(now.get_timezone_offset() as i32))
+        // Where Intl failed: the visitor's calendar, as the browser's clock reads it.
+        let month =
+            time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
+        Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
             .unwrap_or(Date::MIN)
     })
 }
