@@ -492,6 +492,36 @@ async fn my_offers_lists_purchases_newest_first_and_marks_expired_ones() {
         .contains("VOUCHER-ABC123"));
 }
 
+/// A 404 names what the tenant does not know: for My offers, the customer (a stale sign-in or a
+/// wrong `customer-id`); for a preview, whatever the tenant's own words say.
+#[wasm_bindgen_test]
+async fn a_customer_the_tenant_does_not_know_is_not_told_an_offer_is_gone() {
+    script_two_offers();
+    let unknown =
+        r#"{"errorMessage":"Customer with id 67890 not found","errorCode":"CUSTOMER_NOT_FOUND"}"#;
+    Fetch::respond("/67890/purchased", 404, unknown);
+    Fetch::respond(PREVIEW, 404, unknown);
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    click(&widget.query_all("[role=radio]")[0]);
+    wait_until("the tenant's reason", 3_000.0, || {
+        widget
+            .text(".pgo-price")
+            .contains("Customer with id 67890 not found")
+    })
+    .await;
+    click(&widget.query_all("[role=tab]")[1]);
+    wait_until("the error", 3_000.0, || {
+        widget.query(".pgo-status--error").is_some()
+    })
+    .await;
+    let error = widget.text(".pgo-status--error");
+    assert!(
+        error.contains("We could not find your customer account. Please sign in again."),
+        "{error}"
+    );
+    assert!(!error.contains("no longer available"), "{error}");
+}
+
 #[wasm_bindgen_test]
 async fn a_preview_without_a_price_says_so_and_blocks_buying() {
     script_two_offers();

@@ -22,6 +22,10 @@ pub enum ApiError {
         status: u16,
         body: Option<VendorErrorBody>,
     },
+    /// 404 for the signed-in customer's own purchases: the tenant knows no customer with the
+    /// page's `customer-id` (a stale sign-in, a wrong id), not an offer gone.
+    #[error("no such customer at the tenant (HTTP 404){}", describe(.body))]
+    UnknownCustomer { body: Option<VendorErrorBody> },
     /// A 2xx answer whose body is not what the contract says.
     #[error("undecodable response: {cause}")]
     Decode { cause: String },
@@ -73,7 +77,7 @@ impl ApiError {
     pub fn proves_write_refused(&self) -> bool {
         match self {
             ApiError::Config { .. } => true,
-            ApiError::RateLimited { body } => {
+            ApiError::RateLimited { body } | ApiError::UnknownCustomer { body } => {
                 body.as_ref().is_some_and(VendorErrorBody::is_vendors)
             }
             ApiError::Http { status, body } => {
@@ -95,7 +99,7 @@ impl ApiError {
                 !matches!(status, 502..=504)
                     && body.as_ref().is_some_and(VendorErrorBody::is_vendors)
             }
-            ApiError::RateLimited { body } => {
+            ApiError::RateLimited { body } | ApiError::UnknownCustomer { body } => {
                 body.as_ref().is_some_and(VendorErrorBody::is_vendors)
             }
             ApiError::Network { .. }
@@ -110,10 +114,11 @@ impl ApiError {
     /// refused, say an age limit. `None` for the proxy's own answers and for everything else.
     pub fn vendor_message(&self) -> Option<&str> {
         match self {
-            // Not 401/403 (the gym's key or scopes: for the developer) nor 404 (our wording
-            // names what is missing).
+            // Not 401/403 (the gym's key or scopes: for the developer). A 404 is included: a
+            // preview or purchase names an offer and a customer, and only the tenant's words
+            // say which of them it does not know.
             ApiError::Http {
-                status: 400 | 409 | 422,
+                status: 400 | 404 | 409 | 422,
                 body: Some(body),
             } if body.is_vendors()
                 && !body
@@ -147,6 +152,7 @@ impl ApiError {
             ApiError::Timeout { .. } => m.error_timeout(),
             ApiError::RateLimited { .. } => m.error_rate_limited(),
             ApiError::Http { status: 404, .. } => m.error_not_found(),
+            ApiError::UnknownCustomer { .. } => m.error_unknown_customer(),
             ApiError::Http { status, .. } if *status >= 500 => m.error_server(),
             ApiError::Http { .. } => m.error_request(),
             ApiError::Decode { .. } => m.error_decode(),

@@ -642,6 +642,9 @@ fn the_visitor_reads_the_booking_services_reason_for_a_refusal() {
             }),
         )
     };
+    // A preview or purchase names an offer and a customer: only the tenant says which is unknown.
+    let unknown_customer = refused_as(404, "Customer with id 7 not found");
+    assert_eq!(unknown_customer.reason(en), "Customer with id 7 not found");
     assert_eq!(
         refusal().reason(perfectgym_offers_core::Locale::native("ru-RU")),
         refusal().user_message(en),

@@ -126,7 +126,12 @@ impl ApiClient {
 
     /// The customer's purchased offers.
     pub async fn purchased(&self, customer_id: i64) -> Result<Readable<PurchasedOffer>, ApiError> {
-        self.get(&paths::purchased(customer_id)).await
+        let list = self.get(&paths::purchased(customer_id)).await;
+        list.map_err(|error| match error {
+            // Only the customer is named here: a customer with no purchases has an empty list.
+            ApiError::Http { status: 404, body } => ApiError::UnknownCustomer { body },
+            error => error,
+        })
     }
 
     /// The customer's purchases of one offer.
