@@ -375,3 +375,23 @@ async fn parts_beside_the_purchase_are_read_whatever_else_the_answer_carries() {
     assert_eq!(purchased[0].offer.name, "Day Ticket Adult");
     assert_eq!(purchased[0].offer.online_offer_id, 3);
 }
+
+/// A value the browser cannot send as a header (a token pasted with a zero-width space, a line
+/// break) is a configuration error, not an exception thrown through the wasm; nothing is sent.
+#[wasm_bindgen_test]
+async fn a_header_the_browser_cannot_send_is_a_configuration_error() {
+    Fetch::reset();
+    Fetch::respond(LIST, 200, &offer_page(&[(1, "Day", "20")], None));
+    for token in ["67890.1.c0ffee\u{200b}", "67890.1\r\nX-Other: 1"] {
+        let error = client("en")
+            .with_customer_token(Some(token.to_owned()))
+            .all_purchasable(|_| {})
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, ApiError::Config { cause } if cause.contains("X-Customer-Token")),
+            "{error}"
+        );
+    }
+    assert!(Fetch::requests().is_empty());
+}

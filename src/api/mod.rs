@@ -209,6 +209,18 @@ impl ApiClient {
         headers: &[(&str, &str)],
     ) -> Result<JsValue, ApiError> {
         let url = format!("{}{path}", self.base);
+        // The browser's `Headers` throws for a value it cannot send, and gloo-net passes that
+        // throw through the wasm: refuse such a value (a pasted token or voucher) instead.
+        let token = self.customer_token.as_deref();
+        let values = headers
+            .iter()
+            .copied()
+            .chain(token.map(|t| ("X-Customer-Token", t)));
+        if let Some((name, _)) = values.into_iter().find(|(_, value)| !sendable(value)) {
+            return Err(ApiError::Config {
+                cause: format!("the {name} header cannot carry its value: a character above U+00FF or a line break"),
+            });
+        }
         let is_get = method == Method::GET;
         let deadline = Deadline::after(self.timeout_ms);
         let signal = deadline.signal();
@@ -316,6 +328,14 @@ impl Deadline {
             }
         }
     }
+}
+
+/// Whether the browser sends `value` as a header: a byte string (no character above U+00FF)
+/// without NUL, CR or LF.
+fn sendable(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| u32::from(c) <= 0xFF && !matches!(c, '\0' | '\r' | '\n'))
 }
 
 fn parse_json(text: &str) -> Result<JsValue, ApiError> {
