@@ -282,8 +282,8 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
     assert_eq!(session.payment_voucher.as_deref(), Some("SUMMER21"));
 }
 
-/// The widget is removed while the vendor's component takes the payment: when it ends, the
-/// checkout kept for a redirect is forgotten all the same (else the next visit would offer to
+/// The widget is removed while the vendor's component takes the payment: the component is
+/// destroyed with it, and the checkout kept for a redirect is forgotten all the same (else the next visit would offer to
 /// pay again for what was just paid).
 #[wasm_bindgen_test]
 async fn a_payment_that_ends_after_the_widget_is_gone_forgets_the_paused_checkout() {
@@ -293,6 +293,8 @@ async fn a_payment_that_ends_after_the_widget_is_gone_forgets_the_paused_checkou
         "kept in case of a redirect"
     );
     drop(widget);
+    // Destroyed with the widget, not left to answer into the slot a new checkout would use.
+    assert!(vendor_calls()[0].contains(r#""destroyed":true"#));
     wait_until("the payment's end", 3_000.0, || {
         session_get(PENDING_KEY).is_none()
     })

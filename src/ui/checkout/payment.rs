@@ -143,6 +143,10 @@ pub fn PaymentSlot(form: CheckoutForm) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
     let m = context.locale.messages();
     let host = context.host;
+    // The widget drawn afresh or removed mid-payment: the component goes with it, so it cannot
+    // answer later into the slot a new checkout uses.
+    let closing = host.clone();
+    on_cleanup(move || closing.cancel_payment());
     move || {
         form.vendor_open.get().then(|| {
             let host = host.clone();
