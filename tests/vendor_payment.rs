@@ -282,6 +282,49 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
     assert_eq!(session.payment_voucher.as_deref(), Some("SUMMER21"));
 }
 
+/// Two widgets on a page for one customer, one per category: the one that does not show the
+/// interrupted offer leaves its checkout to the other.
+#[wasm_bindgen_test]
+async fn an_interrupted_payment_resumes_only_where_its_offer_is_shown() {
+    // Offer 2 in a category of its own.
+    let page = offer_page(
+        &[(12345, "Day Ticket Adult", "20"), (2, "Yoga Course", "29")],
+        None,
+    );
+    let day_tickets = r#""category":{"id":1,"name":"Day tickets"}"#;
+    let at = page.rfind(day_tickets).unwrap();
+    let page = format!(
+        "{}{}{}",
+        &page[..at],
+        r#""category":{"id":2,"name":"Courses"}"#,
+        &page[at + day_tickets.len()..]
+    );
+    Fetch::reset();
+    Fetch::respond("/v1/online-offers/purchasable?", 200, &page);
+    let saved_at = js_sys::Date::now() as u64 - 60_000;
+    let paused = format!(
+        r#"{{"offerId":12345,"customerId":67890,"voucher":null,"validFrom":"{}","savedAtMs":{saved_at}}}"#,
+        local_date(0)
+    );
+    session_set(PENDING_KEY, Some(paused.clone()));
+    let courses = mount_widget(&[
+        ("api-base", "/pg-proxy"),
+        ("customer-id", "67890"),
+        ("category", "Courses"),
+    ]);
+    wait_until("the course", 3_000.0, || {
+        courses.query_all("[role=radio]").len() == 1
+    })
+    .await;
+    leptos::task::tick().await;
+    assert!(courses.query(".pgo-panel").is_none(), "not opened here");
+    assert_eq!(
+        session_get(PENDING_KEY),
+        Some(paused),
+        "left for the other widget"
+    );
+}
+
 /// The widget is removed while the vendor's component takes the payment: the component is
 /// destroyed with it, and the checkout kept for a redirect is forgotten all the same (else the next visit would offer to
 /// pay again for what was just paid).

@@ -64,4 +64,11 @@ impl<T: Clone + 'static> Loaded<T> {
     pub fn get(self) -> Option<T> {
         self.value.get()
     }
+
+    /// Reads the value now, untracked (for a handler; `None` also once the view is gone).
+    pub fn with_untracked<R>(self, read: impl FnOnce(&T) -> R) -> Option<R> {
+        self.value
+            .try_with_untracked(|v| v.as_ref().map(read))
+            .flatten()
+    }
 }

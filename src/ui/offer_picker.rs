@@ -30,6 +30,22 @@ fn in_category(offer: &OnlineOffer, filter: Option<&str>) -> bool {
     })
 }
 
+/// The offer whose payment a redirect interrupted for the customer signed in now, when this
+/// widget shows it: of two widgets on a page for one customer, the one showing the offer's
+/// category resumes it.
+fn paused_offer<'a>(
+    context: &WidgetContext,
+    offers: &'a [OnlineOffer],
+    filter: RwSignal<Option<String>>,
+) -> Option<&'a OnlineOffer> {
+    let customer_id = context.setting(|c| c.customer_id).flatten();
+    let paused = context.paused.waiting(customer_id)?.offer_id;
+    let category = filter.try_get_untracked().flatten();
+    offers
+        .iter()
+        .find(|o| o.online_offer_id == paused && in_category(o, category.as_deref()))
+}
+
 #[component]
 pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
     let context = expect_context::<WidgetContext>();
@@ -39,11 +55,26 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
     // The offers so far, shown while the rest of the catalogue loads.
     let so_far = RwSignal::new(None::<Arc<Vec<OnlineOffer>>>);
     let attempt = StoredValue::new(0_u32);
+    let resuming = context.clone();
     let catalogue = Loaded::new(move || {
         let context = context.clone();
         so_far.set(None);
         attempt.update_value(|n| *n += 1);
         load_catalogue(context, selected, filter, so_far, attempt)
+    });
+    // A page that signs the visitor in once its own session check is done, after the catalogue
+    // came, still gets back the checkout a payment redirect interrupted.
+    Effect::new(move |_| {
+        resuming.config.track();
+        let paused = catalogue.with_untracked(|loaded| match loaded {
+            Some(Ok(offers)) => paused_offer(&resuming, offers, filter).cloned(),
+            _ => None,
+        });
+        if let Some(offer) = paused.flatten() {
+            if selected.try_with_untracked(Option::is_none) == Some(true) {
+                selected.set(Some(offer));
+            }
+        }
     });
     let list = move |offers: Arc<Vec<OnlineOffer>>, more: bool| {
         if offers.is_empty() && !more {
@@ -114,14 +145,9 @@ async fn load_catalogue(
         });
         // An offer whose payment was interrupted comes first, then the attribute's (when the
         // catalogue has them); an offer the visitor chose before the locale changed stays.
-        let (customer_id, attribute) = context
-            .setting(|c| (c.customer_id, c.offer_id))
-            .unwrap_or_default();
-        let paused = context.paused.waiting(customer_id).map(|p| p.offer_id);
-        let preset = [paused, attribute]
-            .into_iter()
-            .flatten()
-            .find_map(|id| offers.iter().find(|o| o.online_offer_id == id));
+        let attribute = context.setting(|c| c.offer_id).flatten();
+        let preset = paused_offer(&context, &offers, filter)
+            .or_else(|| offers.iter().find(|o| Some(o.online_offer_id) == attribute));
         if let Some(offer) =
             preset.filter(|_| selected.try_with_untracked(Option::is_none) == Some(true))
         {
