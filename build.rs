@@ -16,15 +16,15 @@ fn main() {
 fn assert_strings_survive(css: &str) {
     for (index, string) in css.split('"').enumerate().filter(|(i, _)| i % 2 == 1) {
         assert!(
-            !string.contains(['{', '}', ';', ',']) && !string.contains("/*") && !string.contains("  "),
+            !string.contains(['{', '}', ';', ',', ':']) && !string.contains("/*") && !string.contains("  "),
             "string {index} of style/widget.css (\"{string}\") holds what build.rs's minifier rewrites"
         );
     }
 }
 
-/// Drops comments, collapses whitespace, and drops it around `{ } ; ,` (where it never means
-/// anything: unlike around `:` or in a selector's descendant combinator). The stylesheet has
-/// no comment-like text inside strings.
+/// Drops comments, collapses whitespace, and drops it around `{ } ; ,` and after `:` (where it
+/// never means anything: unlike before `:` or in a selector's descendant combinator), and each
+/// block's last `;`. The stylesheet has no comment-like text inside strings.
 fn minify(css: &str) -> String {
     let mut without_comments = String::with_capacity(css.len());
     let mut rest = css;
@@ -43,10 +43,14 @@ fn minify(css: &str) -> String {
     let tight = |c: char| matches!(c, '{' | '}' | ';' | ',');
     let mut chars = collapsed.chars().peekable();
     while let Some(c) = chars.next() {
-        let after_tight = minified.chars().last().is_some_and(tight);
+        let last = minified.chars().last();
+        let after_tight = last.is_some_and(|l| tight(l) || l == ':');
         let before_tight = chars.peek().copied().is_some_and(tight);
         if c == ' ' && (after_tight || before_tight) {
             continue;
+        }
+        if c == '}' && last == Some(';') {
+            minified.pop();
         }
         minified.push(c);
     }

@@ -19,7 +19,10 @@ pub fn qr_path(code: &str) -> Option<QrPath> {
     if code.trim().is_empty() {
         return None;
     }
-    let qr = QrCode::encode_text(code, QrCodeEcc::Medium).ok()?;
+    // Byte mode, not qrcodegen's `encode_text` choosing numeric or alphanumeric mode: an access
+    // code of up to 14 characters fits the smallest symbol (21 modules) either way, and the
+    // mode detection's code left the wasm (about 2 KB).
+    let qr = QrCode::encode_binary(code.as_bytes(), QrCodeEcc::Medium).ok()?;
     let mut path = String::new();
     for y in 0..qr.size() {
         for x in 0..qr.size() {
@@ -41,7 +44,8 @@ mod tests {
     #[test]
     fn draws_every_dark_module_inside_a_quiet_zone() {
         let qr = qr_path("PTKXPMUO").unwrap();
-        let reference = QrCode::encode_text("PTKXPMUO", QrCodeEcc::Medium).unwrap();
+        let reference = QrCode::encode_binary(b"PTKXPMUO", QrCodeEcc::Medium).unwrap();
+        assert_eq!(reference.size(), 21, "the smallest symbol");
         assert_eq!(qr.size, reference.size() + 8);
         let dark = (0..reference.size())
             .flat_map(|y| (0..reference.size()).map(move |x| (x, y)))

@@ -330,12 +330,12 @@ impl Deadline {
     }
 }
 
-/// Whether the browser sends `value` as a header: a byte string (no character above U+00FF)
-/// without NUL, CR or LF.
+/// Whether the browser sends `value` as a header: a byte string (no character above U+00FF,
+/// whose UTF-8 starts with a byte from 0xC4 on) without NUL, CR or LF.
 fn sendable(value: &str) -> bool {
-    value
-        .chars()
-        .all(|c| u32::from(c) <= 0xFF && !matches!(c, '\0' | '\r' | '\n'))
+    !value
+        .bytes()
+        .any(|b| matches!(b, 0 | b'\r' | b'\n' | 0xC4..))
 }
 
 fn parse_json(text: &str) -> Result<JsValue, ApiError> {

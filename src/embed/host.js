@@ -1,7 +1,8 @@
 // Small browser facts the widget needs, each guarded so bad input never throws into wasm.
 
 // The date (yyyy-MM-dd) of an instant (milliseconds since the epoch) in an IANA time zone, or in
-// the visitor's zone when none or an unknown one is given.
+// the visitor's zone when none or an unknown one is given (by the clock's own calendar where
+// Intl fails).
 // Built from the formatter's parts: how a locale writes a whole date varies with the engine's
 // ICU (en-CA reads 2026-11-28 in Chromium and Firefox but 11/28/2026 in WebKitGTK).
 export function dateIn(timeZone, millis) {
@@ -20,7 +21,8 @@ export function dateIn(timeZone, millis) {
   try {
     return isoDate(new Intl.DateTimeFormat("en", options));
   } catch (_) {
-    return "";
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
   }
 }
 

@@ -204,14 +204,8 @@ impl Host {
 
 /// Today in the studio's time zone (the `time-zone` attribute), or the visitor's.
 pub fn today(time_zone: Option<&str>) -> Date {
-    let now = js_sys::Date::new_0();
-    parse_date(&date_in(time_zone.map(str::to_owned), now.get_time())).unwrap_or_else(|| {
-        // Where Intl failed: the visitor's calendar, as the browser's clock reads it.
-        let month =
-            time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
-        Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
-            .unwrap_or(Date::MIN)
-    })
+    let now = js_sys::Date::now();
+    parse_date(&date_in(time_zone.map(str::to_owned), now)).unwrap_or(Date::MIN)
 }
 
 /// The studio's calendar date of a vendor timestamp, however its offset is written (a tenant may
