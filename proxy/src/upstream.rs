@@ -122,6 +122,10 @@ pub enum SetupError {
     Tls(#[from] rustls::Error),
     #[error("the API key in {API_KEY_ENV} cannot be sent as a header (it has characters a header cannot carry)")]
     KeyNotAHeader,
+    #[error("--upstream {0:?} is not an http(s):// URL with a host")]
+    NotATenantUrl(String),
+    #[error("--upstream {0:?} would send the API key unencrypted: use https:// (http:// only to a loopback address, such as a local mock)")]
+    Cleartext(String),
 }
 
 /// HTTP/1.1 with keep-alive to the tenant, HTTPS by rustls (ring, Mozilla's roots). hyper's
@@ -131,9 +135,8 @@ type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 pub struct Upstream {
     config: UpstreamConfig,
-    /// `config.base_url` checked once: a vendor path is appended to it. `None` if it is not an
-    /// `http(s)://` URL; every call then fails (502).
-    base: Option<Base>,
+    /// `config.base_url` checked once: a vendor path is appended to it.
+    base: Base,
     key: HeaderValue,
     /// One client, with its own connection pool, per serving lane.
     clients: Vec<HttpClient>,
@@ -178,16 +181,31 @@ struct Base {
     path: String,
 }
 
-/// `base_url`'s [`Base`], if it is an `http(s)://` URL.
-fn base_of(base_url: &str) -> Option<Base> {
-    let uri: Uri = base_url.parse().ok()?;
+/// `base_url`'s [`Base`]: an `https://` URL, or `http://` to a loopback address (the key must
+/// not cross a network unencrypted).
+fn base_of(base_url: &str) -> Result<Base, SetupError> {
+    let not_a_url = || SetupError::NotATenantUrl(base_url.to_owned());
+    let uri: Uri = base_url.parse().map_err(|_| not_a_url())?;
     let scheme = uri
         .scheme()
-        .filter(|s| matches!(s.as_str(), "http" | "https"))?
+        .filter(|s| matches!(s.as_str(), "http" | "https"))
+        .ok_or_else(not_a_url)?
         .clone();
-    Some(Base {
+    let authority = uri.authority().ok_or_else(not_a_url)?.clone();
+    let host = authority
+        .host()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if scheme == Scheme::HTTP && !loopback {
+        return Err(SetupError::Cleartext(base_url.to_owned()));
+    }
+    Ok(Base {
         scheme,
-        authority: uri.authority()?.clone(),
+        authority,
         path: uri.path().trim_end_matches('/').to_owned(),
     })
 }
@@ -229,7 +247,7 @@ impl Upstream {
             .build();
         let budget = TenantBudget::new(config.ceiling);
         Ok(Upstream {
-            base: base_of(&config.base_url),
+            base: base_of(&config.base_url)?,
             key: config.api_key.header().ok_or(SetupError::KeyNotAHeader)?,
             config,
             clients,
@@ -344,7 +362,7 @@ impl Upstream {
 
     /// The tenant's URL for a vendor path (and query), under the base URL's own path.
     fn url(&self, path_and_query: &str) -> Option<Uri> {
-        let base = self.base.as_ref()?;
+        let base = &self.base;
         let path = [base.path.as_str(), path_and_query].concat();
         let mut parts = uri::Parts::default();
         parts.scheme = Some(base.scheme.clone());
@@ -590,8 +608,33 @@ mod tests {
                 .to_string(),
             "https://gym.example/v1/online-offers/purchasable/1001"
         );
-        for not_a_base in ["not a url", "/tenant", "ftp://gym.example"] {
-            assert!(upstream(not_a_base).url(path).is_none(), "{not_a_base}");
+    }
+
+    #[test]
+    fn the_key_goes_unencrypted_only_to_a_loopback_address() {
+        let build = |base: &str| {
+            let key = ApiKey::new("key").unwrap();
+            Upstream::new(UpstreamConfig::new(base.to_owned(), key)).err()
+        };
+        for fine in [
+            "https://gym.open-api.perfectgym.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:9/tenant",
+            "http://[::1]:9",
+        ] {
+            assert!(build(fine).is_none(), "{fine}");
+        }
+        for not_a_base in ["not a url", "/tenant", "ftp://gym.example", "gym.example"] {
+            assert!(
+                matches!(build(not_a_base), Some(SetupError::NotATenantUrl(_))),
+                "{not_a_base}"
+            );
+        }
+        for cleartext in ["http://gym.open-api.perfectgym.com", "http://10.0.0.5:8080"] {
+            assert!(
+                matches!(build(cleartext), Some(SetupError::Cleartext(_))),
+                "{cleartext}"
+            );
         }
     }
 }

@@ -79,3 +79,33 @@ fn the_opt_out_is_a_warning_at_every_start_and_the_default_refuses() {
     assert!(!default.contains("WARN"), "{default}");
     assert!(default.contains("are refused (403)"), "{default}");
 }
+
+/// The API key never crosses a network unencrypted: an `http://` tenant that is not this machine
+/// (a typo for `https://`) stops the start, as does a tenant URL that is not one.
+#[test]
+fn refuses_a_tenant_the_key_would_reach_unencrypted() {
+    for (upstream, says) in [
+        ("http://mygym.open-api.perfectgym.com", "unencrypted"),
+        ("mygym.open-api.perfectgym.com", "not an http(s):// URL"),
+    ] {
+        let mut child = proxy()
+            .env("PERFECTGYM_API_KEY", "sk_test_cli")
+            .args(["--upstream", upstream, "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let Some(status) = child.try_wait().unwrap() else {
+            child.kill().unwrap();
+            panic!("{upstream}: the proxy started");
+        };
+        assert!(!status.success(), "{upstream}");
+        let mut error = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut error).unwrap();
+        assert!(error.contains(says), "{upstream}: {error}");
+    }
+}
