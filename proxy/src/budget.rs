@@ -10,7 +10,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::metrics::{Endpoint, MinuteWindow, PerEndpoint};
+use crate::metrics::{Endpoint, MinuteWindow, PerEndpoint, WINDOW_SECONDS};
 
 /// Calls per endpoint per sixty seconds, for the whole chain of instances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl TenantBudget {
         }
         let oldest = window.oldest(second).unwrap_or(second);
         Err(Duration::from_secs(
-            (oldest + 60).saturating_sub(second).max(1),
+            (oldest + WINDOW_SECONDS).saturating_sub(second).max(1),
         ))
     }
 }
@@ -113,7 +113,7 @@ mod tests {
             assert_eq!(budget.take(Endpoint::purchasable_offer), Ok(()));
         }
         let wait = budget.take(Endpoint::purchasable_offer).unwrap_err();
-        assert!((59..=60).contains(&wait.as_secs()), "{wait:?}");
+        assert!((60..=61).contains(&wait.as_secs()), "{wait:?}");
         // Each endpoint has its own.
         for _ in 0..5 {
             assert_eq!(budget.take(Endpoint::purchase_preview), Ok(()));

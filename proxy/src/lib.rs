@@ -200,9 +200,6 @@ pub fn app(config: ProxyConfig) -> Router {
         ),
     ));
     let mut router = reads.merge(writes);
-    if !config.allowed_origins.is_empty() {
-        router = router.layer(limits::cors_layer(config.allowed_origins));
-    }
     if let Some(dir) = config.static_dir {
         let files = Router::new()
             // A build's `.br` / `.gz` siblings go out to browsers that accept them, with the
@@ -210,6 +207,11 @@ pub fn app(config: ProxyConfig) -> Router {
             .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
             .layer(axum::middleware::from_fn(http_cache::static_file_headers));
         router = router.fallback_service(files);
+    }
+    // After the files: a page on an allowed origin loads the widget's module scripts and wasm
+    // from here with CORS, as it calls the API (a layer wraps only what the router has so far).
+    if !config.allowed_origins.is_empty() {
+        router = router.layer(limits::cors_layer(config.allowed_origins));
     }
     let timeout = TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, REQUEST_TIMEOUT);
     // tower-http writes its request spans and events at DEBUG: below that level (the default

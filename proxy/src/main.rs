@@ -78,7 +78,8 @@ struct Args {
     /// ... and regains per minute after that.
     #[arg(long, default_value_t = ReadLimit::default().per_minute)]
     reads_per_minute: u32,
-    /// Count clients by X-Forwarded-For / Forwarded (only behind a proxy that sets them).
+    /// Count clients by the last X-Forwarded-For address (only behind a proxy that sets it;
+    /// `Forwarded` is not read).
     #[arg(long)]
     trust_forwarded_for: bool,
     /// Calls this chain of proxies may make to each read endpoint of the tenant per 60 s (the

@@ -123,24 +123,30 @@ struct EndpointLabel {
     endpoint: Endpoint,
 }
 
-/// Calls in the last sixty seconds, in one-second buckets: constant memory at any rate.
+/// Calls in the last minute, in one-second buckets: constant memory at any rate. It counts 61
+/// whole seconds (the current one and the sixty before it), so that any 60 s of real time lies
+/// inside it: with 60, a call late in one second left the count 59 s later, and a ceiling could
+/// let through nearly twice its calls within one real minute.
 #[derive(Debug)]
 pub struct MinuteWindow {
-    /// For each second of the minute, which second (since start) it last counted, and how many.
-    buckets: [(u64, u64); 60],
+    /// For each bucket, which second (since start) it last counted, and how many.
+    buckets: [(u64, u64); WINDOW_SECONDS as usize],
 }
+
+/// The seconds a [`MinuteWindow`] counts.
+pub const WINDOW_SECONDS: u64 = 61;
 
 impl Default for MinuteWindow {
     fn default() -> Self {
         MinuteWindow {
-            buckets: [(0, 0); 60],
+            buckets: [(0, 0); WINDOW_SECONDS as usize],
         }
     }
 }
 
 impl MinuteWindow {
     pub fn record(&mut self, second: u64) {
-        let bucket = &mut self.buckets[(second % 60) as usize];
+        let bucket = &mut self.buckets[(second % WINDOW_SECONDS) as usize];
         if bucket.0 != second {
             *bucket = (second, 0);
         }
@@ -151,16 +157,16 @@ impl MinuteWindow {
     pub fn oldest(&self, second: u64) -> Option<u64> {
         self.buckets
             .iter()
-            .filter(|(at, calls)| *calls > 0 && *at + 60 > second && *at <= second)
+            .filter(|(at, calls)| *calls > 0 && *at + WINDOW_SECONDS > second && *at <= second)
             .map(|(at, _)| *at)
             .min()
     }
 
-    /// Calls in the sixty seconds up to and including `second`.
+    /// Calls in the window up to and including `second`.
     pub fn count(&self, second: u64) -> u64 {
         self.buckets
             .iter()
-            .filter(|(at, _)| *at + 60 > second && *at <= second)
+            .filter(|(at, _)| *at + WINDOW_SECONDS > second && *at <= second)
             .map(|(_, calls)| calls)
             .sum()
     }
@@ -340,19 +346,21 @@ mod tests {
     }
 
     #[test]
-    fn the_window_counts_the_last_sixty_seconds() {
+    fn the_window_holds_every_call_of_the_last_sixty_seconds_of_real_time() {
         let mut window = MinuteWindow::default();
         for second in [0, 0, 1, 30, 59] {
             window.record(second);
         }
         assert_eq!(window.count(59), 5);
-        assert_eq!(window.count(60), 3, "second 0 has left the window");
-        assert_eq!(window.count(61), 2);
-        window.record(61);
-        assert_eq!(window.count(61), 3);
+        // A call at 0.9 s is less than 60 s before 60.5 s: still counted.
+        assert_eq!(window.count(60), 5, "second 0 is still within 60 s");
+        assert_eq!(window.count(61), 3, "second 0 has left the window");
+        assert_eq!(window.count(62), 2);
+        window.record(62);
+        assert_eq!(window.count(62), 3);
         assert_eq!(window.count(200), 0);
-        // A bucket reused a minute later starts from zero: second 30's call is gone.
-        window.record(90);
-        assert_eq!(window.count(90), 3, "seconds 59, 61 and 90");
+        // A bucket reused a window later starts from zero: second 30's call is gone.
+        window.record(91);
+        assert_eq!(window.count(91), 3, "seconds 59, 62 and 91");
     }
 }

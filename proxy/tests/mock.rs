@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use perfectgym_offers_core::model::{
     OfferPage, OnlineOffer, PurchasePreview, PurchaseResult, PurchasedOffer, VoucherErrorCode,
 };
@@ -236,14 +236,28 @@ async fn serves_the_built_widget_beside_the_api() {
         "<perfectgym-offers api-base=\"/pg-proxy\">",
     )
     .unwrap();
+    std::fs::write(dir.join("embed.js"), "export {};").unwrap();
     let base = serve(app(ProxyConfig {
         static_dir: Some(dir),
+        allowed_origins: vec![HeaderValue::from_static("https://www.gym.example")],
         ..ProxyConfig::new("/pg-proxy", Tenant::Mock(Arc::new(MockTenant::new())))
     }))
     .await;
     let (status, _, body) = call(reqwest::Client::new().get(format!("{base}/"))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("perfectgym-offers"));
+    // A page on the gym's own site loads the module script from here with CORS.
+    let loader = reqwest::Client::new()
+        .get(format!("{base}/embed.js"))
+        .header("Origin", "https://www.gym.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(loader.status(), StatusCode::OK);
+    assert_eq!(
+        loader.headers().get("access-control-allow-origin").unwrap(),
+        "https://www.gym.example"
+    );
     let (status, _, _) =
         call(reqwest::Client::new().get(format!("{base}/pg-proxy/v1/online-offers/purchasable")))
             .await;
