@@ -13,6 +13,20 @@ glue=$(ls perfectgym-offers-*.js | grep -v '_bg' | head -n 1)
 old=${glue#perfectgym-offers-}
 old=${old%.js}
 [ -f "perfectgym-offers-${old}_bg.wasm" ] || { echo "content-names: no wasm for $glue" >&2; exit 1; }
+# The glue's snippets (host.js, element.js) first: wasm-bindgen names their folder after the
+# crate, so every release wrote them in place, and a loader cached from before could pair the
+# old glue with new snippets. Their folder is named after their content now; the glue, the
+# loader and the demo page name it, so the glue's own name below covers it too.
+for folder in snippets/perfectgym-offers-*; do
+  [ -d "$folder" ] || continue
+  named="snippets/perfectgym-offers-$(find "$folder" -type f -name '*.js' | sort | xargs cat | sha256sum | cut -c1-16)"
+  [ "$folder" = "$named" ] && continue
+  mv "$folder" "$named"
+  for file in "$glue" embed.js index.html; do
+    [ ! -f "$file" ] || sed -i "s|${folder}/|${named}/|g" "$file"
+  done
+  grep -q "${named}/" "$glue" || { echo "content-names: the glue does not import ${named}" >&2; exit 1; }
+done
 new=$(cat "$glue" "perfectgym-offers-${old}_bg.wasm" | sha256sum | cut -c1-16)
 mv "perfectgym-offers-${old}_bg.wasm" "perfectgym-offers-${new}_bg.wasm"
 mv "$glue" "perfectgym-offers-${new}.js"
