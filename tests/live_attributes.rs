@@ -206,15 +206,8 @@ async fn signing_in_after_sign_in_required_keeps_the_checkout_and_buy_goes_on() 
 async fn signing_in_after_the_catalogue_resumes_an_interrupted_payment() {
     script_two_offers();
     Fetch::respond(PREVIEW, 200, PREVIEW_20);
-    let key = "perfectgym-offers:pending:/pg-proxy:67890";
-    let saved_at = js_sys::Date::now() as u64 - 60_000;
     let tomorrow = local_date(1);
-    session_set(
-        key,
-        Some(format!(
-            r#"{{"offerId":12345,"customerId":67890,"voucher":"SUMMER21","validFrom":"{tomorrow}","savedAtMs":{saved_at}}}"#
-        )),
-    );
+    pause_checkout(Some("SUMMER21"), &tomorrow);
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
     assert!(live.all(".pgo-panel").is_empty(), "nobody signed in yet");
     live.set("customer-id", "67890");
@@ -224,7 +217,7 @@ async fn signing_in_after_the_catalogue_resumes_an_interrupted_payment() {
     })
     .await;
     assert_eq!(live.value("input[type=date]"), tomorrow);
-    assert_eq!(session_get(key), None, "resumed once");
+    assert_eq!(session_get(PENDING_KEY), None, "resumed once");
 }
 
 #[wasm_bindgen_test]

@@ -11,7 +11,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const PREVIEW: &str = "/purchase/preview";
 const SESSION: &str = "/v1/payments/user-session";
-const PENDING_KEY: &str = "perfectgym-offers:pending:/pg-proxy:67890";
 
 fn script() {
     script_with_session(
@@ -227,14 +226,8 @@ async fn without_provider_or_component_payment_is_unavailable() {
 async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
     script();
     install_vendor_payment("none");
-    let saved_at = js_sys::Date::now() as u64 - 60_000;
     let tomorrow = local_date(1);
-    session_set(
-        PENDING_KEY,
-        Some(format!(
-            r#"{{"offerId":12345,"customerId":67890,"voucher":"SUMMER21","validFrom":"{tomorrow}","savedAtMs":{saved_at}}}"#
-        )),
-    );
+    pause_checkout(Some("SUMMER21"), &tomorrow);
     let widget = mount_widget(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]);
     wait_until("the resumed checkout", 3_000.0, || {
         widget.query(".pgo-panel").is_some()
@@ -301,12 +294,7 @@ async fn an_interrupted_payment_resumes_only_where_its_offer_is_shown() {
     );
     Fetch::reset();
     Fetch::respond("/v1/online-offers/purchasable?", 200, &page);
-    let saved_at = js_sys::Date::now() as u64 - 60_000;
-    let paused = format!(
-        r#"{{"offerId":12345,"customerId":67890,"voucher":null,"validFrom":"{}","savedAtMs":{saved_at}}}"#,
-        local_date(0)
-    );
-    session_set(PENDING_KEY, Some(paused.clone()));
+    let paused = pause_checkout(None, &local_date(0));
     let courses = mount_widget(&[
         ("api-base", "/pg-proxy"),
         ("customer-id", "67890"),
