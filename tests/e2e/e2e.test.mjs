@@ -224,14 +224,14 @@ test("German: texts, prices and dates in German", async () => {
   await widget(page).getByRole("button", { name: "Jetzt kaufen" }).waitFor();
   await screenshot(page, "offer-detail-german-desktop");
   // Dates in German, on the studio's calendar: the demo customer's day ticket bought on
-  // 15 January 2026 (09:30 in Berlin), valid two weeks.
+  // 15 January 2026 (09:30 in Berlin), valid two weeks: used until the 28th.
   await widget(page).getByRole("tab", { name: "Meine Angebote" }).click();
   const seeded = widget(page).locator('.pgo-purchase[data-purchase-id="100001"]');
   await seeded.waitFor();
   const text = (await seeded.textContent()).replace(/\s+/g, " ");
   assert.match(text, /Gekauft am ?15\.01\.2026/, text);
   assert.match(text, /Gültig ab ?15\.01\.2026/, text);
-  assert.match(text, /Läuft ab ?29\.01\.2026/, text);
+  assert.match(text, /Läuft ab ?28\.01\.2026/, text);
   assert.match(text, /Abgelaufen/, text);
   await context.close();
 });
