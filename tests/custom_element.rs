@@ -158,3 +158,33 @@ async fn an_attribute_changes_its_own_widget_only() {
     assert_eq!(price(&second), None);
     host.remove();
 }
+
+/// A page that answers the widget's configuration error by fixing the attribute, from its
+/// `error` listener (sent while the element mounts): the widget follows the fix.
+#[wasm_bindgen_test]
+async fn an_attribute_fixed_by_the_error_listener_is_followed() {
+    let host = page_selling_a_day_ticket("");
+    let fix =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
+            let element: Element = wasm_bindgen::JsCast::unchecked_into(event.target().unwrap());
+            element.set_attribute("api-base", "/pg-proxy").unwrap();
+        });
+    host.add_event_listener_with_callback(
+        "perfectgym-offers:error",
+        wasm_bindgen::JsCast::unchecked_ref(fix.as_ref()),
+    )
+    .unwrap();
+    host.set_inner_html("<perfectgym-offers></perfectgym-offers>");
+    let element = host.query_selector("perfectgym-offers").unwrap().unwrap();
+    assert_eq!(
+        element.get_attribute("api-base").as_deref(),
+        Some("/pg-proxy"),
+        "the listener ran"
+    );
+    wait_until("the offer", 3_000.0, || {
+        shadow_text(&element, ".pgo-offer__price").is_some()
+    })
+    .await;
+    host.remove();
+    drop(fix);
+}

@@ -44,13 +44,24 @@ export function defineOffersElement(tagName, attributes, css, mount, update, unm
     }
 
     attributeChangedCallback(_name, oldValue, newValue) {
-      if (this._handle === undefined || oldValue === newValue) return;
-      if (!update(this._handle, this)) this._mount();
+      if (oldValue === newValue) return;
+      // Changed by a listener of an event the widget sent while mounting (a configuration
+      // error's): applied once the mount has returned.
+      if (this._mounting) this._changedWhileMounting = true;
+      else if (this._handle !== undefined && !update(this._handle, this)) this._mount();
     }
 
-    _mount() {
+    _mount(again = true) {
       this._unmount();
-      this._handle = mount(this, this._container);
+      this._mounting = true;
+      this._changedWhileMounting = false;
+      try {
+        this._handle = mount(this, this._container);
+      } finally {
+        this._mounting = false;
+      }
+      // Once: a listener that changes an attribute at every mount cannot loop.
+      if (again && this._changedWhileMounting && !update(this._handle, this)) this._mount(false);
     }
 
     _unmount() {
