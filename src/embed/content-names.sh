@@ -16,9 +16,11 @@ old=${old%.js}
 # The glue's snippets (host.js, element.js) first: wasm-bindgen names their folder after the
 # crate, so every release wrote them in place, and a loader cached from before could pair the
 # old glue with new snippets. Their folder is named after their content now; the glue, the
-# loader and the demo page name it, so the glue's own name below covers it too.
+# loader and the demo page name it, so the glue's own name below covers it too. Release builds
+# only: there short-names.py has renamed the wasm's import modules, which otherwise are these
+# paths too (a dev build is never deployed).
 for folder in snippets/perfectgym-offers-*; do
-  [ -d "$folder" ] || continue
+  [ -d "$folder" ] && [ "${TRUNK_PROFILE:-}" = release ] || continue
   named="snippets/perfectgym-offers-$(find "$folder" -type f -name '*.js' | sort | xargs cat | sha256sum | cut -c1-16)"
   [ "$folder" = "$named" ] && continue
   mv "$folder" "$named"
