@@ -207,7 +207,7 @@ async fn signing_in_after_the_catalogue_resumes_an_interrupted_payment() {
     script_two_offers();
     Fetch::respond(PREVIEW, 200, PREVIEW_20);
     let tomorrow = local_date(1);
-    pause_checkout(Some("SUMMER21"), &tomorrow);
+    pause_checkout(PENDING_KEY, Some("SUMMER21"), &tomorrow);
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy""#).await;
     assert!(live.all(".pgo-panel").is_empty(), "nobody signed in yet");
     live.set("customer-id", "67890");
@@ -218,6 +218,23 @@ async fn signing_in_after_the_catalogue_resumes_an_interrupted_payment() {
     .await;
     assert_eq!(live.value("input[type=date]"), tomorrow);
     assert_eq!(session_get(PENDING_KEY), None, "resumed once");
+}
+
+/// A widget beside one that is paying (its checkout kept for a redirect under the same key):
+/// a refreshed token on both is no sign-in, and this widget leaves that checkout alone.
+#[wasm_bindgen_test]
+async fn a_refreshed_token_does_not_take_over_a_payment_under_way_beside() {
+    script_two_offers();
+    session_set(PENDING_KEY, None);
+    let live = LiveElement::with_offers(
+        r#"api-base="/pg-proxy" customer-id="67890" customer-token="67890.1.old""#,
+    )
+    .await;
+    let paying = pause_checkout(PENDING_KEY, None, &local_date(0));
+    live.set("customer-token", "67890.2.new");
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert!(live.all(".pgo-panel").is_empty(), "nothing opened");
+    assert_eq!(session_get(PENDING_KEY), Some(paying));
 }
 
 #[wasm_bindgen_test]

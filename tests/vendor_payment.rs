@@ -227,7 +227,7 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
     script();
     install_vendor_payment("none");
     let tomorrow = local_date(1);
-    pause_checkout(Some("SUMMER21"), &tomorrow);
+    pause_checkout(PENDING_KEY, Some("SUMMER21"), &tomorrow);
     let widget = mount_widget(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]);
     wait_until("the resumed checkout", 3_000.0, || {
         widget.query(".pgo-panel").is_some()
@@ -275,10 +275,11 @@ async fn back_from_a_payment_redirect_the_form_is_as_it_was() {
     assert_eq!(session.payment_voucher.as_deref(), Some("SUMMER21"));
 }
 
-/// Two widgets on a page for one customer, one per category: the one that does not show the
-/// interrupted offer leaves its checkout to the other.
+/// Two widgets on a page for one customer, one per category: a checkout paused in the one
+/// without a category is left to it, and one paused in the "Courses" widget resumes there, even
+/// for an offer the visitor found under another category chip.
 #[wasm_bindgen_test]
-async fn an_interrupted_payment_resumes_only_where_its_offer_is_shown() {
+async fn an_interrupted_payment_resumes_in_the_widget_it_was_paid_in() {
     // Offer 2 in a category of its own.
     let page = offer_page(
         &[(12345, "Day Ticket Adult", "20"), (2, "Yoga Course", "29")],
@@ -294,7 +295,17 @@ async fn an_interrupted_payment_resumes_only_where_its_offer_is_shown() {
     );
     Fetch::reset();
     Fetch::respond("/v1/online-offers/purchasable?", 200, &page);
-    let paused = pause_checkout(None, &local_date(0));
+    Fetch::respond(
+        "/purchasable/12345",
+        200,
+        include_str!("../fixtures/offer-detail.json"),
+    );
+    Fetch::respond(
+        PREVIEW,
+        200,
+        r#"{"price":{"amount":20,"currency":"EUR"},"discountedPrice":{"amount":20,"currency":"EUR"}}"#,
+    );
+    let paused = pause_checkout(PENDING_KEY, None, &local_date(0));
     let courses = mount_widget(&[
         ("api-base", "/pg-proxy"),
         ("customer-id", "67890"),
@@ -308,14 +319,34 @@ async fn an_interrupted_payment_resumes_only_where_its_offer_is_shown() {
     assert!(courses.query(".pgo-panel").is_none(), "not opened here");
     assert_eq!(
         session_get(PENDING_KEY),
-        Some(paused),
+        Some(paused.clone()),
         "left for the other widget"
+    );
+    drop(courses);
+
+    let courses_key = format!("{PENDING_KEY}:Courses");
+    pause_checkout(&courses_key, None, &local_date(0));
+    let courses = mount_widget(&[
+        ("api-base", "/pg-proxy"),
+        ("customer-id", "67890"),
+        ("category", "Courses"),
+    ]);
+    // Its price shown: nothing of it is still on its way when the next test scripts `fetch`.
+    wait_until("the checkout paid in this widget", 3_000.0, || {
+        courses.text(".pgo-price__total").contains("€20.00")
+    })
+    .await;
+    assert_eq!(session_get(&courses_key), None, "resumed once");
+    assert_eq!(
+        session_get(PENDING_KEY),
+        Some(paused),
+        "the other one's stays"
     );
 }
 
 /// The widget is removed while the vendor's component takes the payment: the component is
-/// destroyed with it, and the checkout kept for a redirect is forgotten all the same (else the next visit would offer to
-/// pay again for what was just paid).
+/// destroyed with it, and the checkout kept for a redirect is forgotten all the same (else the
+/// next visit would offer to pay again for what was just paid).
 #[wasm_bindgen_test]
 async fn a_payment_that_ends_after_the_widget_is_gone_forgets_the_paused_checkout() {
     let widget = buy_until_the_component_shows("slow").await;

@@ -83,11 +83,17 @@ function loadScript(src) {
 }
 
 export async function mountVendorPayment(element, scriptSrc, options) {
+  // A widget gone while the vendor's script loads mounts nothing after it.
+  let gone = false;
+  element.__pgoCancelPayment = () => {
+    gone = true;
+  };
   try {
     if (!window.paymentWidget && scriptSrc) await loadScript(scriptSrc);
   } catch (_) {
     return { unavailable: true };
   }
+  if (gone) return { cancelled: true };
   const vendor = window.paymentWidget;
   if (!vendor || typeof vendor.init !== "function") return { unavailable: true };
   let container = element.querySelector(':scope > [slot="payment"]');

@@ -30,20 +30,11 @@ fn in_category(offer: &OnlineOffer, filter: Option<&str>) -> bool {
     })
 }
 
-/// The offer whose payment a redirect interrupted for the customer signed in now, when this
-/// widget shows it: of two widgets on a page for one customer, the one showing the offer's
-/// category resumes it.
-fn paused_offer<'a>(
-    context: &WidgetContext,
-    offers: &'a [OnlineOffer],
-    filter: RwSignal<Option<String>>,
-) -> Option<&'a OnlineOffer> {
+/// The offer whose payment a redirect interrupted for the customer signed in now.
+fn paused_offer<'a>(context: &WidgetContext, offers: &'a [OnlineOffer]) -> Option<&'a OnlineOffer> {
     let customer_id = context.setting(|c| c.customer_id).flatten();
     let paused = context.paused.waiting(customer_id)?.offer_id;
-    let category = filter.try_get_untracked().flatten();
-    offers
-        .iter()
-        .find(|o| o.online_offer_id == paused && in_category(o, category.as_deref()))
+    offers.iter().find(|o| o.online_offer_id == paused)
 }
 
 #[component]
@@ -63,18 +54,23 @@ pub fn OfferPicker(selected: RwSignal<Option<OnlineOffer>>) -> impl IntoView {
         load_catalogue(context, selected, filter, so_far, attempt)
     });
     // A page that signs the visitor in once its own session check is done, after the catalogue
-    // came, still gets back the checkout a payment redirect interrupted.
-    Effect::new(move |_| {
-        resuming.config.track();
-        let paused = catalogue.with_untracked(|loaded| match loaded {
-            Some(Ok(offers)) => paused_offer(&resuming, offers, filter).cloned(),
-            _ => None,
-        });
-        if let Some(offer) = paused.flatten() {
-            if selected.try_with_untracked(Option::is_none) == Some(true) {
-                selected.set(Some(offer));
+    // came, still gets back the checkout a payment redirect interrupted. Only a new customer:
+    // another attribute (a refreshed token) while a widget beside this one is paying must not
+    // take that payment's checkout over.
+    Effect::new(move |before: Option<Option<i64>>| {
+        let customer = resuming.config.with(|c| c.customer_id);
+        if before.is_some_and(|before| before != customer) {
+            let paused = catalogue.with_untracked(|loaded| match loaded {
+                Some(Ok(offers)) => paused_offer(&resuming, offers).cloned(),
+                _ => None,
+            });
+            if let Some(offer) = paused.flatten() {
+                if selected.try_with_untracked(Option::is_none) == Some(true) {
+                    selected.set(Some(offer));
+                }
             }
         }
+        customer
     });
     let list = move |offers: Arc<Vec<OnlineOffer>>, more: bool| {
         if offers.is_empty() && !more {
@@ -146,7 +142,7 @@ async fn load_catalogue(
         // An offer whose payment was interrupted comes first, then the attribute's (when the
         // catalogue has them); an offer the visitor chose before the locale changed stays.
         let attribute = context.setting(|c| c.offer_id).flatten();
-        let preset = paused_offer(&context, &offers, filter)
+        let preset = paused_offer(&context, &offers)
             .or_else(|| offers.iter().find(|o| Some(o.online_offer_id) == attribute));
         if let Some(offer) =
             preset.filter(|_| selected.try_with_untracked(Option::is_none) == Some(true))

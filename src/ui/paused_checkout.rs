@@ -15,14 +15,18 @@ use crate::embed::host::{storage_get, storage_set};
 
 #[derive(Clone)]
 pub struct PausedCheckout {
-    /// The storage key belongs to one proxy (`api-base` changes mount the widget afresh).
+    /// The storage key belongs to one proxy and one `category` attribute (changing either
+    /// mounts the widget afresh): of two widgets on a page for one customer, the one the visitor
+    /// paid in resumes, whichever category chip they had chosen in it.
     api_base: Arc<str>,
+    category: Option<Arc<str>>,
 }
 
 impl PausedCheckout {
-    pub fn new(api_base: &str) -> PausedCheckout {
+    pub fn new(api_base: &str, category: Option<&str>) -> PausedCheckout {
         PausedCheckout {
             api_base: api_base.into(),
+            category: category.map(Into::into),
         }
     }
 
@@ -56,6 +60,11 @@ impl PausedCheckout {
     }
 
     fn key(&self, customer_id: i64) -> String {
-        format!("perfectgym-offers:pending:{}:{customer_id}", self.api_base)
+        let mut key = format!("perfectgym-offers:pending:{}:{customer_id}", self.api_base);
+        if let Some(category) = &self.category {
+            key.push(':');
+            key.push_str(category);
+        }
+        key
     }
 }

@@ -83,7 +83,7 @@ pub fn OfferWidget(config: Result<RwSignal<WidgetConfig>, ApiError>, host: Host)
     );
     // Above the localised tree, so a change of locale keeps the offer the visitor chose.
     let selected = RwSignal::new(None::<OnlineOffer>);
-    let paused = config.with_untracked(|c| PausedCheckout::new(&c.api_base));
+    let paused = config.with_untracked(|c| PausedCheckout::new(&c.api_base, c.category.as_deref()));
     (move || match shown.get() {
         Some(locale) => view! {
             <LocalisedWidget config host=host.clone() locale selected paused=paused.clone()

@@ -225,15 +225,16 @@ pub fn english_date(days: u32) -> String {
 /// proxy at `/pg-proxy`.
 pub const PENDING_KEY: &str = "perfectgym-offers:pending:/pg-proxy:67890";
 
-/// Keeps offer 12345's checkout for customer 67890 as a payment redirect left it a minute ago,
-/// with `voucher` and the start date `valid_from`; returns what was kept.
-pub fn pause_checkout(voucher: Option<&str>, valid_from: &str) -> String {
+/// Keeps offer 12345's checkout for customer 67890 under `key` (`PENDING_KEY`, plus
+/// `:<category>` for a widget with a `category` attribute) as a payment redirect left it a
+/// minute ago, with `voucher` and the start date `valid_from`; returns what was kept.
+pub fn pause_checkout(key: &str, voucher: Option<&str>, valid_from: &str) -> String {
     let saved_at = js_sys::Date::now() as u64 - 60_000;
     let voucher = voucher.map_or("null".to_owned(), |v| format!("\"{v}\""));
     let kept = format!(
         r#"{{"offerId":12345,"customerId":67890,"voucher":{voucher},"validFrom":"{valid_from}","savedAtMs":{saved_at}}}"#
     );
-    session_set(PENDING_KEY, Some(kept.clone()));
+    session_set(key, Some(kept.clone()));
     kept
 }
 
