@@ -57,12 +57,12 @@ macro_rules! messages {
                 &self.plurals[PluralKey::$plural as usize]
             })*
 
-            /// Reads a decoded texts file: every key must be there, and no other. (A lookup per
-            /// key instead of a serde visitor keeps the wasm small.)
+            /// Reads a decoded texts file: every key must be there; another key is passed over,
+            /// so a widget still running the release before reads the texts file of the next one
+            /// (the files are uploaded before the loader that names the new release: docs/deploy.md).
+            /// [`Messages::unknown_key`] finds such a key in this repository's own files. (A lookup
+            /// per key instead of a serde visitor keeps the wasm small.)
             pub fn read(file: &impl TextsFile) -> Result<Messages, String> {
-                if let Some(unknown) = file.keys().into_iter().find(|k| !KEYS.contains(&k.as_str())) {
-                    return Err(format!("unknown key `{unknown}`"));
-                }
                 // Read in one loop over the static key list: an inlined lookup per key costs
                 // ~10 KB of wasm, and a key array built in place costs code per key.
                 let mut texts = Vec::new();
@@ -80,6 +80,11 @@ macro_rules! messages {
                     (Ok(texts), Ok(plurals)) => Ok(Messages { texts, plurals }),
                     _ => Err("texts out of step with their keys".to_owned()),
                 }
+            }
+
+            /// A key of `file` that is not one of [`KEYS`]: a texts file of this repository has none.
+            pub fn unknown_key(file: &impl TextsFile) -> Option<String> {
+                file.keys().into_iter().find(|k| !KEYS.contains(&k.as_str()))
             }
 
             /// Every text with its key (`visits.few` for a plural form), to compare languages.
@@ -510,8 +515,13 @@ mod native {
     }
 
     /// Decodes the texts file `json`.
+    /// Decodes the texts file `json`, refusing a key the widget does not know (as a file of this
+    /// repository must; the widget itself passes such a key over).
     pub fn decode_messages(json: &str) -> Result<Messages, String> {
         let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if let Some(unknown) = Messages::unknown_key(&value) {
+            return Err(format!("unknown key `{unknown}`"));
+        }
         Messages::read(&value)
     }
 
