@@ -216,6 +216,8 @@ async fn signing_in_after_the_catalogue_resumes_an_interrupted_payment() {
             && live.value("input[type=text]") == "SUMMER21"
     })
     .await;
+    // Its voucher priced: nothing of it is still on its way when the next test scripts `fetch`.
+    live.voucher_price_shown().await;
     assert_eq!(live.value("input[type=date]"), tomorrow);
     assert_eq!(session_get(PENDING_KEY), None, "resumed once");
 }
