@@ -114,6 +114,16 @@ impl LiveElement {
         tomorrow
     }
 
+    /// Day Ticket Adult with SUMMER21, paid through the page's provider (`tok-1`) and bought up
+    /// to the purchase request sent; its answer is the test's to script.
+    async fn send_a_purchase(&self) {
+        install_payment_provider(&self.element, "tok-1");
+        self.fill_in_checkout("SUMMER21").await;
+        self.voucher_price_shown().await;
+        click(&self.one(".pgo-buy"));
+        purchase_sent().await;
+    }
+
     /// Presses Buy and waits for `purchase-completed`; the purchase request the proxy got.
     async fn buy(&self) -> SeenRequest {
         click(&self.one(".pgo-buy"));
@@ -305,11 +315,7 @@ async fn a_purchase_in_flight_still_reports_when_the_element_is_removed() {
     Fetch::respond(PREVIEW, 200, PREVIEW_20);
     Fetch::respond_after(PURCHASE, 300, 200, RECEIPT);
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
-    install_payment_provider(&live.element, "tok-1");
-    live.fill_in_checkout("SUMMER21").await;
-    live.voucher_price_shown().await;
-    click(&live.one(".pgo-buy"));
-    purchase_sent().await;
+    live.send_a_purchase().await;
 
     live.element.remove();
     wait_until("purchase-completed after removal", 3_000.0, || {
@@ -482,12 +488,8 @@ async fn a_new_locale_waits_for_the_purchase_under_way_and_its_receipt() {
     Fetch::respond(PREVIEW, 200, PREVIEW_20);
     Fetch::respond_after(PURCHASE, 500, 200, RECEIPT);
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
-    install_payment_provider(&live.element, "tok-1");
-    live.fill_in_checkout("SUMMER21").await;
-    live.voucher_price_shown().await;
     let heading = live.text(".pgo-tab");
-    click(&live.one(".pgo-buy"));
-    purchase_sent().await;
+    live.send_a_purchase().await;
 
     live.set("locale", "fr");
     wait_until("the receipt", 3_000.0, || {
@@ -521,11 +523,7 @@ async fn a_sign_out_while_a_purchase_is_sent_is_followed_once_it_ends() {
         r#"{"errorMessage":"Customer too young for this offer","errorCode":"VALIDATION"}"#,
     );
     let live = LiveElement::with_offers(r#"api-base="/pg-proxy" customer-id="67890""#).await;
-    install_payment_provider(&live.element, "tok-1");
-    live.fill_in_checkout("SUMMER21").await;
-    live.voucher_price_shown().await;
-    click(&live.one(".pgo-buy"));
-    purchase_sent().await;
+    live.send_a_purchase().await;
     // The page signs the visitor out while the purchase is on its way; it is refused.
     live.element.remove_attribute("customer-id").unwrap();
     wait_until("the refusal", 3_000.0, || {
