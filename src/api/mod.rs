@@ -212,11 +212,11 @@ impl ApiClient {
         // The browser's `Headers` throws for a value it cannot send, and gloo-net passes that
         // throw through the wasm: refuse such a value (a pasted token or voucher) instead.
         let token = self.customer_token.as_deref();
-        let values = headers
+        let mut values = headers
             .iter()
             .copied()
             .chain(token.map(|t| ("X-Customer-Token", t)));
-        if let Some((name, _)) = values.into_iter().find(|(_, value)| !sendable(value)) {
+        if let Some((name, _)) = values.find(|(_, value)| !sendable(value)) {
             return Err(ApiError::Config {
                 cause: format!("the {name} header cannot carry its value: a character above U+00FF or a line break"),
             });
