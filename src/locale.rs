@@ -170,9 +170,11 @@ impl TextsFile for ParsedJson {
     }
 }
 
-fn decode(json: &str) -> Result<Messages, String> {
+/// The texts of `json`, with English for a key it lacks (the file of an older release: the
+/// language stays, only the newer texts are English), and the keys so filled.
+fn decode(json: &str) -> Result<(Messages, Vec<&'static str>), String> {
     let value = js_sys::JSON::parse(json).map_err(|error| crate::api::js_error_text(&error))?;
-    Messages::read(&ParsedJson(value))
+    Messages::read(&ParsedJson(value), Some(&ENGLISH_MESSAGES))
 }
 
 fn texts_of(file: &str) -> Option<&'static Messages> {
@@ -239,7 +241,14 @@ pub async fn load(tag: &str) -> Locale {
     let file = texts_file(&tag);
     let url = format!("{}locales/{file}.json", assets_base());
     match fetch_texts(&url).await {
-        Ok(messages) => locale_for(&tag, file, keep_texts(file, messages)),
+        Ok((messages, missing)) => {
+            if !missing.is_empty() {
+                let missing = missing.join(", ");
+                let cause = format!("perfectgym-offers: texts {url} lack {missing}: shown in English (upload this release's locales/)");
+                web_sys::console::warn_1(&cause.into());
+            }
+            locale_for(&tag, file, keep_texts(file, messages))
+        }
         Err(cause) => {
             web_sys::console::warn_1(&format!("perfectgym-offers: texts {url}: {cause}").into());
             locale_for(&tag, "en", &ENGLISH_MESSAGES)
@@ -258,7 +267,7 @@ fn assets_base() -> String {
 /// so a file that never answers (a stalled CDN) must end in English rather than in loading.
 const TEXTS_TIMEOUT_MS: u32 = 5_000;
 
-async fn fetch_texts(url: &str) -> Result<Messages, String> {
+async fn fetch_texts(url: &str) -> Result<(Messages, Vec<&'static str>), String> {
     let deadline = crate::api::Deadline::after(TEXTS_TIMEOUT_MS);
     let signal = deadline.signal();
     let exchange = async {

@@ -105,6 +105,37 @@ async fn speaks_german_with_german_money() {
     );
 }
 
+/// A deployment that did not upload this release's `locales/` again serves the texts file of the
+/// release before, without the keys added since: the visitor keeps their language, and only the
+/// texts the file lacks are English.
+#[wasm_bindgen_test]
+async fn a_texts_file_of_an_older_release_keeps_the_language() {
+    Fetch::reset();
+    Fetch::respond(LIST, 200, &offer_page(&[(1, "Dagkaart", "12")], None));
+    let (_, dutch) = support::TEXTS.iter().find(|(l, _)| *l == "nl").unwrap();
+    let mut older: serde_json::Value = serde_json::from_str(dutch).unwrap();
+    let texts = older.as_object_mut().unwrap();
+    texts.remove("offers_heading");
+    texts.remove("offer_count");
+    Fetch::respond("locales/nl.json", 200, &older.to_string());
+    let widget = mount_widget(&[("api-base", "/pg-proxy"), ("locale", "nl")]);
+    wait_until("the offer", 3_000.0, || {
+        widget.query(".pgo-offer").is_some()
+    })
+    .await;
+    assert_eq!(
+        widget.text(".pgo-heading"),
+        "Buy online",
+        "the text it lacks"
+    );
+    assert_eq!(widget.text(".pgo-count"), "1 offer", "the plural it lacks");
+    let facts = widget.text(".pgo-offer__facts");
+    assert!(
+        facts.contains("1 bezoek") && facts.contains("2 weken geldig"),
+        "every other text in Dutch: {facts:?}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn says_so_when_there_is_nothing_to_buy() {
     Fetch::reset();

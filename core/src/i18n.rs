@@ -57,27 +57,46 @@ macro_rules! messages {
                 &self.plurals[PluralKey::$plural as usize]
             })*
 
-            /// Reads a decoded texts file: every key must be there; another key is passed over,
-            /// so a widget still running the release before reads the texts file of the next one
-            /// (the files are uploaded before the loader that names the new release: docs/deploy.md).
-            /// [`Messages::unknown_key`] finds such a key in this repository's own files. (A lookup
-            /// per key instead of a serde visitor keeps the wasm small.)
-            pub fn read(file: &impl TextsFile) -> Result<Messages, String> {
+            /// Reads a decoded texts file. Another key is passed over, so a widget still running
+            /// the release before reads the texts file of the next one (the files are uploaded
+            /// before the loader that names the new release: docs/deploy.md);
+            /// [`Messages::unknown_key`] finds such a key in this repository's own files. A missing
+            /// key is an error without a `fallback`; with one, its text stands in and the key is
+            /// named in the answer: a newer widget reading the texts file of the release before
+            /// (a deployment that did not upload `locales/` again) keeps the visitor's language
+            /// for every text but the new ones. (A lookup per key instead of a serde visitor
+            /// keeps the wasm small.)
+            pub fn read(
+                file: &impl TextsFile,
+                fallback: Option<&Messages>,
+            ) -> Result<(Messages, Vec<&'static str>), String> {
                 // Read in one loop over the static key list: an inlined lookup per key costs
                 // ~10 KB of wasm, and a key array built in place costs code per key.
+                let mut missing = Vec::new();
                 let mut texts = Vec::new();
-                for &key in &KEYS[..TEXTS] {
-                    texts.push(file.text(key).map(leak).ok_or_else(|| format!("missing key `{key}` (a text)"))?);
+                for (at, &key) in KEYS[..TEXTS].iter().enumerate() {
+                    texts.push(match (file.text(key), fallback) {
+                        (Some(text), _) => leak(text),
+                        (None, Some(fallback)) => {
+                            missing.push(key);
+                            fallback.texts[at]
+                        }
+                        (None, None) => return Err(format!("missing key `{key}` (a text)")),
+                    });
                 }
                 let mut plurals = Vec::new();
-                for &key in &KEYS[TEXTS..] {
-                    let forms = file
-                        .forms(key)
-                        .ok_or_else(|| format!("missing key `{key}` (plural forms)"))?;
-                    plurals.push(Plural::read(key, forms)?);
+                for (at, &key) in KEYS[TEXTS..].iter().enumerate() {
+                    plurals.push(match (file.forms(key), fallback) {
+                        (Some(forms), _) => Plural::read(key, forms)?,
+                        (None, Some(fallback)) => {
+                            missing.push(key);
+                            fallback.plurals[at].clone()
+                        }
+                        (None, None) => return Err(format!("missing key `{key}` (plural forms)")),
+                    });
                 }
                 match (texts.try_into(), plurals.try_into()) {
-                    (Ok(texts), Ok(plurals)) => Ok(Messages { texts, plurals }),
+                    (Ok(texts), Ok(plurals)) => Ok((Messages { texts, plurals }, missing)),
                     _ => Err("texts out of step with their keys".to_owned()),
                 }
             }
@@ -161,7 +180,7 @@ impl PluralCategory {
 
 /// A counted phrase in each plural form its language has, with `{n}` where the number goes:
 /// Polish `{n} wejście` / `{n} wejścia` / `{n} wejść`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Plural {
     pub zero: Option<&'static str>,
     pub one: Option<&'static str>,
@@ -514,7 +533,6 @@ mod native {
         }
     }
 
-    /// Decodes the texts file `json`.
     /// Decodes the texts file `json`, refusing a key the widget does not know (as a file of this
     /// repository must; the widget itself passes such a key over).
     pub fn decode_messages(json: &str) -> Result<Messages, String> {
@@ -522,7 +540,7 @@ mod native {
         if let Some(unknown) = Messages::unknown_key(&value) {
             return Err(format!("unknown key `{unknown}`"));
         }
-        Messages::read(&value)
+        Messages::read(&value, None).map(|(messages, _)| messages)
     }
 
     /// Decodes the compiled-in texts file `tag`.

@@ -124,7 +124,31 @@ fn the_widget_reads_a_newer_texts_file_with_a_key_it_does_not_know() {
     let mut newer: serde_json::Value =
         serde_json::from_str(include_str!("../locales/de.json")).unwrap();
     newer["voucher_expired"] = "Dieser Gutschein ist abgelaufen.".into();
-    let read = Messages::read(&newer).expect("read despite the unknown key");
+    let (read, missing) = Messages::read(&newer, None).expect("read despite the unknown key");
+    assert!(missing.is_empty());
     assert_eq!(read.buy(), native_messages("de").unwrap().buy());
     assert!(Messages::unknown_key(&newer).is_some());
+}
+
+/// A newer widget reading the texts file of the release before (its keys added since are
+/// missing) keeps the file's language and takes only the missing texts from English; without a
+/// fallback (this repository's own files) a missing key is an error, and so is a malformed
+/// plural even with one.
+#[test]
+fn the_widget_fills_the_keys_an_older_texts_file_lacks_from_english() {
+    let german = native_messages("de").unwrap();
+    let mut older: serde_json::Value =
+        serde_json::from_str(include_str!("../locales/de.json")).unwrap();
+    older.as_object_mut().unwrap().remove("voucher_invalid");
+    older.as_object_mut().unwrap().remove("visits");
+    let (read, missing) = Messages::read(&older, Some(&ENGLISH_MESSAGES)).unwrap();
+    assert_eq!(missing, ["voucher_invalid", "visits"]);
+    assert_eq!(read.voucher_invalid(), ENGLISH_MESSAGES.voucher_invalid());
+    assert_eq!(read.visits().other, ENGLISH_MESSAGES.visits().other);
+    assert_eq!(read.buy(), german.buy());
+    assert_eq!(read.weeks().other, german.weeks().other);
+
+    assert!(Messages::read(&older, None).is_err());
+    older["visits"] = serde_json::json!({ "one": "{n} Besuch" });
+    assert!(Messages::read(&older, Some(&ENGLISH_MESSAGES)).is_err());
 }
