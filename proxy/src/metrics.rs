@@ -205,6 +205,7 @@ pub struct Metrics {
     started: Instant,
     catalogue: Family<CatalogueAnswer, Counter>,
     ceiling_hits: Family<EndpointLabel, Counter>,
+    pause_refusals: Family<EndpointLabel, Counter>,
     unauthenticated_customer_routes: Gauge,
 }
 
@@ -241,6 +242,12 @@ impl Metrics {
             "Calls not sent because this instance's ceiling for the endpoint was reached (answered stale or 503)",
             ceiling_hits.clone(),
         );
+        let pause_refusals = Family::<EndpointLabel, Counter>::default();
+        registry.register(
+            "tenant_pause_refusals",
+            "Requests answered busy (PROXY_TENANT_BUSY) without a call while the pause the tenant asked for (its 429 or 503) lasts, by endpoint",
+            pause_refusals.clone(),
+        );
         let unauthenticated_customer_routes = Gauge::default();
         registry.register(
             "customer_routes_unauthenticated",
@@ -255,6 +262,7 @@ impl Metrics {
             started: Instant::now(),
             catalogue,
             ceiling_hits,
+            pause_refusals,
             unauthenticated_customer_routes,
         }
     }
@@ -277,6 +285,12 @@ impl Metrics {
 
     pub fn ceiling_hit(&self, endpoint: Endpoint) {
         self.ceiling_hits
+            .get_or_create(&EndpointLabel { endpoint })
+            .inc();
+    }
+
+    pub fn pause_refusal(&self, endpoint: Endpoint) {
+        self.pause_refusals
             .get_or_create(&EndpointLabel { endpoint })
             .inc();
     }

@@ -288,7 +288,10 @@ impl Upstream {
         if let Some(wait) = self.pause_left(endpoint) {
             return match self.last_good(&key, metrics).await {
                 Some(stale) => stale,
-                None => busy(endpoint, wait),
+                None => {
+                    metrics.pause_refusal(endpoint);
+                    busy(endpoint, wait)
+                }
             };
         }
         let asked = AtomicBool::new(false);
@@ -381,6 +384,7 @@ impl Upstream {
         // The tenant asked to be left alone (API notes: back off on 429 and 503): whoever asks
         // next waits too, instead of being refused by the tenant again.
         if let Some(wait) = self.pause_left(endpoint) {
+            metrics.pause_refusal(endpoint);
             return busy(endpoint, wait);
         }
         if let Err(wait) = self.budget.take(endpoint) {
@@ -477,7 +481,6 @@ enum Failure {
     Request(Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// The body, read chunk by chunk up to `limit` bytes; [`Failure::TooLarge`] past that.
 /// Nothing was sent to the tenant, which is busy: a read may be asked again after `wait` (503); a
 /// write gets 429, which tells the widget it was refused (a 503 would leave it unsure whether a
 /// purchase went through).
@@ -495,6 +498,7 @@ fn busy(endpoint: Endpoint, wait: Duration) -> Reply {
     .retry_after(wait)
 }
 
+/// The body, read chunk by chunk up to `limit` bytes; [`Failure::TooLarge`] past that.
 async fn read_capped(mut body: Incoming, limit: usize) -> Result<Bytes, Failure> {
     if hyper::body::Body::size_hint(&body)
         .exact()

@@ -316,6 +316,8 @@ async fn a_refusing_tenant_gets_a_pause_and_visitors_get_the_last_good_catalogue
             ),
             "perfectgym_catalogue_answers_total{outcome=\"stale\"} 5".to_owned(),
             "perfectgym_catalogue_answers_total{outcome=\"miss\"} 1".to_owned(),
+            // The page never fetched, refused without a call.
+            "perfectgym_tenant_pause_refusals_total{endpoint=\"purchasable\"} 1".to_owned(),
         ] {
             assert!(text.contains(&line), "missing {line} in\n{text}");
         }
@@ -328,7 +330,7 @@ async fn writes_wait_out_the_pause_a_refusing_tenant_asked_for() {
         StatusCode::SERVICE_UNAVAILABLE,
         StatusCode::TOO_MANY_REQUESTS,
     ] {
-        let (api, tenant) = proxy_in_front(Duration::ZERO).await;
+        let (api, tenant, metrics) = proxy_in_front_with_metrics(Duration::ZERO).await;
         let http = reqwest::Client::new();
         let preview = format!("{api}/v1/online-offers/purchase/preview");
         let body = serde_json::json!({"onlineOfferId": 1, "customerId": 2});
@@ -350,6 +352,9 @@ async fn writes_wait_out_the_pause_a_refusing_tenant_asked_for() {
             1,
             "after {refusal} the tenant is left alone"
         );
+        let refused = "perfectgym_tenant_pause_refusals_total{endpoint=\"purchase_preview\"} 1";
+        let text = metrics.render();
+        assert!(text.contains(refused), "missing {refused} in\n{text}");
     }
 }
 
