@@ -13,22 +13,11 @@ glue=$(ls perfectgym-offers-*.js | grep -v '_bg' | head -n 1)
 old=${glue#perfectgym-offers-}
 old=${old%.js}
 [ -f "perfectgym-offers-${old}_bg.wasm" ] || { echo "content-names: no wasm for $glue" >&2; exit 1; }
-# The glue's snippets (host.js, element.js) first: wasm-bindgen names their folder after the
-# crate, so every release wrote them in place, and a loader cached from before could pair the
-# old glue with new snippets. Their folder is named after their content now; the glue, the
-# loader and the demo page name it, so the glue's own name below covers it too. Release builds
-# only: there short-names.py has renamed the wasm's import modules, which otherwise are these
-# paths too (a dev build is never deployed).
-for folder in snippets/perfectgym-offers-*; do
-  [ -d "$folder" ] && [ "${TRUNK_PROFILE:-}" = release ] || continue
-  named="snippets/perfectgym-offers-$(find "$folder" -type f -name '*.js' | sort | xargs cat | sha256sum | cut -c1-16)"
-  [ "$folder" = "$named" ] && continue
-  mv "$folder" "$named"
-  for file in "$glue" embed.js index.html; do
-    [ ! -f "$file" ] || sed -i "s|${folder}/|${named}/|g" "$file"
-  done
-  grep -q "${named}/" "$glue" || { echo "content-names: the glue does not import ${named}" >&2; exit 1; }
-done
+# One file (minify.sh bundled its snippets in), so its own name covers everything it runs.
+if grep -qE '(from|import)"\./' "$glue"; then
+  echo "content-names: the glue still imports a module of its own" >&2
+  exit 1
+fi
 new=$(cat "$glue" "perfectgym-offers-${old}_bg.wasm" | sha256sum | cut -c1-16)
 mv "perfectgym-offers-${old}_bg.wasm" "perfectgym-offers-${new}_bg.wasm"
 mv "$glue" "perfectgym-offers-${new}.js"

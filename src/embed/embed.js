@@ -4,13 +4,11 @@
 // <perfectgym-offers>. Loading it twice is harmless.
 //
 // It imports nothing up front, so it runs as soon as it arrives, and then starts everything at
-// once instead of one after the other: the glue, its snippets and the wasm download and compile
-// while each element already shows its loading skeleton and its catalogue's first pages load.
+// once instead of one after the other: the glue (one module: the build bundles its helpers in)
+// and the wasm download and compile while each element already shows its loading skeleton and
+// its catalogue's first pages load.
 // The widget takes those answers (src/api) instead of asking again.
 const TAG = "perfectgym-offers";
-// The glue's own modules; pin-loader.sh lists them for this build (empty in the npm package,
-// where a bundler resolves them).
-const SNIPPETS = [];
 // Where the prefetched answers wait for the widget (host.js `takePrefetched` reads them).
 const PREFETCH = Symbol.for("perfectgym-offers.prefetch");
 // Mirrors core's paging: the largest slice the vendor allows, and a bound on pages followed.
@@ -177,14 +175,7 @@ function prefetchCatalogue(element, waiting) {
 
 // A second copy of the loader (another URL) finds the first one's map and leaves it the work.
 if (!customElements.get(TAG) && !globalThis[PREFETCH]) {
-  // Everything the widget's code needs starts downloading now, together.
-  for (const snippet of SNIPPETS) {
-    const link = document.createElement("link");
-    link.rel = "modulepreload";
-    link.href = new URL(snippet, import.meta.url).href;
-    document.head.append(link);
-  }
-  // The wasm compiles as it downloads, from now on, not once the glue has arrived and asked
+  // Everything the widget's code needs starts downloading now, together. The wasm compiles as it downloads, from now on, not once the glue has arrived and asked
   // for it: the glue takes the compiled module. Streaming compilation takes exactly the type
   // application/wasm (not even with a charset): served otherwise, it compiles once downloaded.
   const wasm = fetch(new URL("./perfectgym-offers_bg.wasm", import.meta.url)).then((response) => {

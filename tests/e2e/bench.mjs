@@ -1,7 +1,7 @@
 // The browser half of the benchmark (.ci/bench runs it): prints figures, asserts nothing about
 // time. The release bundle on the e2e host page, served precompressed (brotli, as a CDN sends it)
 // with the mock tenant by the release proxy, in Debian's headless Chromium:
-// - bytes: the complete widget (wasm, glue, loader, snippets) raw, gzip -9 and brotli -q 11;
+// - bytes: the complete widget (wasm, glue, loader) raw, gzip -9 and brotli -q 11;
 // - startup: navigation start to all offers painted, cold loads (a fresh browser context each),
 //   side by side with a plain-DOM page that fetches the same pages of JSON and renders the same
 //   list, in pairs of alternating order; medians and ratios at full speed, with 4x CPU
@@ -120,6 +120,7 @@ const bytes = (value) => value.toLocaleString("en");
 /** The widget's files in `dir` as .ci/bundle-size counts them (the same gzip and brotli tools). */
 function bundleBytes(dir, label) {
   const files = readdirSync(dir, { recursive: true })
+    // (and a build before the glue bundled its snippets: those too)
     .filter((name) => /^perfectgym-offers-[0-9a-f]+(_bg\.wasm|\.js)$/.test(name) || name === "embed.js"
       || /^snippets\/.*\/src\/embed\/[^/]+\.js$/.test(name));
   const total = { raw: 0, gzip: 0, brotli: 0 };
@@ -404,6 +405,7 @@ async function memory(browser, base) {
 const site = buildSite({ "bench.html": widgetPage, "baseline.html": baselinePage, "before.html": beforePage, "hinted.html": hintedPage });
 if (before) {
   for (const name of readdirSync(before)) {
+    // (snippets: a build from before the glue bundled them)
     if (name.startsWith("embed.js") || name === "snippets" || name.startsWith("perfectgym-offers-")) {
       cpSync(join(before, name), join(site, BEFORE_PATH, name), { recursive: true });
     }

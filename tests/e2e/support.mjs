@@ -104,8 +104,8 @@ export function buildSite(pages) {
   mkdirSync(widget, { recursive: true });
   for (const name of readdirSync(dist)) {
     // What a gym hosts (docs/deploy.md): the loader and its compressed copies, the hashed files,
-    // the snippets, the texts.
-    if (name.startsWith("embed.js") || ["snippets", "locales"].includes(name) || name.startsWith("perfectgym-offers-")) {
+    // the texts.
+    if (name.startsWith("embed.js") || name === "locales" || name.startsWith("perfectgym-offers-")) {
       cpSync(join(dist, name), join(widget, name), { recursive: true });
     }
   }
