@@ -283,6 +283,39 @@ async fn a_rejected_voucher_is_explained_and_blocks_buying() {
         .all(|r| r.url.contains("preview")));
 }
 
+/// A code with a space (or a letter beyond ASCII) is no voucher code: the proxy would refuse the
+/// whole preview with it, so the widget asks for the plain price and says the code is not valid.
+#[wasm_bindgen_test]
+async fn a_code_that_cannot_be_a_voucher_is_not_valid_rather_than_an_error() {
+    script_two_offers();
+    // What the proxy answers a preview carrying such a code.
+    Fetch::respond_to_body(
+        PREVIEW,
+        "SUMMER 21",
+        0,
+        400,
+        r#"{"errorCode":"PROXY_BAD_REQUEST"}"#,
+    );
+    Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
+    let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
+    choose_first(&widget).await;
+    type_into(&widget.query("input[type=text]").unwrap(), "SUMMER 21");
+    wait_until("the rejection", 3_000.0, || {
+        widget.query(".pgo-voucher--rejected").is_some()
+    })
+    .await;
+    assert_eq!(
+        widget.text(".pgo-voucher--rejected"),
+        "This voucher code is not valid."
+    );
+    price_shows(&widget, "€20.00").await;
+    assert!(Fetch::requests_to(PREVIEW).iter().all(|r| !r
+        .body
+        .as_deref()
+        .unwrap_or_default()
+        .contains("SUMMER 21")));
+}
+
 #[wasm_bindgen_test]
 async fn paying_through_the_hosts_provider_buys_once_and_shows_the_receipt() {
     script_two_offers();

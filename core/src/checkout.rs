@@ -29,6 +29,13 @@ pub fn normalise_voucher(typed: &str) -> Option<String> {
     (!code.is_empty()).then_some(code)
 }
 
+/// Whether `code` can be a voucher code at all: printable ASCII, as the vendor's codes are. The
+/// proxy refuses a request carrying any other (the allowlist), and a header (the payment
+/// session's) cannot carry it; the checkout previews without it and shows it as not valid.
+pub fn is_voucher_code(code: &str) -> bool {
+    code.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Where the price shown stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PriceState {
@@ -164,7 +171,7 @@ impl Checkout {
             PurchasePreviewRequest {
                 online_offer_id: self.offer_id,
                 customer_id,
-                voucher_code: self.voucher.clone(),
+                voucher_code: self.voucher.clone().filter(|code| is_voucher_code(code)),
             },
         ))
     }
@@ -184,6 +191,13 @@ impl Checkout {
                     .is_none_or(|price| price.amount.is_negative()) =>
             {
                 PriceState::Unavailable
+            }
+            // A code that cannot be one was left out of the request: the price is without it,
+            // and it shows as not valid (which also keeps Buy from charging without it).
+            Ok(mut preview) if self.voucher.as_deref().is_some_and(|c| !is_voucher_code(c)) => {
+                preview.voucher_error_code = Some(VoucherErrorCode::InvalidCode);
+                preview.voucher_success_message = None;
+                PriceState::Ready(preview)
             }
             Ok(preview) => PriceState::Ready(preview),
             Err(error) => PriceState::Failed(error),

@@ -145,6 +145,36 @@ fn a_rejected_voucher_blocks_buying_until_removed() {
     assert!(matches!(checkout.buy(today, ""), Ok(NextStep::Pay { .. })));
 }
 
+/// A code the proxy would refuse outright (a space in it, a letter beyond ASCII) is previewed
+/// without it: the plain price shows with "not valid", not an error, and Buy waits for a fix.
+#[test]
+fn a_code_that_cannot_be_one_is_priced_without_it_and_shown_as_not_valid() {
+    let today = day(24);
+    for typed in ["SUMMER 21", "FRÜHLING", "TEN\u{200B}OFF"] {
+        let mut checkout = Checkout::new(1001, Some(1), today);
+        let (seq, request) = checkout.request_preview(typed).unwrap();
+        assert_eq!(request.voucher_code, None, "{typed} is not sent");
+        assert_eq!(checkout.voucher.as_deref(), Some(typed));
+        let mut answer = preview("20", "20", None);
+        answer.voucher_success_message = Some("No voucher".into());
+        checkout.preview_arrived(seq, Ok(answer));
+        let PriceState::Ready(shown) = &checkout.price else {
+            panic!("{checkout:?}")
+        };
+        assert_eq!(
+            voucher_outcome(
+                shown,
+                Some(typed),
+                perfectgym_offers_core::Locale::native("en")
+            ),
+            Some(Err("This voucher code is not valid.")),
+            "{typed}"
+        );
+        assert_eq!(checkout.buy(today, typed), Err(Blocked::VoucherRejected));
+    }
+    assert!(is_voucher_code("SUMMER21") && is_voucher_code("50%-OFF!"));
+}
+
 #[test]
 fn no_price_no_purchase() {
     let today = day(24);

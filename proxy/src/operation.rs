@@ -3,7 +3,7 @@
 //! body) and how that becomes its operation is here; [`crate::checked`] reads it for the routes.
 
 use axum::http::StatusCode;
-use perfectgym_offers_core::checkout::MAX_VOUCHER_LEN;
+use perfectgym_offers_core::checkout::{is_voucher_code, MAX_VOUCHER_LEN};
 use perfectgym_offers_core::model::{
     paths, PageOffset, PaymentSessionRequest, PurchasePreviewRequest, PurchaseRequest,
     PAYMENT_SCOPE_ECOM, SLICE_SIZE_DEFAULT, SLICE_SIZE_MAX, SLICE_SIZE_MIN,
@@ -207,13 +207,12 @@ impl Checks for PurchasedOfferPath {
 }
 
 /// A voucher code as the header or a body carries it: trimmed, `None` when empty, refused when
-/// longer than the widget lets a visitor type or not printable ASCII.
+/// longer than the widget lets a visitor type or not printable ASCII (core's `is_voucher_code`:
+/// the widget does not send such a code).
 pub(crate) fn voucher_code(code: Option<&str>) -> Result<Option<String>, Reply> {
     match code.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(code)
-            if code.len() <= MAX_VOUCHER_LEN && code.bytes().all(|b| b.is_ascii_graphic()) =>
-        {
+        Some(code) if code.len() <= MAX_VOUCHER_LEN && is_voucher_code(code) => {
             Ok(Some(code.to_owned()))
         }
         Some(_) => Err(bad_request("the voucher code is not one")),
