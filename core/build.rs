@@ -78,7 +78,7 @@ fn english_messages(path: &Path) -> String {
         plural_count += 1;
         writeln!(
             code,
-            "    plurals[PluralKey::{key} as usize] = Plural {{ zero: {:?}, one: {:?}, two: {:?}, few: {:?}, many: {:?}, other: {other:?} }};",
+            "    plurals[PluralKey::{key} as usize] = Plural {{ zero: {:?}, one: {:?}, two: {:?}, few: {:?}, many: {:?}, other: {other:?}, in_english: false }};",
             form("zero"),
             form("one"),
             form("two"),

@@ -2,8 +2,9 @@
 //! (`core/locales/<tag>.json`) chosen by fallback (`fr-CH` → `fr` → `en`), and money, dates and
 //! plurals formatted for the exact tag (`de-CH` prints `CHF 35.00`).
 //!
-//! A texts file decodes into [`Messages`], with a method per key: a file that misses a key or
-//! has an unknown one does not decode, and `core/tests/locales.rs` names the file and the key. To
+//! A texts file decodes into [`Messages`], with a method per key: natively a file that misses a
+//! key or has an unknown one does not decode, and `core/tests/locales.rs` names the file and the
+//! key (the widget passes an unknown key over and fills a missing one from English). To
 //! add a text, add its key below and its text to every file; to add a language, add its file.
 
 use std::fmt;
@@ -61,36 +62,39 @@ macro_rules! messages {
             /// the release before reads the texts file of the next one (the files are uploaded
             /// before the loader that names the new release: docs/deploy.md);
             /// [`Messages::unknown_key`] finds such a key in this repository's own files. A missing
-            /// key is an error without a `fallback`; with one, its text stands in and the key is
-            /// named in the answer: a newer widget reading the texts file of the release before
+            /// key is an error without `english` (English's texts); with them, English's text
+            /// stands in and the key is named in the answer: a newer widget reading the texts file of the release before
             /// (a deployment that did not upload `locales/` again) keeps the visitor's language
             /// for every text but the new ones. (A lookup per key instead of a serde visitor
             /// keeps the wasm small.)
             pub fn read(
                 file: &impl TextsFile,
-                fallback: Option<&Messages>,
+                english: Option<&Messages>,
             ) -> Result<(Messages, Vec<&'static str>), String> {
                 // Read in one loop over the static key list: an inlined lookup per key costs
                 // ~10 KB of wasm, and a key array built in place costs code per key.
                 let mut missing = Vec::new();
                 let mut texts = Vec::new();
                 for (at, &key) in KEYS[..TEXTS].iter().enumerate() {
-                    texts.push(match (file.text(key), fallback) {
+                    texts.push(match (file.text(key), english) {
                         (Some(text), _) => leak(text),
-                        (None, Some(fallback)) => {
+                        (None, Some(english)) => {
                             missing.push(key);
-                            fallback.texts[at]
+                            english.texts[at]
                         }
                         (None, None) => return Err(format!("missing key `{key}` (a text)")),
                     });
                 }
                 let mut plurals = Vec::new();
                 for (at, &key) in KEYS[TEXTS..].iter().enumerate() {
-                    plurals.push(match (file.forms(key), fallback) {
+                    plurals.push(match (file.forms(key), english) {
                         (Some(forms), _) => Plural::read(key, forms)?,
-                        (None, Some(fallback)) => {
+                        (None, Some(english)) => {
                             missing.push(key);
-                            fallback.plurals[at].clone()
+                            Plural {
+                                in_english: true,
+                                ..english.plurals[at].clone()
+                            }
                         }
                         (None, None) => return Err(format!("missing key `{key}` (plural forms)")),
                     });
@@ -188,6 +192,9 @@ pub struct Plural {
     pub few: Option<&'static str>,
     pub many: Option<&'static str>,
     pub other: &'static str,
+    /// English's forms standing in for a plural the texts file lacks: English's rules pick
+    /// among them (French calls 0 `one`, which would read "0 offer").
+    pub in_english: bool,
 }
 
 /// A texts file as decoded JSON: the browser's `JSON.parse` in the widget, serde_json natively.
@@ -209,6 +216,7 @@ impl Plural {
         few: None,
         many: None,
         other: "",
+        in_english: false,
     };
 
     /// The forms of the plural `key`: CLDR's category names, `other` required.
@@ -260,7 +268,12 @@ impl Plural {
 
     /// `1 visit`, `3 wejścia`, `5 wejść`: the form the language's plural rules choose for `n`.
     pub fn count(&self, n: i64, locale: Locale) -> String {
-        self.form(locale.plural(n))
+        let category = if self.in_english {
+            locale.0.regional.plural("en", n)
+        } else {
+            locale.plural(n)
+        };
+        self.form(category)
             .unwrap_or(self.other)
             .replace("{n}", &n.to_string())
     }

@@ -152,3 +152,43 @@ fn the_widget_fills_the_keys_an_older_texts_file_lacks_from_english() {
     older["visits"] = serde_json::json!({ "one": "{n} Besuch" });
     assert!(Messages::read(&older, Some(&ENGLISH_MESSAGES)).is_err());
 }
+
+/// A plural filled from English takes English's rules: French calls 0 `one`, and English's
+/// `one` form would read "0 offer".
+#[test]
+fn a_plural_filled_from_english_is_counted_by_english_rules() {
+    use perfectgym_offers_core::i18n::{PluralCategory, Regional};
+    use perfectgym_offers_core::{Locale, Money};
+    struct FrenchRules;
+    impl Regional for FrenchRules {
+        fn money(&self, money: &Money) -> String {
+            money.amount.to_string()
+        }
+        fn date(&self, _: time::Date) -> String {
+            String::new()
+        }
+        fn date_time(&self, _: time::Date, _: time::Time) -> String {
+            String::new()
+        }
+        fn plural(&self, language: &str, n: i64) -> PluralCategory {
+            match (language, n) {
+                ("fr", 0 | 1) | ("en", 1) => PluralCategory::One,
+                _ => PluralCategory::Other,
+            }
+        }
+    }
+    let mut older: serde_json::Value =
+        serde_json::from_str(include_str!("../locales/fr.json")).unwrap();
+    older.as_object_mut().unwrap().remove("offer_count");
+    let (read, _) = Messages::read(&older, Some(&ENGLISH_MESSAGES)).unwrap();
+    let messages: &'static Messages = Box::leak(Box::new(read));
+    let french = Locale::new("fr", "fr", messages, Box::new(FrenchRules));
+    assert_eq!(messages.offer_count().count(0, french), "0 offers");
+    assert_eq!(messages.offer_count().count(1, french), "1 offer");
+    assert!(messages.visits().count(0, french).contains('0'));
+    assert_eq!(
+        messages.visits().count(0, french),
+        native_messages("fr").unwrap().visits().count(0, french),
+        "the file's own plurals keep French rules"
+    );
+}
