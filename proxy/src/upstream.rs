@@ -275,7 +275,7 @@ impl Upstream {
         accept_language: Option<String>,
         metrics: &Metrics,
     ) -> Reply {
-        if !operation.is_catalogue_read() || self.config.catalogue.max_age.is_zero() {
+        if !self.cached(&operation) {
             return self
                 .send(&operation, accept_language.as_deref(), metrics)
                 .await;
@@ -331,9 +331,21 @@ impl Upstream {
                 } else {
                     None
                 };
-                stale.unwrap_or_else(|| (*failed).clone())
+                stale.unwrap_or_else(|| {
+                    // The proxy's own refusal (it carries Retry-After) while a pause lasts: a
+                    // pause begun since the check above. Each visitor sharing the call counts.
+                    if failed.retry_after.is_some() && self.pause_left(endpoint).is_some() {
+                        metrics.pause_refusal(endpoint);
+                    }
+                    (*failed).clone()
+                })
             }
         }
+    }
+
+    /// Whether `operation`'s answers go through the catalogue cache (and its last good copies).
+    fn cached(&self, operation: &Operation) -> bool {
+        operation.is_catalogue_read() && !self.config.catalogue.max_age.is_zero()
     }
 
     /// The last good answer for `key`, if one is kept, counted as served stale.
@@ -384,7 +396,11 @@ impl Upstream {
         // The tenant asked to be left alone (API notes: back off on 429 and 503): whoever asks
         // next waits too, instead of being refused by the tenant again.
         if let Some(wait) = self.pause_left(endpoint) {
-            metrics.pause_refusal(endpoint);
+            // Counted where it reaches the visitor: a cached page's caller may serve its last
+            // good copy instead.
+            if !self.cached(operation) {
+                metrics.pause_refusal(endpoint);
+            }
             return busy(endpoint, wait);
         }
         if let Err(wait) = self.budget.take(endpoint) {

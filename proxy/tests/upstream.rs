@@ -317,7 +317,7 @@ async fn a_refusing_tenant_gets_a_pause_and_visitors_get_the_last_good_catalogue
             "perfectgym_catalogue_answers_total{outcome=\"stale\"} 5".to_owned(),
             "perfectgym_catalogue_answers_total{outcome=\"miss\"} 1".to_owned(),
             // The page never fetched, refused without a call.
-            "perfectgym_tenant_pause_refusals_total{endpoint=\"purchasable\"} 1".to_owned(),
+            "perfectgym_tenant_pause_refusals_total{endpoint=\"purchasable\"} 1\n".to_owned(),
         ] {
             assert!(text.contains(&line), "missing {line} in\n{text}");
         }
@@ -352,7 +352,7 @@ async fn writes_wait_out_the_pause_a_refusing_tenant_asked_for() {
             1,
             "after {refusal} the tenant is left alone"
         );
-        let refused = "perfectgym_tenant_pause_refusals_total{endpoint=\"purchase_preview\"} 1";
+        let refused = "perfectgym_tenant_pause_refusals_total{endpoint=\"purchase_preview\"} 1\n";
         let text = metrics.render();
         assert!(text.contains(refused), "missing {refused} in\n{text}");
     }

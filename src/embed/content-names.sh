@@ -14,7 +14,7 @@ old=${glue#perfectgym-offers-}
 old=${old%.js}
 [ -f "perfectgym-offers-${old}_bg.wasm" ] || { echo "content-names: no wasm for $glue" >&2; exit 1; }
 # One file (minify.sh bundled its snippets in), so its own name covers everything it runs.
-if grep -qE '(from|import)"\./' "$glue"; then
+if grep -qE '(from|import) ?\(?"\./' "$glue"; then
   echo "content-names: the glue still imports a module of its own" >&2
   exit 1
 fi
