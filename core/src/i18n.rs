@@ -268,10 +268,11 @@ impl Plural {
 
     /// `1 visit`, `3 wejścia`, `5 wejść`: the form the language's plural rules choose for `n`.
     pub fn count(&self, n: i64, locale: Locale) -> String {
-        let category = if self.in_english {
-            locale.0.regional.plural("en", n)
-        } else {
-            locale.plural(n)
+        // English's rule for whole numbers: one for 1, other otherwise.
+        let category = match (self.in_english, n) {
+            (true, 1) => PluralCategory::One,
+            (true, _) => PluralCategory::Other,
+            (false, _) => locale.plural(n),
         };
         self.form(category)
             .unwrap_or(self.other)
