@@ -190,6 +190,11 @@ pub fn app(config: ProxyConfig) -> Router {
                 config.write_limit.per_minute,
                 trust_forwarded_for,
             ),
+            limits::writer_limit_layer(
+                config.write_limit.burst,
+                config.write_limit.per_minute,
+                trust_forwarded_for,
+            ),
         ));
     let reads = routes::read_routes(prefix).with_state(state).layer((
         DefaultBodyLimit::max(MAX_BODY_BYTES),

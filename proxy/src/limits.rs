@@ -161,6 +161,37 @@ pub fn network_of(client: IpAddr) -> IpAddr {
     }
 }
 
+/// What a write counts against besides its client: the customer its token names, so one member
+/// sending from many addresses gets one customer's share of writes, not one per address. The
+/// token is checked afterwards (customer binding): a made-up one is refused before anything
+/// reaches the tenant, so making up ids buys nothing. A write without a token counts against its
+/// client, exactly as the client limit already counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Writer {
+    Customer(i64),
+    Client(IpAddr),
+}
+
+/// The [`Writer`] of a request.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterKey(ClientKey);
+
+impl KeyExtractor for WriterKey {
+    type Key = Writer;
+
+    fn extract<T>(&self, request: &Request<T>) -> Result<Writer, GovernorError> {
+        let customer = request
+            .headers()
+            .get(crate::customer_token::HEADER)
+            .and_then(|token| token.to_str().ok())
+            .and_then(|token| token.split('.').next()?.trim().parse().ok());
+        match customer {
+            Some(customer) => Ok(Writer::Customer(customer)),
+            None => self.0.extract(request).map(Writer::Client),
+        }
+    }
+}
+
 /// A per-client limit (`burst` at once, then `per_minute`) as a layer over some routes. Call it
 /// within a tokio runtime: it starts the limit's [`sweep`].
 pub fn client_limit_layer(
@@ -168,10 +199,38 @@ pub fn client_limit_layer(
     per_minute: u32,
     trust_forwarded_for: bool,
 ) -> GovernorLayer<ClientKey, NoOpMiddleware, Body> {
-    let config = GovernorConfigBuilder::default()
-        .key_extractor(ClientKey {
+    limit_layer(
+        ClientKey {
             trust_forwarded_for,
-        })
+        },
+        burst,
+        per_minute,
+    )
+}
+
+/// The same limit per [`Writer`], for the writes (after the client limit, which bounds how many
+/// customers one client can name).
+pub fn writer_limit_layer(
+    burst: u32,
+    per_minute: u32,
+    trust_forwarded_for: bool,
+) -> GovernorLayer<WriterKey, NoOpMiddleware, Body> {
+    limit_layer(
+        WriterKey(ClientKey {
+            trust_forwarded_for,
+        }),
+        burst,
+        per_minute,
+    )
+}
+
+fn limit_layer<K>(key: K, burst: u32, per_minute: u32) -> GovernorLayer<K, NoOpMiddleware, Body>
+where
+    K: KeyExtractor,
+    K::Key: Hash + Eq + Clone + Send + Sync + 'static,
+{
+    let config = GovernorConfigBuilder::default()
+        .key_extractor(key)
         .period(Duration::from_nanos(
             (60_000_000_000 / u64::from(per_minute.max(1))).max(1),
         ))

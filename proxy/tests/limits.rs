@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode};
+use perfectgym_offers_proxy::customer_token::{CustomerBinding, HEADER};
 use perfectgym_offers_proxy::limits::network_of;
 use perfectgym_offers_proxy::mock::MockTenant;
 use perfectgym_offers_proxy::{app, ProxyConfig, Tenant, WriteLimit};
@@ -142,6 +143,67 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
     );
 }
 
+/// One member (their customer token) writing from many addresses gets one customer's share, not
+/// one per address: otherwise a few dozen addresses could spend the tenant's ceiling for every
+/// visitor. A made-up token is refused by the binding, not counted as a new customer's share.
+#[tokio::test]
+async fn one_customer_from_many_addresses_shares_one_write_limit() {
+    const SECRET: &str = "a-test-secret-of-at-least-thirty-two-bytes";
+    let binding = CustomerBinding::new(SECRET).unwrap();
+    let base = serve(app(ProxyConfig {
+        write_limit: WriteLimit {
+            burst: 2,
+            per_minute: 1,
+            trust_forwarded_for: true,
+        },
+        customer_binding: Some(binding.clone()),
+        ..ProxyConfig::new("/pg-proxy", Tenant::Mock(Arc::new(MockTenant::new())))
+    }))
+    .await;
+    let http = reqwest::Client::new();
+    let later = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
+        + 600;
+    let preview = |client: &'static str, customer: i64, token: String| {
+        call(
+            http.post(format!("{base}/pg-proxy/v1/online-offers/purchase/preview"))
+                .header("X-Forwarded-For", client)
+                .header(HEADER, token)
+                .json(&json!({"onlineOfferId": 1001, "customerId": customer})),
+        )
+    };
+    let member = || binding.sign(67890, later);
+    assert_eq!(
+        preview("203.0.113.7", 67890, member()).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        preview("198.51.100.2", 67890, member()).await.0,
+        StatusCode::OK
+    );
+    let (status, _, body) = preview("192.0.2.50", 67890, member()).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a third address: {body}"
+    );
+    assert!(body.contains("PROXY_RATE_LIMITED"), "{body}");
+    let (status, _, _) = preview("192.0.2.50", 67891, binding.sign(67891, later)).await;
+    assert_ne!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "another member is not blocked"
+    );
+    let forged = format!("67892.{later}.{}", "0".repeat(64));
+    let (status, _, _) = preview("192.0.2.51", 67892, forged).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a made-up token is refused");
+}
+
 #[test]
 fn an_ipv6_client_counts_by_its_network() {
     let key = |ip: &str| network_of(ip.parse().unwrap());
@@ -165,9 +227,13 @@ async fn the_limits_sweeps_end_with_the_app() {
         "/pg-proxy",
         Tenant::Mock(Arc::new(MockTenant::new())),
     ));
-    assert_eq!(alive(), before + 2, "one sweep for reads, one for writes");
+    assert_eq!(
+        alive(),
+        before + 3,
+        "one sweep for reads, one for writes by client, one by customer"
+    );
     tokio::time::sleep(Duration::from_secs(10 * 60)).await;
-    assert_eq!(alive(), before + 2, "the sweeps go on while the app lives");
+    assert_eq!(alive(), before + 3, "the sweeps go on while the app lives");
     drop(router);
     tokio::time::sleep(Duration::from_secs(61)).await;
     assert_eq!(alive(), before, "the sweeps ended with the app");
