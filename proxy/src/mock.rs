@@ -5,7 +5,8 @@
 //! It behaves as `shared/reference/API-NOTES.md` describes the vendor: capped slices with a
 //! last-id cursor, list entries without restrictions, vouchers that apply or are rejected (in the
 //! preview and, with `voucherErrorCode`, in the purchase answer), purchases that need a payment
-//! token unless free, and remembered purchases in the documented shapes. Switched with
+//! token unless free (each token buys once: one token per payment session), and remembered
+//! purchases in the documented shapes. Switched with
 //! [`MockTenant::writing_nulls`], it writes `null` for every absent field, as a Java tenant with
 //! default Jackson settings does.
 
@@ -54,6 +55,8 @@ pub struct MockTenant {
     slice_size_cap: usize,
     purchases: Mutex<Vec<(i64, PurchasedOffer)>>,
     sessions: Mutex<u64>,
+    /// The payment tokens purchases were made with: the vendor captures a token's payment once.
+    spent_tokens: Mutex<Vec<String>>,
     writes_nulls: bool,
 }
 
@@ -78,6 +81,7 @@ impl MockTenant {
             slice_size_cap: catalogue.slice_size_cap as usize,
             purchases: Mutex::new(Vec::new()),
             sessions: Mutex::new(0),
+            spent_tokens: Mutex::new(Vec::new()),
             writes_nulls: false,
         };
         tenant.seed_expired_purchase();
@@ -251,6 +255,23 @@ impl MockTenant {
                 "PAYMENT_REQUIRED",
                 "paymentRequestToken is required for offers that are not free",
             );
+        }
+        // One token per payment session (API notes): a second purchase with it is refused, so
+        // a client that sent a purchase twice would see it here rather than buy twice.
+        if let Some(token) = request
+            .payment_request_token
+            .as_deref()
+            .filter(|_| needs_payment)
+        {
+            let mut spent = self.spent_tokens.lock().unwrap_or_else(|e| e.into_inner());
+            if spent.iter().any(|used| used == token) {
+                return Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    "PAYMENT_TOKEN_USED",
+                    "This payment was already used for a purchase",
+                );
+            }
+            spent.push(token.to_owned());
         }
         let purchase = self.record(
             request.customer_id,
