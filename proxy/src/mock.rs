@@ -10,6 +10,7 @@
 //! [`MockTenant::writing_nulls`], it writes `null` for every absent field, as a Java tenant with
 //! default Jackson settings does.
 
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 use axum::http::StatusCode;
@@ -56,7 +57,7 @@ pub struct MockTenant {
     purchases: Mutex<Vec<(i64, PurchasedOffer)>>,
     sessions: Mutex<u64>,
     /// The payment tokens purchases were made with: the vendor captures a token's payment once.
-    spent_tokens: Mutex<Vec<String>>,
+    spent_tokens: Mutex<HashSet<String>>,
     writes_nulls: bool,
 }
 
@@ -81,7 +82,7 @@ impl MockTenant {
             slice_size_cap: catalogue.slice_size_cap as usize,
             purchases: Mutex::new(Vec::new()),
             sessions: Mutex::new(0),
-            spent_tokens: Mutex::new(Vec::new()),
+            spent_tokens: Mutex::new(HashSet::new()),
             writes_nulls: false,
         };
         tenant.seed_expired_purchase();
@@ -264,14 +265,13 @@ impl MockTenant {
             .filter(|_| needs_payment)
         {
             let mut spent = self.spent_tokens.lock().unwrap_or_else(|e| e.into_inner());
-            if spent.iter().any(|used| used == token) {
+            if !spent.insert(token.trim().to_owned()) {
                 return Reply::error(
                     StatusCode::BAD_REQUEST,
                     "PAYMENT_TOKEN_USED",
                     "This payment was already used for a purchase",
                 );
             }
-            spent.push(token.to_owned());
         }
         let purchase = self.record(
             request.customer_id,

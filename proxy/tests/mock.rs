@@ -176,7 +176,7 @@ async fn purchases_need_payment_unless_free_and_are_remembered() {
 
     let (status, body) = buy(1001, Some("tok"), today.to_string()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, again) = buy(1005, Some("tok"), today.to_string()).await;
+    let (status, again) = buy(1005, Some(" tok "), today.to_string()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "one token, one purchase");
     assert!(again.contains("PAYMENT_TOKEN_USED"), "{again}");
     let bought: PurchaseResult = serde_json::from_str(&body).unwrap();
