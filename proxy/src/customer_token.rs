@@ -78,6 +78,13 @@ impl CustomerBinding {
         format!("{customer_id}.{expires_unix}.{}", hex::encode(signature))
     }
 
+    /// The customer `token` was signed for, if it is valid at `now_unix`.
+    pub fn customer_of(&self, token: &str, now_unix: i64) -> Option<i64> {
+        let customer = token.trim().split('.').next()?.parse().ok()?;
+        self.verify(Some(token), customer, now_unix).ok()?;
+        Some(customer)
+    }
+
     /// Checks `token` for `customer_id` at `now_unix` (the signature in constant time).
     pub fn verify(
         &self,

@@ -159,6 +159,7 @@ pub struct Api {
 /// [`server::serve`]: the per-client limits key on the peer address it records. Call it within
 /// a tokio runtime: each limit's sweep is a task there, which ends once the router is dropped.
 pub fn app(config: ProxyConfig) -> Router {
+    let binding = config.customer_binding.clone();
     let customers = match config.customer_binding {
         Some(binding) => CustomerRoutes::Bound(binding),
         None if matches!(config.tenant, Tenant::Mock(_))
@@ -194,6 +195,7 @@ pub fn app(config: ProxyConfig) -> Router {
                 config.write_limit.burst,
                 config.write_limit.per_minute,
                 trust_forwarded_for,
+                binding,
             ),
         ));
     let reads = routes::read_routes(prefix).with_state(state).layer((

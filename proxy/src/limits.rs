@@ -19,6 +19,7 @@ use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor};
 use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::customer_token::CustomerBinding;
 use crate::reply::Reply;
 
 /// How often a limit forgets its quiet clients.
@@ -161,10 +162,11 @@ pub fn network_of(client: IpAddr) -> IpAddr {
     }
 }
 
-/// What a write counts against besides its client: the customer its token names, so one member
-/// sending from many addresses gets one customer's share of writes, not one per address. The
-/// token is checked afterwards (customer binding): a made-up one is refused before anything
-/// reaches the tenant, so making up ids buys nothing. A write without a token counts against its
+/// What a write counts against besides its client: the customer its token was signed for, so one
+/// member sending from many addresses gets one customer's share of writes, not one per address.
+/// Only a valid token names a customer here (its signature checked, as the binding checks it
+/// again later): keyed by a made-up one, anyone could spend a member's share and lock them out
+/// of buying. A write without a valid token (or with customer binding off) counts against its
 /// client, exactly as the client limit already counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Writer {
@@ -173,21 +175,23 @@ pub enum Writer {
 }
 
 /// The [`Writer`] of a request.
-#[derive(Debug, Clone, Copy)]
-pub struct WriterKey(ClientKey);
+#[derive(Debug, Clone)]
+pub struct WriterKey {
+    client: ClientKey,
+    binding: Option<CustomerBinding>,
+}
 
 impl KeyExtractor for WriterKey {
     type Key = Writer;
 
     fn extract<T>(&self, request: &Request<T>) -> Result<Writer, GovernorError> {
-        let customer = request
-            .headers()
-            .get(crate::customer_token::HEADER)
-            .and_then(|token| token.to_str().ok())
-            .and_then(|token| token.split('.').next()?.trim().parse().ok());
+        let customer = self.binding.as_ref().and_then(|binding| {
+            let token = request.headers().get(crate::customer_token::HEADER)?;
+            binding.customer_of(token.to_str().ok()?, crate::unix_seconds())
+        });
         match customer {
             Some(customer) => Ok(Writer::Customer(customer)),
-            None => self.0.extract(request).map(Writer::Client),
+            None => self.client.extract(request).map(Writer::Client),
         }
     }
 }
@@ -208,17 +212,21 @@ pub fn client_limit_layer(
     )
 }
 
-/// The same limit per [`Writer`], for the writes (after the client limit, which bounds how many
-/// customers one client can name).
+/// The same limit per [`Writer`], for the writes (after the client limit, so a request it
+/// refuses costs no signature check).
 pub fn writer_limit_layer(
     burst: u32,
     per_minute: u32,
     trust_forwarded_for: bool,
+    binding: Option<CustomerBinding>,
 ) -> GovernorLayer<WriterKey, NoOpMiddleware, Body> {
     limit_layer(
-        WriterKey(ClientKey {
-            trust_forwarded_for,
-        }),
+        WriterKey {
+            client: ClientKey {
+                trust_forwarded_for,
+            },
+            binding,
+        },
         burst,
         per_minute,
     )
