@@ -18,6 +18,9 @@ pub struct Reply {
     /// The body's `ETag`, when it was made once for a catalogue answer the proxy keeps
     /// ([`Reply::tagged`]); otherwise it is made as the answer goes out.
     pub etag: Option<HeaderValue>,
+    /// A refusal made without calling the tenant while the pause it asked for (its 429 or 503)
+    /// lasts: counted in the metrics once it is what the visitor gets.
+    pub pause_refusal: bool,
 }
 
 impl Reply {
@@ -27,6 +30,7 @@ impl Reply {
             body,
             retry_after: None,
             etag: None,
+            pause_refusal: false,
         }
     }
 

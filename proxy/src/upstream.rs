@@ -275,6 +275,22 @@ impl Upstream {
         accept_language: Option<String>,
         metrics: &Metrics,
     ) -> Reply {
+        let endpoint = Endpoint::from(&operation);
+        let reply = self.reply(operation, accept_language, metrics).await;
+        // Counted here, as it reaches the visitor: a catalogue page refused during a pause may
+        // have been answered with its last good copy instead.
+        if reply.pause_refusal {
+            metrics.pause_refusal(endpoint);
+        }
+        reply
+    }
+
+    async fn reply(
+        &self,
+        operation: Operation,
+        accept_language: Option<String>,
+        metrics: &Metrics,
+    ) -> Reply {
         if !self.cached(&operation) {
             return self
                 .send(&operation, accept_language.as_deref(), metrics)
@@ -288,10 +304,7 @@ impl Upstream {
         if let Some(wait) = self.pause_left(endpoint) {
             return match self.last_good(&key, metrics).await {
                 Some(stale) => stale,
-                None => {
-                    metrics.pause_refusal(endpoint);
-                    busy(endpoint, wait)
-                }
+                None => paused(endpoint, wait),
             };
         }
         let asked = AtomicBool::new(false);
@@ -331,14 +344,7 @@ impl Upstream {
                 } else {
                     None
                 };
-                stale.unwrap_or_else(|| {
-                    // The proxy's own refusal (it carries Retry-After) while a pause lasts: a
-                    // pause begun since the check above. Each visitor sharing the call counts.
-                    if failed.retry_after.is_some() && self.pause_left(endpoint).is_some() {
-                        metrics.pause_refusal(endpoint);
-                    }
-                    (*failed).clone()
-                })
+                stale.unwrap_or_else(|| (*failed).clone())
             }
         }
     }
@@ -396,12 +402,7 @@ impl Upstream {
         // The tenant asked to be left alone (API notes: back off on 429 and 503): whoever asks
         // next waits too, instead of being refused by the tenant again.
         if let Some(wait) = self.pause_left(endpoint) {
-            // Counted where it reaches the visitor: a cached page's caller may serve its last
-            // good copy instead.
-            if !self.cached(operation) {
-                metrics.pause_refusal(endpoint);
-            }
-            return busy(endpoint, wait);
+            return paused(endpoint, wait);
         }
         if let Err(wait) = self.budget.take(endpoint) {
             metrics.ceiling_hit(endpoint);
@@ -495,6 +496,14 @@ enum Failure {
     TooLarge,
     #[error("{0}")]
     Request(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// [`busy`], because the tenant asked for a pause ([`Reply::pause_refusal`]).
+fn paused(endpoint: Endpoint, wait: Duration) -> Reply {
+    Reply {
+        pause_refusal: true,
+        ..busy(endpoint, wait)
+    }
 }
 
 /// Nothing was sent to the tenant, which is busy: a read may be asked again after `wait` (503); a
