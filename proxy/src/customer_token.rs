@@ -137,6 +137,30 @@ mod tests {
         assert_eq!(binding.verify(None, 67890, 1_000), Err(TokenError::Missing));
     }
 
+    /// What the per-customer write limit keys by: only a valid token names its customer.
+    #[test]
+    fn a_customer_is_read_only_from_a_valid_token() {
+        let binding = CustomerBinding::new(SECRET).unwrap();
+        let other = CustomerBinding::new("another-secret-that-is-also-32-characters-long").unwrap();
+        assert_eq!(
+            binding.customer_of(&binding.sign(67890, 2_000), 1_000),
+            Some(67890)
+        );
+        assert_eq!(
+            binding.customer_of(&binding.sign(67890, 2_000), 2_000),
+            None,
+            "expired"
+        );
+        assert_eq!(
+            binding.customer_of(&other.sign(67890, 2_000), 1_000),
+            None,
+            "forged"
+        );
+        for junk in ["", "67890", "a.b.c", "67890.2000."] {
+            assert_eq!(binding.customer_of(junk, 1_000), None, "{junk:?}");
+        }
+    }
+
     #[test]
     fn refuses_forgeries() {
         let binding = CustomerBinding::new(SECRET).unwrap();

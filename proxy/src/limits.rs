@@ -25,8 +25,9 @@ use crate::reply::Reply;
 /// How often a limit forgets its quiet clients.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// The per-client limit on previews, purchases and payment sessions: a visitor typing a voucher
-/// makes a preview every pause, a script hammering purchases does not get through.
+/// The per-client limit on previews, purchases and payment sessions, and the same per customer
+/// ([`Writer`]): a visitor typing a voucher makes a preview every pause, a script hammering
+/// purchases does not get through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteLimit {
     /// Requests a client may send in a burst.

@@ -66,7 +66,8 @@ struct Args {
     /// (repeat for several). Without any, only same-origin pages can.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allowed_origins: Vec<HeaderValue>,
-    /// Previews, purchases and payment sessions one client may send in a burst.
+    /// Previews, purchases and payment sessions one client may send in a burst (and one customer,
+    /// counted by a valid customer token, per instance).
     #[arg(long, default_value_t = WriteLimit::default().burst)]
     write_burst: u32,
     /// ... and regains per minute after that.

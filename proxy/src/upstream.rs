@@ -302,6 +302,12 @@ impl Upstream {
             accept_language.clone().unwrap_or_default(),
         );
         if let Some(wait) = self.pause_left(endpoint) {
+            // A fresh answer costs the tenant nothing, a known "no such offer" included (it has
+            // no last good copy, and would otherwise turn into a refusal for the pause's length).
+            if let Some(fresh) = self.catalogue.get(&key).await {
+                metrics.catalogue_answer(CatalogueOutcome::hit);
+                return fresh;
+            }
             return match self.last_good(&key, metrics).await {
                 Some(stale) => stale,
                 None => paused(endpoint, wait),

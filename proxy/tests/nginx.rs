@@ -118,8 +118,12 @@ fn proxy_binary() -> Command {
 
 /// The demo customer's token, as the gym's backend would print it.
 fn customer_token() -> String {
+    customer_token_for(67890)
+}
+
+fn customer_token_for(customer_id: i64) -> String {
     let output = proxy_binary()
-        .args(["--print-customer-token", "67890"])
+        .args(["--print-customer-token", &customer_id.to_string()])
         .output()
         .expect("the proxy prints a token");
     assert!(output.status.success(), "{output:?}");
@@ -733,8 +737,10 @@ async fn the_chain_keeps_one_ceiling_and_one_write_limit_and_buys_once() {
     );
 
     // A purchase in flight while its instance stops: it drains, the purchase is sent once.
+    // (Another member: each instance counts the one above against its own write share.)
     let buyer = client_from([127, 0, 4, 1]);
-    let purchase = json!({"onlineOfferId": 1008, "customerId": 67890, "validFrom": "2099-01-01"});
+    let token = customer_token_for(67891);
+    let purchase = json!({"onlineOfferId": 1008, "customerId": 67891, "validFrom": "2099-01-01"});
     let buy = |client: reqwest::Client| {
         let (url, token, purchase) = (format!("{api}/purchase"), token.clone(), purchase.clone());
         tokio::spawn(async move {

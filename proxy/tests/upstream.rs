@@ -324,6 +324,30 @@ async fn a_refusing_tenant_gets_a_pause_and_visitors_get_the_last_good_catalogue
     }
 }
 
+/// While the tenant's pause lasts, what the proxy knows fresh is still answered: a known "no such
+/// offer" stays a 404 (it has no last good copy), not a refusal.
+#[tokio::test]
+async fn a_known_missing_offer_stays_missing_during_a_pause() {
+    let (api, tenant, metrics) = proxy_in_front_with_metrics(Duration::from_secs(60)).await;
+    let http = reqwest::Client::new();
+    let missing = format!("{api}/v1/online-offers/purchasable/4001");
+    assert_eq!(call(http.get(&missing)).await.0, StatusCode::NOT_FOUND);
+    tenant.fail_with(Some(StatusCode::SERVICE_UNAVAILABLE));
+    // Another offer's read meets the refusal: the pause is on the offer details endpoint.
+    let other = format!("{api}/v1/online-offers/purchasable/4000");
+    assert_eq!(
+        call(http.get(&other)).await.0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    let calls = tenant.seen().len();
+    let (status, _, body) = call(http.get(&missing)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(tenant.seen().len(), calls, "answered from the cache");
+    assert!(!metrics
+        .render()
+        .contains("pause_refusals_total{endpoint=\"purchasable_offer\"} 1"));
+}
+
 #[tokio::test]
 async fn writes_wait_out_the_pause_a_refusing_tenant_asked_for() {
     for refusal in [
