@@ -154,6 +154,19 @@ fn the_purchase() -> SeenRequest {
         .expect("a purchase request")
 }
 
+/// Types `code` into the voucher field and waits until it is explained as not valid.
+async fn voucher_shows_as_not_valid(widget: &MountedWidget, code: &str) {
+    type_into(&widget.query("input[type=text]").unwrap(), code);
+    wait_until("the rejection", 3_000.0, || {
+        widget.query(".pgo-voucher--rejected").is_some()
+    })
+    .await;
+    assert_eq!(
+        widget.text(".pgo-voucher--rejected"),
+        "This voucher code is not valid."
+    );
+}
+
 /// Waits until the price to pay shows `price`.
 async fn price_shows(widget: &MountedWidget, price: &str) {
     wait_until(price, 3_000.0, || {
@@ -259,15 +272,7 @@ async fn a_rejected_voucher_is_explained_and_blocks_buying() {
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     install_payment_provider(&widget.root, "tok-1");
     choose_first(&widget).await;
-    type_into(&widget.query("input[type=text]").unwrap(), "NOPE");
-    wait_until("the rejection", 3_000.0, || {
-        widget.query(".pgo-voucher--rejected").is_some()
-    })
-    .await;
-    assert_eq!(
-        widget.text(".pgo-voucher--rejected"),
-        "This voucher code is not valid."
-    );
+    voucher_shows_as_not_valid(&widget, "NOPE").await;
     assert!(events()
         .iter()
         .any(|e| e.name == "voucher-rejected" && e.detail.contains("INVALID_CODE")));
@@ -299,15 +304,7 @@ async fn a_code_that_cannot_be_a_voucher_is_not_valid_rather_than_an_error() {
     Fetch::respond(PREVIEW, 200, &preview_body("20", "20", ""));
     let widget = widget_with_offers(&[("api-base", "/pg-proxy"), ("customer-id", "67890")]).await;
     choose_first(&widget).await;
-    type_into(&widget.query("input[type=text]").unwrap(), "SUMMER 21");
-    wait_until("the rejection", 3_000.0, || {
-        widget.query(".pgo-voucher--rejected").is_some()
-    })
-    .await;
-    assert_eq!(
-        widget.text(".pgo-voucher--rejected"),
-        "This voucher code is not valid."
-    );
+    voucher_shows_as_not_valid(&widget, "SUMMER 21").await;
     price_shows(&widget, "€20.00").await;
     assert!(Fetch::requests_to(PREVIEW).iter().all(|r| !r
         .body

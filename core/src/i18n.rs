@@ -63,10 +63,10 @@ macro_rules! messages {
             /// before the loader that names the new release: docs/deploy.md);
             /// [`Messages::unknown_key`] finds such a key in this repository's own files. A missing
             /// key is an error without `english` (English's texts); with them, English's text
-            /// stands in and the key is named in the answer: a newer widget reading the texts file of the release before
-            /// (a deployment that did not upload `locales/` again) keeps the visitor's language
-            /// for every text but the new ones. (A lookup per key instead of a serde visitor
-            /// keeps the wasm small.)
+            /// stands in and the key is named in the answer: a newer widget reading the texts file
+            /// of the release before (a deployment that did not upload `locales/` again) keeps the
+            /// visitor's language for every text but the new ones. (A lookup per key instead of a
+            /// serde visitor keeps the wasm small.)
             pub fn read(
                 file: &impl TextsFile,
                 english: Option<&Messages>,
